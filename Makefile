@@ -1,0 +1,59 @@
+# salesorg: `make demo` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3.12
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+WORKERS ?=
+
+.PHONY: install demo test lint bench viz system-deps clean check-python
+
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "error: salesorg needs Python 3.12, but '$(PYTHON)' is not on PATH."; \
+	  echo "       Install it (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 ...'."; \
+	  exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+	  echo "error: '$(PYTHON)' is $$($(PYTHON) --version 2>&1); salesorg needs Python >= 3.12."; exit 1; }
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+## install: create .venv with Python 3.12 and install salesorg into it (nothing else)
+install: $(STAMP)
+
+## system-deps: Debian's chromium for the end-to-end browser test (needs root; skipped otherwise)
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian chromium for the browser test..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: /usr/bin/chromium not found and not root: the browser test will be skipped."; \
+	  fi; \
+	fi
+
+## demo: set up, run the default experiment, write results, figures and a report
+demo: install
+	$(VENV)/bin/salesorg validate march1991 --out results/march1991
+
+## test: set up, lint with ruff, run the test suite
+test: install system-deps lint
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
+bench: install
+	$(PY) -m benchmarks.bench
+
+## viz: the browser visualization on http://127.0.0.1:8765
+viz: install
+	$(VENV)/bin/salesorg viz
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

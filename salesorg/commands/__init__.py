@@ -1,0 +1,1 @@
+"""Subcommands of the ``salesorg`` CLI: one module each, exposing ``register(subparsers)``."""

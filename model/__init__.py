@@ -1,4 +1,4 @@
-"""salesorg's model: ``SalesOrgModel``, its parameter table and its metrics.
+"""salesorg's model: the learning engine (March 1991) and the sales organization.
 
 >>> from model import SalesOrgModel, PARAMETERS, METRICS
 >>> m = SalesOrgModel(rng=1, design="pods")

@@ -3,17 +3,15 @@
 An :class:`Employee` is a :class:`mesa.discrete_space.CellAgent` sitting in one cell of the
 floor. Its state lives in the model's arrays (row ``index``), so the weekly updates stay
 vectorised while each employee still offers a per-agent API for inspection, the browser view
-and agent-level data collection. When someone leaves, a new hire takes the same seat (the
-agent's ``hire_id`` changes and ``tenure`` restarts).
+and agent-level data collection. Names of roles, domains and types come from the model class,
+so this package does not import the model package. When someone leaves, a new hire takes the
+same seat (the agent's ``hire_id`` changes and ``tenure`` restarts).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from mesa.discrete_space import CellAgent
-
-from model.incentives import TYPES
-from model.knowledge import DOMAINS, ROLES
 
 
 class Employee(CellAgent):
@@ -36,7 +34,7 @@ class Employee(CellAgent):
 
     @property
     def role(self) -> str:
-        return ROLES[self.model.structure.role[self.index]]
+        return self.model.ROLES[self.model.structure.role[self.index]]
 
     @property
     def unit(self) -> int:
@@ -61,7 +59,9 @@ class Employee(CellAgent):
 
     @property
     def knowledge_by_domain(self) -> dict[str, float]:
-        return dict(zip(DOMAINS, self.model.domain_knowledge[self.index].tolist(), strict=True))
+        return dict(
+            zip(self.model.DOMAINS, self.model.domain_knowledge[self.index].tolist(), strict=True)
+        )
 
     @property
     def performance(self) -> float:
@@ -70,7 +70,7 @@ class Employee(CellAgent):
 
     @property
     def type(self) -> str:
-        return TYPES[self.model.people.type[self.index]]
+        return self.model.TYPES[self.model.people.type[self.index]]
 
     @property
     def cooperativeness(self) -> float:

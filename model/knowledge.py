@@ -71,8 +71,9 @@ FEEDBACK_LOOPS: tuple[tuple[str, str], ...] = (
     ("sdr", "marketer"),
 )
 
-#: A feedback loop passes the domains its source sees well (vantage at least this).
-FEEDBACK_VANTAGE_THRESHOLD = 0.3
+#: In an informal talk people tell what their own work shows them: the domains they see
+#: with at least this vantage (so within-function talk mostly repeats what one already sees).
+EXPERTISE_THRESHOLD = 0.3
 
 ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 DOMAIN_INDEX = {domain: i for i, domain in enumerate(DOMAINS)}
@@ -83,7 +84,17 @@ def dimension_domains(dimensions_per_domain: int) -> np.ndarray:
     return np.repeat(np.arange(len(DOMAINS)), dimensions_per_domain)
 
 
-def feedback_dimension_mask(source_role: str, dimensions_per_domain: int) -> np.ndarray:
-    """Boolean mask of the dimensions a feedback loop from ``source_role`` carries."""
-    seen = VANTAGE[ROLE_INDEX[source_role]] >= FEEDBACK_VANTAGE_THRESHOLD
-    return seen[dimension_domains(dimensions_per_domain)]
+def talk_masks(dimensions_per_domain: int) -> np.ndarray:
+    """Roles x dimensions: what a source in each role talks about (its expertise)."""
+    expertise = VANTAGE >= EXPERTISE_THRESHOLD
+    return expertise[:, dimension_domains(dimensions_per_domain)]
+
+
+def feedback_dimension_mask(source: str, receiver: str, dimensions_per_domain: int) -> np.ndarray:
+    """Dimensions a feedback loop carries: the domains the source sees better than the receiver.
+
+    This is the loop's purpose in The Model: downstream roles report what upstream roles
+    cannot see from their own work (e.g. CSMs tell marketing which customers turn out badly).
+    """
+    better = VANTAGE[ROLE_INDEX[source]] > VANTAGE[ROLE_INDEX[receiver]]
+    return better[dimension_domains(dimensions_per_domain)]

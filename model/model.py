@@ -14,14 +14,16 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import AGENT_REPORTERS, Employee
 from model.customers import Customers
-from model.incentives import choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
     ROLE_INDEX,
+    ROLES,
     VANTAGE,
     dimension_domains,
     feedback_dimension_mask,
+    talk_masks,
 )
 from model.learning import (
     domain_knowledge,
@@ -62,6 +64,8 @@ class SalesOrgModel(mesa.Model):
             the design cannot use (e.g. a pod without an AE).
     """
 
+    ROLES, DOMAINS, TYPES = ROLES, DOMAINS, TYPES
+
     def __init__(self, rng=None, collect_agents: bool = False, **params) -> None:
         if not isinstance(collect_agents, bool):
             raise ParameterError(
@@ -83,8 +87,9 @@ class SalesOrgModel(mesa.Model):
             :, dimension_domains(p["dimensions_per_domain"])
         ]
         self._feedback = self._feedback_loops(dims)
-        self._dimension_masks = np.stack(
-            [np.ones(dims, dtype=bool)] + [mask for *_, mask in self._feedback]
+        # rows 0..5: what each role talks about; then one row per feedback loop
+        self._dimension_masks = np.concatenate(
+            [talk_masks(p["dimensions_per_domain"])] + [[mask] for *_, mask in self._feedback]
         )
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = (
@@ -140,7 +145,9 @@ class SalesOrgModel(mesa.Model):
             src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
             dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
             if len(src) and len(dst):
-                mask = feedback_dimension_mask(source, self.params["dimensions_per_domain"])
+                mask = feedback_dimension_mask(
+                    source, receiver, self.params["dimensions_per_domain"]
+                )
                 loops.append((src, dst, mask))
         return loops
 
@@ -211,7 +218,8 @@ class SalesOrgModel(mesa.Model):
         receivers, sources, kinds = receivers[shares], sources[shares], kinds[shares]
         better = self.performance[sources] >= self.performance[receivers]
         adopt = p["peer_learning_rate"] * np.where(better, 1.0, p["worse_source_weight"])
-        peer_transfer(people.beliefs, receivers, sources, adopt, self._dimension_masks[kinds], rng)
+        topics = np.where(kinds == 0, structure.role[sources], len(ROLES) + kinds - 1)
+        peer_transfer(people.beliefs, receivers, sources, adopt, self._dimension_masks[topics], rng)
         socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
         own = (people.beliefs == self.reality).mean(axis=1)
         code_knowledge = (self.codes == self.reality).mean(axis=1)

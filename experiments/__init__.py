@@ -6,22 +6,38 @@ Quick use from a notebook::
     summary = run_experiment("quick", workers=2)
     results = load_results(summary.path)
     results.timeseries.groupby(["design", "step"])[results.metrics].mean()
+
+Names are imported on first use, so worker processes that only need
+:mod:`experiments.worker` do not pay for the sampler and storage imports.
 """
 
-from experiments.results import Results, load_results, sweep_status
-from experiments.spec import ExperimentSpec, SpecError, load_spec, shipped_names
-from experiments.sweep import SweepSummary, plan_runs, run_experiment, run_scenarios
+from __future__ import annotations
 
-__all__ = [
-    "ExperimentSpec",
-    "Results",
-    "SpecError",
-    "SweepSummary",
-    "load_results",
-    "load_spec",
-    "plan_runs",
-    "run_experiment",
-    "run_scenarios",
-    "shipped_names",
-    "sweep_status",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ExperimentSpec": "experiments.spec",
+    "SpecError": "experiments.spec",
+    "load_spec": "experiments.spec",
+    "shipped_names": "experiments.spec",
+    "Results": "experiments.results",
+    "load_results": "experiments.results",
+    "sweep_status": "experiments.results",
+    "SweepSummary": "experiments.sweep",
+    "plan_runs": "experiments.sweep",
+    "run_experiment": "experiments.sweep",
+    "run_scenarios": "experiments.sweep",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'experiments' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

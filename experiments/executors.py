@@ -68,7 +68,9 @@ class ProcessExecutor:
             return
         context = multiprocessing.get_context("spawn")
         with _single_threaded_numerics():
-            pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=context)
+            pool = ProcessPoolExecutor(
+                max_workers=min(self.workers, len(tasks)), mp_context=context
+            )
             # Keep at most two runs per worker queued so an interrupt leaves little in flight.
             queue = iter(tasks)
             running = {}

@@ -30,6 +30,8 @@ class ModelEntry:
         parameters: name of the module attribute holding its :class:`ParameterTable`.
         metrics: name of the module attribute mapping metric -> (unit, description), or ``None``
             when the model has no such table (metrics are then read off its datacollector).
+        checks: names of module functions ``check(params)`` holding cross-parameter rules
+            (they raise :class:`ParameterError`), run on every scenario before any run starts.
     """
 
     name: str
@@ -37,6 +39,7 @@ class ModelEntry:
     class_name: str
     parameters: str
     metrics: str | None
+    checks: tuple[str, ...] = ()
 
     def model_class(self) -> type:
         return getattr(importlib.import_module(self.module), self.class_name)
@@ -44,10 +47,23 @@ class ModelEntry:
     def parameter_table(self) -> ParameterTable:
         return getattr(importlib.import_module(self.module), self.parameters)
 
+    def check(self, params: dict[str, Any]) -> None:
+        """Apply the model's cross-parameter rules to one complete parameter set."""
+        module = importlib.import_module(self.module)
+        for name in self.checks:
+            getattr(module, name)(params)
+
 
 MODELS: dict[str, ModelEntry] = {
     "salesorg": ModelEntry("salesorg", "model", "SalesOrgModel", "PARAMETERS", "METRICS"),
-    "march1991": ModelEntry("march1991", "model.march", "March1991Model", "MARCH_PARAMETERS", None),
+    "march1991": ModelEntry(
+        "march1991",
+        "model.march",
+        "March1991Model",
+        "MARCH_PARAMETERS",
+        "MARCH_METRICS",
+        checks=("check_fast_learners",),
+    ),
 }
 
 

@@ -12,11 +12,11 @@ import itertools
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
+from experiments.registry import get_model
 from experiments.seeds import sampler_rng
-from experiments.spec import ExperimentSpec, Range
-from model.parameters import Parameter
+from experiments.spec import ExperimentSpec, Range, SpecError
+from model.parameters import Parameter, ParameterError
 
 
 def scenario_values(spec: ExperimentSpec) -> list[dict[str, Any]]:
@@ -39,9 +39,22 @@ def scenario_values(spec: ExperimentSpec) -> list[dict[str, Any]]:
 
 
 def resolve_scenarios(spec: ExperimentSpec) -> list[dict[str, Any]]:
-    """Complete, validated parameter dicts (defaults + fixed + varied) for every scenario."""
-    table = spec.parameter_table()
-    return [table.validate({**spec.fixed, **values}) for values in scenario_values(spec)]
+    """Complete, validated parameter dicts (defaults + fixed + varied) for every scenario.
+
+    Raises:
+        SpecError: a scenario breaks one of the model's cross-parameter rules.
+    """
+    entry = get_model(spec.model)
+    table = entry.parameter_table()
+    resolved = []
+    for i, values in enumerate(scenario_values(spec)):
+        params = table.validate({**spec.fixed, **values})
+        try:
+            entry.check(params)
+        except ParameterError as exc:
+            raise SpecError(f"{spec.source}: scenario {i} {values}: {exc}") from None
+        resolved.append(params)
+    return resolved
 
 
 def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]:
@@ -57,6 +70,8 @@ def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]
 
 def _unit_sample(spec: ExperimentSpec) -> np.ndarray:
     """``samples x factors`` points in the unit cube from a scrambled LHS or Sobol' design."""
+    from scipy.stats import qmc  # imported here: scipy.stats is slow to import
+
     dims = len(spec.factors)
     rng = sampler_rng(spec.master_seed)
     if spec.sampler == "lhs":
@@ -73,4 +88,3 @@ def _from_unit(param: Parameter, factor: tuple[Any, ...] | Range, u: float) -> A
         span = int(factor.high) - int(factor.low) + 1
         return int(factor.low) + min(int(u * span), span - 1)
     return float(factor.low + u * (factor.high - factor.low))
-

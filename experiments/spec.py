@@ -186,8 +186,10 @@ def spec_from_dict(
     fixed_raw = data.get("fixed", {})
     if not isinstance(fixed_raw, dict):
         raise fail("fixed", "expected a table of parameter = value")
-    fixed = {key: _check_value(table, key, value, f"fixed.{key}", fail) for key, value in
-             fixed_raw.items()}
+    fixed = {
+        key: _check_value(table, key, value, f"fixed.{key}", fail)
+        for key, value in fixed_raw.items()
+    }
 
     sampler = data.get("sampler", "list" if "scenarios" in data else "grid")
     if sampler not in SAMPLERS:
@@ -274,7 +276,8 @@ def _check_design(data, sampler, table: ParameterTable, fixed, fail):
         if key not in table:
             raise fail(
                 where,
-                "not a parameter of this model; valid names are: " + ", ".join(sorted(table.names())),
+                "not a parameter of this model; valid names are: "
+                + ", ".join(sorted(table.names())),
             )
         if key in fixed:
             raise fail(where, "is also set in [fixed]; a parameter is either fixed or varied")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,20 +28,11 @@ import pyarrow.parquet as pq
 
 from experiments.registry import RUN_COLUMNS
 from experiments.worker import RunOutcome, RunTask
+from salesorg.io import atomic_write_bytes
 
 
 class ResultsBusyError(RuntimeError):
     """Another sweep is writing into the same results folder."""
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 class ResultsStore:
@@ -92,7 +82,7 @@ class ResultsStore:
         return json.loads(self.manifest_path.read_text())
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
-        atomic_write(self.manifest_path, (json.dumps(manifest, indent=2) + "\n").encode())
+        atomic_write_bytes(self.manifest_path, (json.dumps(manifest, indent=2) + "\n").encode())
 
     # runs
     def timeseries_path(self, run_id: str) -> Path:
@@ -111,7 +101,7 @@ class ResultsStore:
     def save(self, task: RunTask, outcome: RunOutcome) -> dict[str, Any]:
         """Persist one finished run: time series first, then its journal record."""
         if outcome.status == "done":
-            atomic_write(self.timeseries_path(task.run_id), outcome.timeseries)
+            atomic_write_bytes(self.timeseries_path(task.run_id), outcome.timeseries)
         else:
             self.timeseries_path(task.run_id).unlink(missing_ok=True)
         record = {
@@ -124,12 +114,12 @@ class ResultsStore:
             "error": outcome.error,
             "params": task.params,
         }
-        atomic_write(self.records_dir / f"{task.run_id}.json", json.dumps(record).encode())
+        atomic_write_bytes(self.records_dir / f"{task.run_id}.json", json.dumps(record).encode())
         return record
 
     def write_runs_table(self, records: Mapping[str, Mapping[str, Any]], params: list[str]) -> None:
         """Rewrite ``runs.parquet`` from the journal, sorted by scenario and replication."""
-        atomic_write(self.runs_path, runs_table_bytes(records, params))
+        atomic_write_bytes(self.runs_path, runs_table_bytes(records, params))
 
 
 def runs_frame(records: Mapping[str, Mapping[str, Any]], params: list[str]) -> pd.DataFrame:

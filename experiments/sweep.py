@@ -199,9 +199,7 @@ def _open_manifest(store: ResultsStore, spec: ExperimentSpec, tasks: list[RunTas
     if not store.exists():
         return _new_manifest(spec, tasks, design_hash)
     manifest = store.read_manifest()
-    refuse = (
-        f"{store.path} holds results of a different experiment design than {spec.source}"
-    )
+    refuse = f"{store.path} holds results of a different experiment design than {spec.source}"
     advice = (
         "mixing runs of two designs would corrupt the comparison: run into another folder "
         f"(--out) or delete {store.path} to start afresh"

@@ -63,12 +63,17 @@ def execute_run(task: RunTask) -> RunOutcome:
         frame = simulate(task)
         payload = _to_parquet(frame)
     except Exception:
-        return RunOutcome(task.run_id, "failed", time.perf_counter() - start, traceback.format_exc())
+        return RunOutcome(
+            task.run_id, "failed", time.perf_counter() - start, traceback.format_exc()
+        )
     return RunOutcome(task.run_id, "done", time.perf_counter() - start, "", payload)
 
 
 def simulate(task: RunTask) -> pd.DataFrame:
     """Step the model ``task.steps`` times; return ``step`` + kept metrics every ``collect_every``.
+
+    Every run takes all its steps (even if the model sets ``running = False``), so series of one
+    experiment all have the same length.
 
     The model's datacollector collects every step; rows are labelled with the step at which they
     were collected (the initial state is step 0 when the model collects on creation), and the
@@ -77,8 +82,6 @@ def simulate(task: RunTask) -> pd.DataFrame:
     model = get_model(task.model).model_class()(rng=task.seed, **task.params)
     for _ in range(task.steps):
         model.step()
-        if not model.running:
-            break
     collector = model.datacollector
     frame = collector.get_model_vars_dataframe()
     steps = _collection_steps(collector, len(frame), int(model.steps))

@@ -125,7 +125,7 @@ class DaskExecutor:
                 for task in tasks
             }
             try:
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):
                     task = futures[future]
                     try:
                         outcome = future.result()

@@ -148,3 +148,18 @@ def test_march_grid_workload_runs_every_figure1_cell():
 def test_run_child_reports_the_childs_error():
     with pytest.raises(RuntimeError, match="No module named"):
         run_child("benchmarks.no_such_module")
+
+
+def test_sweep_child_measures_every_run_of_an_experiment(tmp_path):
+    from benchmarks.child import measure_sweep
+
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(
+        'description = "tiny March sweep for the bench harness test"\n'
+        'model = "march1991"\nreplications = 2\nsteps = 5\nmaster_seed = 3\n'
+        'metrics = ["code_knowledge"]\n\n[fixed]\nn = 10\nm = 8\n\n'
+        "[factors]\np1 = [0.1, 0.9]\n"
+    )
+    result = measure_sweep(str(spec), workers=1)
+    assert result["runs"] == 4
+    assert result["runs_per_min"] == pytest.approx(60 * 4 / result["wall_s"])

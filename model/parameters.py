@@ -14,7 +14,7 @@ from typing import Any
 
 
 class ParameterError(ValueError):
-    """A user-facing input is invalid. The message names the field, the value and what is allowed."""
+    """An invalid user-facing input; the message names the field, the value and what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -56,17 +56,16 @@ class Parameter:
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's kind, or raise :class:`ParameterError`."""
+        given = value
         value = _coerce(self, value)
         if self.choices is not None and value not in self.choices:
             raise ParameterError(
-                f"parameter '{self.name}' = {value!r} is not allowed; expected {self.allowed()}"
+                f"parameter '{self.name}' = {given!r} is not allowed; expected {self.allowed()}"
             )
-        if self.bounds is not None:
-            lo, hi = self.bounds
-            if not (lo <= value <= hi):
-                raise ParameterError(
-                    f"parameter '{self.name}' = {value!r} is out of range; expected {self.allowed()}"
-                )
+        if self.bounds is not None and not (self.bounds[0] <= value <= self.bounds[1]):
+            raise ParameterError(
+                f"parameter '{self.name}' = {given!r} is out of range; expected {self.allowed()}"
+            )
         return value
 
 
@@ -80,8 +79,8 @@ def _coerce(p: Parameter, value: Any) -> Any:
             return bool(value)
         raise bad
     if p.kind in (int, float):
-        if isinstance(value, bool) or not isinstance(value, int | float) and not hasattr(
-            value, "dtype"
+        if isinstance(value, bool) or (
+            not isinstance(value, int | float) and not hasattr(value, "dtype")
         ):
             raise bad
         try:
@@ -163,7 +162,11 @@ class ParameterTable:
         """Render the table for ``docs/parameters.md``."""
         lines: list[str] = []
         for group, params in self.by_group().items():
-            lines += [f"### {group}", "", "| name | default | unit | allowed | description | source |"]
+            lines += [
+                f"### {group}",
+                "",
+                "| name | default | unit | allowed | description | source |",
+            ]
             lines.append("|---|---|---|---|---|---|")
             for p in params:
                 lines.append(

@@ -13,8 +13,8 @@ import importlib
 import pkgutil
 import sys
 
-from salesorg import __version__, commands
 from model.parameters import ParameterError
+from salesorg import __version__, commands
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,7 @@ from analysis.data import (
     primary_factor,
     scenarios,
 )
-from analysis.theme import metric_label, palette, pretty, theme
+from analysis.theme import in_sentence, metric_label, palette, pretty, theme
 
 #: Most scenarios drawn as separate lines before lines are grouped by the primary factor.
 MAX_LINES = 8
@@ -50,7 +50,7 @@ def line_groups(results) -> tuple[str, pd.Series, str]:
         title = pretty(factor) if len(results.factors) == 1 else "Scenario"
         return title, runs["scenario"].map(info["label"]), ""
     pooled = [f for f in results.factors if f != factor]
-    note = "pooled over " + ", ".join(pretty(f).lower() for f in pooled)
+    note = "pooled over " + ", ".join(in_sentence(f) for f in pooled)
     return pretty(factor), runs[factor].map(format_value), note
 
 
@@ -125,11 +125,13 @@ def distribution_figure(results, metrics=None, *, window: float = 0.1, info=None
     ncols = min(3, len(metrics))
     nrows = math.ceil(len(metrics) / ncols)
     height = max(1.8, 0.32 * len(order) + 0.9)
+    # Scenario names sit on the left of the first column: leave them room (~0.06 in a char).
+    label_room = 0.06 * max(len(label) for label in order)
     with theme():
         fig, axes = plt.subplots(
             nrows,
             ncols,
-            figsize=(3.3 * ncols, height * nrows),
+            figsize=(3.0 * ncols + label_room, height * nrows),
             layout="constrained",
             sharey=True,
             squeeze=False,
@@ -237,8 +239,8 @@ def heatmap_figure(results, metric, *, x=None, y=None, window: float = 0.1, info
             ax.set_title(title)
         pooled = [f for f in results.factors if f not in (x, y, facet) or facets == [None]]
         pooled = [f for f in pooled if f not in (x, y)]
-        note = f"; pooled over {', '.join(pretty(f).lower() for f in pooled)}" if pooled else ""
-        fig.suptitle(f"Mean end-of-run {pretty(metric).lower()}{note}", fontsize=8)
+        note = f"; pooled over {', '.join(in_sentence(f) for f in pooled)}" if pooled else ""
+        fig.suptitle(f"Mean end-of-run {in_sentence(metric)}{note}", fontsize=8)
     return fig
 
 

@@ -45,6 +45,7 @@ class SyntheticResults:
     factors: list[str]
     metrics: list[str]
     truth: dict = field(default_factory=dict)
+    path: Path | None = None
 
     def __repr__(self) -> str:
         return (
@@ -158,14 +159,23 @@ def make_results(
         "finished": "2026-11-23T12:01:00+00:00",
         "factors": factor_names,
         "metrics": metrics,
+        "parameters": [*factor_names, "n_employees"],
+        "replications": replications,
+        "steps": steps,
+        "n_scenarios": len(combos),
+        "n_runs": len(runs),
     }
     truth = {"design_effect": design_effect, "sweep": sweep}
     return SyntheticResults(manifest, runs, timeseries, factor_names, metrics, truth)
 
 
 def write_results(results: SyntheticResults, directory: Path | str) -> Path:
-    """Write ``results`` in the on-disk format the runner produces; return the folder."""
+    """Write ``results`` in the on-disk format the runner produces; return the folder.
+
+    Sets ``results.path`` so figures and reports default to writing beside the data.
+    """
     directory = Path(directory)
+    results.path = directory
     (directory / "timeseries").mkdir(parents=True, exist_ok=True)
     (directory / "manifest.json").write_text(json.dumps(results.manifest, indent=2))
     results.runs.to_parquet(directory / "runs.parquet", index=False)

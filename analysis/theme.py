@@ -82,6 +82,13 @@ def pretty(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(name: str) -> str:
+    """:func:`pretty` for use mid-sentence: ``win_rate`` -> ``win rate``, ``arr`` -> ``ARR``."""
+    text = pretty(name)
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() and len(first) > 1 else text[:1].lower() + text[1:]
+
+
 def metric_label(name: str, info: dict | None = None) -> str:
     """Axis label with unit, e.g. ``Win rate (share of deals)``, from the model's METRICS."""
     unit = (info or {}).get(name, ("", ""))[0]

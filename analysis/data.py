@@ -34,16 +34,17 @@ PREFERRED_METRICS = (
     "effort",
     "morale",
     "code_knowledge",
-    "mean_knowledge_individuals",
+    "individual_knowledge",
 )
 
 #: The roles of the sales model (MODEL.md section 1), used to read per-role metric names.
 ROLES = ("marketer", "sdr", "ae", "se", "csm", "support")
 
-#: Where a model's metric table lives, by the ``model`` key of an experiment file.
-_MODEL_MODULES = {
-    "salesorg": ("model", "SalesOrgModel"),
-    "march1991": ("model.march", "March1991Model"),
+#: Where a model's metric table (name -> (unit, description)) lives, by the ``model`` key of an
+#: experiment file: (module, attribute names tried in order).
+_METRIC_TABLES = {
+    "salesorg": ("model", ("METRICS",)),
+    "march1991": ("model.march", ("MARCH_METRICS", "METRICS")),
 }
 
 
@@ -137,7 +138,8 @@ def end_of_run(results, metrics=None, window: float = 0.1) -> pd.DataFrame:
     span = last - first + 1
     cutoff = last - np.maximum(1, np.ceil(window * span)) + 1
     tail = ts[ts["step"] >= cutoff]
-    outcome = tail.groupby("run_id", sort=False)[metrics].mean().reset_index()
+    values = tail[metrics].astype(float).assign(run_id=tail["run_id"])
+    outcome = values.groupby("run_id", sort=False)[metrics].mean().reset_index()
     runs = completed_runs(results)
     keep = ["run_id", "scenario", "replication"] + (["seed"] if "seed" in runs.columns else [])
     out = runs[keep].merge(outcome, on="run_id", how="inner")
@@ -159,16 +161,17 @@ def metric_info(results) -> dict[str, tuple[str, str]]:
     names as labels.
     """
     name = model_name(results)
-    if name not in _MODEL_MODULES:
+    if name not in _METRIC_TABLES:
         return {}
-    module_name, class_name = _MODEL_MODULES[name]
+    module_name, attributes = _METRIC_TABLES[name]
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         return {}
-    table = getattr(module, "METRICS", None)
+    table = next((getattr(module, a) for a in attributes if hasattr(module, a)), None)
     if table is None:
-        table = getattr(getattr(module, class_name, None), "METRICS", None)
+        model_class = getattr(module, "SalesOrgModel", None)
+        table = getattr(model_class, "METRICS", None)
     if not isinstance(table, dict):
         return {}
     return {k: (str(v[0]), str(v[1])) for k, v in table.items() if isinstance(v, tuple | list)}

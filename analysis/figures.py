@@ -58,6 +58,7 @@ def band_table(results, metrics, level: float = 0.95) -> pd.DataFrame:
     """Mean and t confidence band per line group and step, for each metric (long format)."""
     _, groups, _ = line_groups(results)
     ts = results.timeseries[["run_id", "step", *metrics]].copy()
+    ts[metrics] = ts[metrics].astype(float)  # booleans (e.g. at_equilibrium) become shares
     ts["group"] = ts["run_id"].map(groups)
     long = ts.melt(id_vars=["group", "step"], value_vars=metrics, var_name="metric")
     agg = (

@@ -92,7 +92,7 @@ def in_sentence(name: str) -> str:
 def metric_label(name: str, info: dict | None = None) -> str:
     """Axis label with unit, e.g. ``Win rate (share of deals)``, from the model's METRICS."""
     unit = (info or {}).get(name, ("", ""))[0]
-    if unit and unit not in ("-", "1", "dimensionless"):
+    if unit and unit not in ("-", "1", "dimensionless", "bool"):
         return f"{pretty(name)} ({unit})"
     return pretty(name)
 

@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import secrets
+import signal
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -95,6 +96,9 @@ class ProcessExecutor:
                     yield task, outcome
             finished_cleanly = True
         finally:
+            if not finished_cleanly:  # Ctrl-C or an error: do not wait for runs in flight
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
             pool.shutdown(wait=finished_cleanly, cancel_futures=True)
 
 
@@ -150,6 +154,11 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
     if count < 1:
         raise ValueError(f"--workers must be at least 1, not {count}")
     return SerialExecutor() if count == 1 else ProcessExecutor(count)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which saves what finished and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _take(iterator: Iterator[RunTask], n: int) -> list[RunTask]:

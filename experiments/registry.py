@@ -30,8 +30,10 @@ class ModelEntry:
         parameters: name of the module attribute holding its :class:`ParameterTable`.
         metrics: name of the module attribute mapping metric -> (unit, description), or ``None``
             when the model has no such table (metrics are then read off its datacollector).
-        checks: names of module functions ``check(params)`` holding cross-parameter rules
-            (they raise :class:`ParameterError`), run on every scenario before any run starts.
+        checks: ``"module:name"`` of the model's cross-parameter rules (a function, or a tuple
+            of functions such as ``model.validation:RULES``). Each rule takes a
+            complete parameter dict (it may normalize it in place, e.g. fill a pod composition)
+            and raises :class:`ParameterError`; all run on every scenario before any run.
     """
 
     name: str
@@ -47,22 +49,33 @@ class ModelEntry:
     def parameter_table(self) -> ParameterTable:
         return getattr(importlib.import_module(self.module), self.parameters)
 
-    def check(self, params: dict[str, Any]) -> None:
-        """Apply the model's cross-parameter rules to one complete parameter set."""
-        module = importlib.import_module(self.module)
-        for name in self.checks:
-            getattr(module, name)(params)
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Complete, checked parameters: the table's defaults and ranges, then the cross rules."""
+        params = self.parameter_table().validate(values)
+        for target in self.checks:
+            module, name = target.split(":")
+            rules = getattr(importlib.import_module(module), name)
+            for rule in rules if isinstance(rules, tuple | list) else (rules,):
+                rule(params)
+        return params
 
 
 MODELS: dict[str, ModelEntry] = {
-    "salesorg": ModelEntry("salesorg", "model", "SalesOrgModel", "PARAMETERS", "METRICS"),
+    "salesorg": ModelEntry(
+        "salesorg",
+        "model",
+        "SalesOrgModel",
+        "PARAMETERS",
+        "METRICS",
+        checks=("model.validation:RULES",),
+    ),
     "march1991": ModelEntry(
         "march1991",
         "model.march",
         "March1991Model",
         "MARCH_PARAMETERS",
         "MARCH_METRICS",
-        checks=("check_fast_learners",),
+        checks=("model.march:check_fast_learners",),
     ),
 }
 

@@ -45,15 +45,12 @@ def resolve_scenarios(spec: ExperimentSpec) -> list[dict[str, Any]]:
         SpecError: a scenario breaks one of the model's cross-parameter rules.
     """
     entry = get_model(spec.model)
-    table = entry.parameter_table()
     resolved = []
     for i, values in enumerate(scenario_values(spec)):
-        params = table.validate({**spec.fixed, **values})
         try:
-            entry.check(params)
+            resolved.append(entry.validate({**spec.fixed, **values}))
         except ParameterError as exc:
             raise SpecError(f"{spec.source}: scenario {i} {values}: {exc}") from None
-        resolved.append(params)
     return resolved
 
 

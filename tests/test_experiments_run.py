@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import random
 
 import numpy as np
@@ -238,3 +239,22 @@ def test_cli_list_and_dry_run(capsys, spec_path):
     assert "march_learning" in listing and "socialization rate p1 x code learning" in listing
     assert main(["run", str(spec_path), "--dry-run"]) == 0
     assert "4 scenarios x 3 replications = 12 runs of 12 steps" in capsys.readouterr().out
+
+
+def test_progress_is_silent_off_a_terminal(spec_path, tmp_path, capsys):
+    assert main(["run", str(spec_path), "--workers", "1", "--out", str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # pytest's capture is not a terminal: no bar
+    assert f"results: {tmp_path / 'o'}" in captured.out
+
+
+def test_worker_processes_start_with_single_threaded_blas(monkeypatch):
+    from experiments.executors import _single_threaded_numerics
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # a user's own choice is kept
+    with _single_threaded_numerics():
+        assert os.environ["OMP_NUM_THREADS"] == "1" and os.environ["OPENBLAS_NUM_THREADS"] == "1"
+        assert os.environ["MKL_NUM_THREADS"] == "3"
+    assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"

@@ -1,0 +1,270 @@
+"""``make bench``: salesorg's speed and memory, measured against Mesa's simplest model.
+
+Run as ``python -m benchmarks.bench``. Prints a table, then one JSON line (last) with the keys of
+issue 7 and a ``targets`` object saying which targets hold. Every measurement is its own
+function; a measurement that cannot run (say, a part of the project that is missing) is reported
+as unavailable with its reason, its keys are ``null``, and the exit status is 1. Targets that are
+missed do not change the exit status unless ``--check`` is given.
+
+Times are wall-clock medians over repeated runs; the comparison with Mesa's Boltzmann wealth
+example is made in the same process, minutes apart, so machine speed cancels in the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.timing import run_child, scaling_exponent, time_interleaved, time_repeated
+from benchmarks.workloads import (
+    BOLTZMANN_AGENTS,
+    DEFAULT_STEPS,
+    MARCH_REPLICATIONS,
+    SCALING_STEPS,
+    boltzmann_run,
+    default_employees,
+    march_grid,
+    salesorg_run,
+)
+
+KEYS = (
+    "default_run_s",
+    "us_per_agent_step",
+    "mesa_boltzmann_us_per_agent_step",
+    "ratio_vs_boltzmann",
+    "scaling",
+    "scaling_exponent",
+    "big_run_s",
+    "big_run_peak_rss_mb",
+    "sweep_runs_per_min_1",
+    "sweep_runs_per_min_2",
+    "parallel_speedup",
+    "march_grid_s",
+)
+SCALING_EMPLOYEES = (90, 900, 9000)
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bound one metric must meet, e.g. ``Target("default_run_s", "<=", 0.5)``."""
+
+    key: str
+    op: str
+    limit: float
+
+    def holds(self, value: float | None) -> bool | None:
+        """Whether ``value`` meets the bound; ``None`` if the value was not measured."""
+        if value is None:
+            return None
+        return {"<=": value <= self.limit, "<": value < self.limit, ">=": value >= self.limit}[
+            self.op
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.limit:g}"
+
+
+TARGETS = (
+    Target("ratio_vs_boltzmann", "<=", 1.0),
+    Target("default_run_s", "<=", 0.5),
+    Target("scaling_exponent", "<=", 1.1),
+    Target("big_run_s", "<", 30.0),
+    Target("big_run_peak_rss_mb", "<", 2048.0),
+    Target("parallel_speedup", ">=", 1.8),
+    Target("march_grid_s", "<=", 10.0),
+)
+
+
+# --- measurements: each returns a dict of some of KEYS -------------------------------------
+
+
+def measure_boltzmann(repeats: int = REPEATS) -> dict[str, float]:
+    """Mesa's Boltzmann wealth example alone (100 agents, 260 steps); for ``--only boltzmann``."""
+    timing = time_repeated(lambda: boltzmann_run(DEFAULT_STEPS), repeats)
+    return {"mesa_boltzmann_us_per_agent_step": _per_agent_step(timing, BOLTZMANN_AGENTS)}
+
+
+def measure_default_run(repeats: int = REPEATS) -> dict[str, float]:
+    """A default SalesOrgModel run (90 employees, 260 weeks) and Mesa's Boltzmann example.
+
+    The two are run alternately, ``repeats`` times each after one warm-up of each, so both
+    medians come from the same stretch of machine load and their ratio is steady even on a
+    busy machine.
+    """
+    employees = default_employees()
+    timings = time_interleaved(
+        {
+            "salesorg": lambda: salesorg_run(None, DEFAULT_STEPS),
+            "boltzmann": lambda: boltzmann_run(DEFAULT_STEPS),
+        },
+        repeats,
+    )
+    return {
+        "default_run_s": timings["salesorg"].median,
+        "us_per_agent_step": _per_agent_step(timings["salesorg"], employees),
+        "mesa_boltzmann_us_per_agent_step": _per_agent_step(timings["boltzmann"], BOLTZMANN_AGENTS),
+    }
+
+
+def _per_agent_step(timing, agents: int) -> float:
+    """Microseconds per agent and step of a run of ``DEFAULT_STEPS`` steps."""
+    return timing.median / (agents * DEFAULT_STEPS) * 1e6
+
+
+def measure_scaling(sizes: tuple[int, ...] = SCALING_EMPLOYEES) -> dict[str, Any]:
+    """A 52-week run at each head count, each in a fresh process (wall time, peak memory)."""
+    rows = []
+    for employees in sizes:
+        child = run_child(
+            "benchmarks.child", "salesorg", "--employees", str(employees),
+            "--steps", str(SCALING_STEPS),
+        )  # fmt: skip
+        rows.append(
+            {
+                "employees": employees,
+                "wall_s": child["wall_s"],
+                "peak_rss_mb": child["peak_rss_mb"],
+            }
+        )
+    biggest = max(rows, key=lambda row: row["employees"])
+    return {
+        "scaling": rows,
+        "scaling_exponent": scaling_exponent(
+            [row["employees"] for row in rows], [row["wall_s"] for row in rows]
+        ),
+        "big_run_s": biggest["wall_s"],
+        "big_run_peak_rss_mb": biggest["peak_rss_mb"],
+    }
+
+
+def measure_sweeps(experiment: str = "quick") -> dict[str, float]:
+    """The shipped ``quick`` experiment with 1 and with 2 local workers, each in a fresh process."""
+    per_min = {
+        workers: run_child(
+            "benchmarks.child", "sweep", "--experiment", experiment, "--workers", str(workers)
+        )["runs_per_min"]
+        for workers in (1, 2)
+    }
+    return {
+        "sweep_runs_per_min_1": per_min[1],
+        "sweep_runs_per_min_2": per_min[2],
+        "parallel_speedup": per_min[2] / per_min[1],
+    }
+
+
+def measure_march(repeats: int = 3) -> dict[str, float]:
+    """March (1991) Figure 1: 9 x 3 cells at 200 replications each, to equilibrium."""
+    timing = time_repeated(lambda: march_grid(MARCH_REPLICATIONS), repeats, warmup=0)
+    return {"march_grid_s": timing.median}
+
+
+MEASUREMENTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "default": measure_default_run,
+    "march": measure_march,
+    "scaling": measure_scaling,
+    "sweep": measure_sweeps,
+    "boltzmann": measure_boltzmann,  # alone; "default" already times it alongside our run
+}
+DEFAULT_MEASUREMENTS = ("default", "march", "scaling", "sweep")
+
+
+# --- assembling and reporting ---------------------------------------------------------------
+
+
+def derived(results: dict[str, Any]) -> dict[str, Any]:
+    """Metrics computed from two measurements: the ratio to Mesa's Boltzmann example."""
+    ours = results.get("us_per_agent_step")
+    theirs = results.get("mesa_boltzmann_us_per_agent_step")
+    return {"ratio_vs_boltzmann": None if ours is None or theirs is None else ours / theirs}
+
+
+def report(results: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object: every key of issue 7 (``null`` if unmeasured) and the targets' verdicts."""
+    out = {key: results.get(key) for key in KEYS}
+    out["targets"] = {
+        t.key: {"target": str(t), "value": out[t.key], "holds": t.holds(out[t.key])}
+        for t in TARGETS
+    }
+    return out
+
+
+def format_table(out: dict[str, Any], unavailable: dict[str, str]) -> str:
+    """A human-readable table of every metric, its target and whether it holds."""
+    targets = out["targets"]
+    lines = [f"{'metric':<34} {'value':>12}  {'target':<10} holds", "-" * 66]
+    for key in KEYS:
+        if key == "scaling":
+            continue
+        value = out[key]
+        shown = "n/a" if value is None else f"{value:.4g}"
+        verdict = targets.get(key)
+        target = "" if verdict is None else verdict["target"]
+        holds = "" if verdict is None else {True: "yes", False: "NO", None: "?"}[verdict["holds"]]
+        lines.append(f"{key:<34} {shown:>12}  {target:<10} {holds}")
+    if out["scaling"]:
+        lines += ["", f"scaling ({SCALING_STEPS} steps, fresh process each):"]
+        lines += [
+            f"  {row['employees']:>6} employees  {row['wall_s']:8.3f} s  "
+            f"{row['peak_rss_mb']:8.1f} MiB peak RSS"
+            for row in out["scaling"]
+        ]
+    if unavailable:
+        lines.append("")
+        lines += [f"unavailable: {name}: {reason}" for name, reason in unavailable.items()]
+    return "\n".join(lines)
+
+
+def run(names: list[str], verbose: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
+    """Run the named measurements; return merged results and the reasons for any that failed.
+
+    Progress goes to stderr, so stdout holds only the table and the JSON line.
+    """
+    results: dict[str, Any] = {}
+    unavailable: dict[str, str] = {}
+    for name in names:
+        start = time.perf_counter()
+        try:
+            results |= MEASUREMENTS[name]()
+        except Exception as exc:  # a missing part of the project must not hide the rest
+            last_line = (str(exc).strip().splitlines() or [""])[-1]
+            unavailable[name] = f"{type(exc).__name__}: {last_line}"
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+        elapsed = time.perf_counter() - start
+        print(f"[bench] {name}: {elapsed:.1f} s", file=sys.stderr, flush=True)
+    results |= derived(results)
+    return results, unavailable
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__)
+    parser.add_argument(
+        "--only",
+        type=lambda s: s.split(","),
+        default=list(DEFAULT_MEASUREMENTS),
+        help=f"comma-separated subset of: {','.join(MEASUREMENTS)} "
+        f"(default: {','.join(DEFAULT_MEASUREMENTS)})",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if any target is missed")
+    parser.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.only) - set(MEASUREMENTS))
+    if unknown:
+        parser.error(f"--only {','.join(unknown)}: unknown; choose from {','.join(MEASUREMENTS)}")
+    results, unavailable = run(args.only, args.verbose)
+    out = report(results)
+    print(format_table(out, unavailable))
+    print(json.dumps(out))
+    missed = [k for k, v in out["targets"].items() if v["holds"] is False]
+    return 1 if unavailable or (args.check and missed) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

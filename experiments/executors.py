@@ -1,0 +1,180 @@
+"""Where runs execute: in this process, in a local process pool, or on a Dask cluster.
+
+The executor is a choice at the edge (EMA Workbench's evaluators): each one takes the same
+tasks and yields ``(task, outcome)`` pairs as runs finish, in whatever order they finish. Since
+a run's result depends only on its task, the choice never changes the results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import secrets
+import signal
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from experiments.worker import RunOutcome, RunTask, execute_run
+
+# Thread pools of numerical libraries; one run per core must not start one thread per core each.
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+
+Outcomes = Iterator[tuple[RunTask, RunOutcome]]
+
+
+class WorkerCrashError(RuntimeError):
+    """A worker process died (killed, out of memory); unfinished runs stay pending."""
+
+
+class SerialExecutor:
+    """Runs one after another in this process (``--workers 1``); the reference for tests."""
+
+    description = "serial (this process)"
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+    def run(self, tasks: Iterable[RunTask]) -> Outcomes:
+        for task in tasks:
+            yield task, execute_run(task)
+
+
+class ProcessExecutor:
+    """A pool of ``workers`` fresh Python processes on this machine.
+
+    Workers are started with ``spawn`` (forking a process that has threads is unsafe) and with
+    single-threaded BLAS / OpenMP unless the user set those variables, so ``workers`` runs use
+    ``workers`` cores.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.description = f"{workers} local worker processes"
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(workers={self.workers})"
+
+    def run(self, tasks: Iterable[RunTask]) -> Outcomes:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        context = multiprocessing.get_context("spawn")
+        with _single_threaded_numerics():
+            pool = ProcessPoolExecutor(
+                max_workers=min(self.workers, len(tasks)), mp_context=context
+            )
+            # Keep at most two runs per worker queued so an interrupt leaves little in flight.
+            queue = iter(tasks)
+            running = {}
+            for task in _take(queue, 2 * self.workers):
+                running[pool.submit(execute_run, task)] = task
+        finished_cleanly = False
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # BrokenProcessPool: a worker died mid-run
+                        raise WorkerCrashError(
+                            f"a worker process died while running {task.run_id} ({exc}); "
+                            "finished runs are saved, re-run the same command to resume"
+                        ) from exc
+                    for nxt in _take(queue, 1):
+                        with _single_threaded_numerics():
+                            running[pool.submit(execute_run, nxt)] = nxt
+                    yield task, outcome
+            finished_cleanly = True
+        finally:
+            if not finished_cleanly:  # Ctrl-C or an error: do not wait for runs in flight
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Runs as tasks on a Dask ``distributed`` cluster, given its scheduler address.
+
+    The workers need salesorg installed (same version); Dask's nanny already starts them with
+    single-threaded BLAS. A task whose worker keeps dying is recorded as a failed run.
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.description = f"Dask cluster at {address}"
+
+    def __repr__(self) -> str:
+        return f"DaskExecutor({self.address!r})"
+
+    def run(self, tasks: Iterable[RunTask]) -> Outcomes:
+        from distributed import Client, as_completed
+
+        tasks = list(tasks)
+        if not tasks:
+            return
+        token = secrets.token_hex(4)  # unique keys: a resumed sweep must not reuse old futures
+        with Client(self.address, set_as_default=False) as client:
+            futures = {
+                client.submit(execute_run, task, key=f"salesorg-{task.run_id}-{token}"): task
+                for task in tasks
+            }
+            try:
+                for future in as_completed(futures, loop=client.loop):
+                    task = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception:  # e.g. KilledWorker: the task itself never returned
+                        outcome = RunOutcome(task.run_id, "failed", 0.0, traceback.format_exc())
+                    future.release()
+                    yield task, outcome
+            finally:
+                client.cancel(list(futures))
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None):
+    """Pick the executor for ``--workers`` / ``--scheduler``.
+
+    Args:
+        workers: local processes; ``None`` means all cores, ``1`` runs in this process.
+        scheduler: a Dask scheduler address (``tcp://host:8786``); overrides ``workers``.
+    """
+    if scheduler:
+        return DaskExecutor(scheduler)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 1:
+        raise ValueError(f"--workers must be at least 1, not {count}")
+    return SerialExecutor() if count == 1 else ProcessExecutor(count)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which saves what finished and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _take(iterator: Iterator[RunTask], n: int) -> list[RunTask]:
+    return [task for _, task in zip(range(n), iterator, strict=False)]
+
+
+@contextlib.contextmanager
+def _single_threaded_numerics() -> Iterator[None]:
+    """Set the thread variables to 1 while workers start (they inherit the environment)."""
+    saved = {name: os.environ.get(name) for name in THREAD_ENV}
+    for name, value in saved.items():
+        if value is None:
+            os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)

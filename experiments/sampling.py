@@ -1,0 +1,87 @@
+"""Turn an experiment's factors into scenarios: a full factorial grid or a quasi-random sample.
+
+Latin hypercube and Sobol' samples come from :mod:`scipy.stats.qmc`, drawn from a stream of the
+master seed that no replication uses, so the same file always gives the same scenarios. Other
+designs (e.g. a SALib Saltelli sample from ``salesorg sensitivity``) skip this module and hand
+the runner an explicit list of parameter dicts (``sampler = 'list'``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from experiments.registry import get_model
+from experiments.seeds import sampler_rng
+from experiments.spec import ExperimentSpec, Range, SpecError
+from model.parameters import Parameter, ParameterError
+
+
+def scenario_values(spec: ExperimentSpec) -> list[dict[str, Any]]:
+    """The varied values of each scenario, in scenario order (index = scenario number)."""
+    if spec.scenarios is not None:
+        return [dict(s) for s in spec.scenarios]
+    table = spec.parameter_table()
+    if spec.sampler == "grid":
+        axes = [_grid_levels(table[name], f) for name, f in spec.factors.items()]
+        names = list(spec.factors)
+        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes)]
+    unit = _unit_sample(spec)
+    return [
+        {
+            name: _from_unit(table[name], factor, unit[i, j])
+            for j, (name, factor) in enumerate(spec.factors.items())
+        }
+        for i in range(unit.shape[0])
+    ]
+
+
+def resolve_scenarios(spec: ExperimentSpec) -> list[dict[str, Any]]:
+    """Complete, validated parameter dicts (defaults + fixed + varied) for every scenario.
+
+    Raises:
+        SpecError: a scenario breaks one of the model's cross-parameter rules.
+    """
+    entry = get_model(spec.model)
+    resolved = []
+    for i, values in enumerate(scenario_values(spec)):
+        try:
+            resolved.append(entry.validate({**spec.fixed, **values}))
+        except ParameterError as exc:
+            raise SpecError(f"{spec.source}: scenario {i} {values}: {exc}") from None
+    return resolved
+
+
+def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]:
+    if isinstance(factor, tuple):
+        return list(factor)
+    if param.kind is int:
+        if factor.num is None:
+            return list(range(int(factor.low), int(factor.high) + 1))
+        levels = np.rint(np.linspace(factor.low, factor.high, factor.num)).astype(int)
+        return sorted({int(v) for v in levels})
+    return [float(v) for v in np.linspace(factor.low, factor.high, factor.num)]
+
+
+def _unit_sample(spec: ExperimentSpec) -> np.ndarray:
+    """``samples x factors`` points in the unit cube from a scrambled LHS or Sobol' design."""
+    from scipy.stats import qmc  # imported here: scipy.stats is slow to import
+
+    dims = len(spec.factors)
+    rng = sampler_rng(spec.master_seed)
+    if spec.sampler == "lhs":
+        return qmc.LatinHypercube(d=dims, rng=rng).random(spec.samples)
+    m = int(spec.samples).bit_length() - 1  # samples is a power of 2 (checked in spec)
+    return qmc.Sobol(d=dims, scramble=True, rng=rng).random_base2(m)
+
+
+def _from_unit(param: Parameter, factor: tuple[Any, ...] | Range, u: float) -> Any:
+    """Map a unit-interval coordinate to a level (categorical) or a value in the range."""
+    if isinstance(factor, tuple):
+        return factor[min(int(u * len(factor)), len(factor) - 1)]
+    if param.kind is int:
+        span = int(factor.high) - int(factor.low) + 1
+        return int(factor.low) + min(int(u * span), span - 1)
+    return float(factor.low + u * (factor.high - factor.low))

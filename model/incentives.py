@@ -1,0 +1,94 @@
+"""Cooperation, effort, pay and morale: the public-goods side of a sales team.
+
+* Types (Fischbacher, Gachter & Fehr 2001): unconditional **cooperators**, **conditional
+  cooperators** who match the cooperation they see around them, and **free riders**.
+* Conditional cooperators match imperfectly (slope < 1, Fischbacher & Gachter 2010), so their
+  willingness decays toward ``slope x observed`` and cooperation erodes when free riders are
+  present. **Peer sanctions** (Fehr & Gachter 2000) make free riders comply and let conditional
+  cooperators match fully, which sustains cooperation.
+* **Effort**: a person's marginal return on own effort is ``s + (1 - s) / N`` for an own-pay
+  share ``s`` and a pay pool of ``N`` (Holmstrom 1982). Free riders give effort in proportion to
+  it (above a job minimum); willing cooperators give full effort whatever the pay.
+* **Fairness**: under pooled pay, giving more effort than the unit's average while being paid
+  the average feels unfair; unfairness lowers morale, and low morale raises attrition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COOPERATOR, CONDITIONAL, FREE_RIDER = 0, 1, 2
+TYPES = ("cooperator", "conditional_cooperator", "free_rider")
+#: Weekly smoothing of attributable output used to score pay (about a quarter's memory).
+OUTPUT_SMOOTHING = 0.1
+
+
+def own_pay_share(incentive: str, pooled_fraction: float) -> float:
+    """Share ``s`` of pay that comes from one's own attributable results."""
+    return {"individual": 1.0, "pooled": 0.0, "hybrid": 1.0 - pooled_fraction}[incentive]
+
+
+def draw_types(n: int, share_conditional: float, share_free: float, rng) -> np.ndarray:
+    """Type of each person: free riders and conditional cooperators by share, the rest cooperate."""
+    u = rng.random(n)
+    return np.where(
+        u < share_free,
+        FREE_RIDER,
+        np.where(u < share_free + share_conditional, CONDITIONAL, COOPERATOR),
+    ).astype(np.int8)
+
+
+def unit_mean_of_others(values, unit, unit_order, unit_starts, unit_sizes) -> np.ndarray:
+    """Mean of ``values`` over the other members of each person's unit (own value if alone)."""
+    sums = np.add.reduceat(values[unit_order], unit_starts)
+    size = unit_sizes[unit]
+    others = np.maximum(size - 1, 1)
+    return np.where(size > 1, (sums[unit] - values) / others, values)
+
+
+def update_willingness(state, structure, params) -> None:
+    """Conditional cooperators adjust their goodwill to the willingness they see in their unit."""
+    observed = unit_mean_of_others(
+        state.willingness,
+        structure.unit,
+        structure.unit_order,
+        structure.unit_starts,
+        structure.unit_sizes,
+    )
+    sanctions = params["peer_sanctions"]
+    slope = params["conditional_slope"] + sanctions * (1.0 - params["conditional_slope"])
+    target = np.minimum(1.0, slope * observed)
+    state.goodwill += params["cooperation_adaptation"] * (target - state.goodwill)
+    state.willingness = np.where(
+        state.type == COOPERATOR,
+        1.0,
+        np.where(state.type == CONDITIONAL, state.goodwill, sanctions),
+    )
+
+
+def choose_effort(state, marginal_return: np.ndarray, params) -> None:
+    """Effort above the job minimum follows the larger of pay incentive and willingness."""
+    floor = params["effort_floor"]
+    state.effort = floor + (1.0 - floor) * np.maximum(marginal_return, state.willingness)
+    state.cooperation = state.cooperativeness * state.willingness
+
+
+def settle_pay(state, structure, role, own_share: float, params) -> None:
+    """Score attributable output, pay it out by the incentive scheme, update morale.
+
+    Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
+    ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort.
+    """
+    state.output_smoothed += OUTPUT_SMOOTHING * (state.output - state.output_smoothed)
+    role_mean = np.bincount(role, weights=state.output_smoothed) / np.maximum(np.bincount(role), 1)
+    scale = role_mean[role]
+    score = np.divide(state.output_smoothed, scale, out=np.zeros_like(scale), where=scale > 0)
+    unit_args = (structure.unit, structure.unit_order, structure.unit_starts, structure.unit_sizes)
+    unit_score = np.add.reduceat(score[structure.unit_order], structure.unit_starts)[structure.unit]
+    unit_score = unit_score / structure.unit_sizes[structure.unit]
+    state.pay = own_share * score + (1.0 - own_share) * unit_score
+    state.payoff = state.pay - params["effort_cost"] * state.effort
+    others_effort = unit_mean_of_others(state.effort, *unit_args)
+    unfairness = (1.0 - own_share) * np.maximum(0.0, state.effort - others_effort)
+    target = 1.0 - np.minimum(1.0, params["unfairness_sensitivity"] * unfairness)
+    state.morale += params["morale_adaptation"] * (target - state.morale)

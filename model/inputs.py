@@ -1,0 +1,285 @@
+"""The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
+
+One row per input (name, default, unit, allowed values, source). Defaults calibrated to
+published B2B SaaS figures cite them (``/work/shared/CALIBRATION.md``); the rest say
+"design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
+table (``python -m model.docs``).
+"""
+
+from __future__ import annotations
+
+from model.parameters import Parameter, ParameterTable
+
+DESIGNS = ("functional", "the_model", "pods")
+SEATINGS = ("by_function", "by_unit", "random")
+INCENTIVES = ("individual", "pooled", "hybrid")
+
+#: Predictable Revenue's example pod (Ross & Tyler 2011, p. 178).
+DEFAULT_POD = {"marketer": 1, "sdr": 2, "ae": 2, "csm": 1, "support": 2, "se": 1}
+
+DESIGN_CHOICE = "design choice"
+ROSS = "Ross & Tyler 2011, Predictable Revenue p. 178"
+MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
+FGF = "Fischbacher, Gachter & Fehr 2001"
+
+
+def _p(name, default, kind, unit, description, *, source, group, bounds=None, choices=None):
+    return Parameter(
+        name=name,
+        default=default,
+        kind=kind,
+        unit=unit,
+        description=description,
+        source=source,
+        bounds=bounds,
+        choices=choices,
+        group=group,
+    )
+
+
+# fmt: off
+_ORGANIZATION = [
+    _p("design", "the_model", str, "-",
+       "organization design: assembly line without feedback, with feedback loops, or mixed-role "
+       "pods",
+       source="Ross & Tyler 2011; Blount (The Model)", group="organization", choices=DESIGNS),
+    _p("employees", 90, int, "people",
+       "head count (same for every design); a multiple of the pod size",
+       source="design choice (10 pods of 9)", group="organization", bounds=(1, 20000)),
+    _p("pod_composition", dict(DEFAULT_POD), dict, "people per pod",
+       "role mix of one pod; also sets the role mix of the functional designs",
+       source=ROSS, group="organization"),
+    _p("feedback_rate", 0.2, float, "1/week",
+       "probability per week that a receiver in a The Model feedback loop (CSM->marketing, "
+       "AE->SDR, SDR->marketing) gets a debrief",
+       source=DESIGN_CHOICE, group="organization", bounds=(0.0, 1.0)),
+    _p("specialization_advantage", 0.5, float, "-",
+       "extra own-stage skill growth of specialists in the assembly-line designs (0 = none)",
+       source="Becker & Murphy 1992 (division of labour); design choice",
+       group="organization", bounds=(0.0, 3.0)),
+]
+
+_SEATING = [
+    _p("seating", "by_unit", str, "-",
+       "who sits next to whom on the office floor",
+       source=DESIGN_CHOICE, group="seating", choices=SEATINGS),
+    _p("seat_radius", 1, int, "cells",
+       "Moore radius of the seat neighbourhood",
+       source=DESIGN_CHOICE, group="seating", bounds=(1, 5)),
+    _p("talk_probability", 0.5, float, "1/week",
+       "probability per week of a talk with one random seat neighbour",
+       source="Allen 1977 (communication falls with distance); design choice",
+       group="seating", bounds=(0.0, 1.0)),
+    _p("unit_talk_probability", 0.3, float, "1/week",
+       "probability per week of a talk with a member of one's unit (pod or department)",
+       source=DESIGN_CHOICE, group="seating", bounds=(0.0, 1.0)),
+    _p("cross_unit_links", 0.1, float, "-",
+       "share of unit talks that go to a random person in another unit (0 = isolated units, 1 = "
+       "fully mixed)",
+       source="Fang, Lee & Schilling 2010", group="seating", bounds=(0.0, 1.0)),
+]
+
+_KNOWLEDGE = [
+    _p("dimensions_per_domain", 6, int, "dimensions",
+       "belief dimensions per knowledge domain (5 domains)",
+       source="March 1991 (m = 30 in total)", group="knowledge", bounds=(1, 40)),
+    _p("turbulence", 0.01, float, "1/week",
+       "probability per week that each dimension of the market reality flips (March's p4)",
+       source=MARCH, group="knowledge", bounds=(0.0, 0.5)),
+    _p("learning_by_doing_rate", 0.01, float, "1/week",
+       "probability per week of observing a dimension from one's own work, times the role's "
+       "vantage and effort",
+       source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
+    _p("peer_learning_rate", 0.5, float, "-",
+       "probability that a shared, differing belief is adopted in a talk",
+       source="Miller, Zhao & Calantone 2006", group="knowledge", bounds=(0.0, 1.0)),
+    _p("worse_source_weight", 0.3, float, "-",
+       "relative weight of advice from a colleague who performs worse than the receiver",
+       source="Miller, Zhao & Calantone 2006", group="knowledge", bounds=(0.0, 1.0)),
+    _p("socialization_rate", 0.02, float, "1/week",
+       "probability per week of adopting the unit playbook on a dimension where it differs "
+       "(March's p1)",
+       source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
+    _p("code_learning_rate", 0.1, float, "1/week",
+       "playbook learning from the unit's better performers (March's p2)",
+       source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
+    _p("skill_growth", 0.02, float, "1/week",
+       "growth of own-stage skill toward 1 at full effort",
+       source="Bridge Group 2024 (AE ramp ~5 months)", group="knowledge", bounds=(0.0, 1.0)),
+    _p("new_hire_skill", 0.2, float, "-",
+       "own-stage skill of a new hire",
+       source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
+]
+
+_PEOPLE = [
+    _p("attrition_annual", 0.2, float, "1/year",
+       "annual probability of leaving at full morale (March's p3, per year)",
+       source="KBCM / ForEntrepreneurs (25-30% rep failure)", group="people", bounds=(0.0, 0.95)),
+    _p("morale_attrition_effect", 2.0, float, "-",
+       "attrition hazard multiplier is 1 + effect x (1 - morale)",
+       source=DESIGN_CHOICE, group="people", bounds=(0.0, 10.0)),
+    _p("ramp_weeks", 22, int, "weeks",
+       "weeks until a new hire is fully productive",
+       source="Bridge Group 2024 SaaS AE (median ramp 5 months)", group="people", bounds=(0, 104)),
+]
+
+_COOPERATION = [
+    _p("cooperativeness_mean", 0.7, float, "-",
+       "mean trait cooperativeness (probability of sharing when willing)",
+       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
+    _p("cooperativeness_sd", 0.15, float, "-",
+       "spread of trait cooperativeness",
+       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 0.5)),
+    _p("share_conditional_cooperators", 0.6, float, "-",
+       "share of conditional cooperators (including the hump-shaped contributors)",
+       source=FGF + " (50% conditional + 14% hump-shaped)", group="cooperation", bounds=(0.0, 1.0)),
+    _p("share_free_riders", 0.3, float, "-",
+       "share of free riders (the rest are unconditional cooperators)",
+       source=FGF, group="cooperation", bounds=(0.0, 1.0)),
+    _p("conditional_slope", 0.8, float, "-",
+       "how closely conditional cooperators match the cooperation they see (< 1: imperfect "
+       "matching)",
+       source="Fischbacher & Gachter 2010", group="cooperation", bounds=(0.0, 1.0)),
+    _p("initial_goodwill", 0.5, float, "-",
+       "willingness of a conditional cooperator on joining (first-round contribution)",
+       source="Ledyard 1995; Fehr & Gachter 2000 (first round 40-60%)", group="cooperation",
+       bounds=(0.0, 1.0)),
+    _p("cooperation_adaptation", 0.3, float, "1/week",
+       "speed at which conditional cooperators adjust to what they see",
+       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
+    _p("peer_sanctions", 0.0, float, "-",
+       "strength of peer recognition and sanctions (1 = free riders comply, conditional "
+       "cooperators match fully)",
+       source="Fehr & Gachter 2000", group="cooperation", bounds=(0.0, 1.0)),
+    _p("effort_floor", 0.5, float, "-",
+       "effort of someone with no incentive at all (the job's minimum)",
+       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
+]
+
+_INCENTIVES = [
+    _p("incentive", "individual", str, "-",
+       "pay from own results, the unit's pooled results, or a mix",
+       source="Holmstrom 1982", group="incentives", choices=INCENTIVES),
+    _p("pooled_fraction", 0.5, float, "-",
+       "pooled share of pay under hybrid incentives",
+       source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 1.0)),
+    _p("unfairness_sensitivity", 1.0, float, "-",
+       "morale loss per unit of effort given above the unit mean under pooled pay",
+       source="Fehr & Gachter 2000; second seed", group="incentives", bounds=(0.0, 5.0)),
+    _p("morale_adaptation", 0.1, float, "1/week",
+       "speed at which morale moves toward its target",
+       source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 1.0)),
+    _p("effort_cost", 0.3, float, "pay units",
+       "cost of full effort in the payoff metric",
+       source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+]
+
+_PIPELINE = [
+    _p("leads_per_marketer", 6.0, float, "leads/week",
+       "leads a fully productive marketer generates per week at knowledge 0.5",
+       source="design choice (calibrated to win ~20-30%)", group="pipeline", bounds=(0.0, 500.0)),
+    _p("lead_fit_min", 0.1, float, "-",
+       "share of good-fit leads from a marketer knowing nothing",
+       source="HubSpot-derived MQL->SQL 13-50%", group="pipeline", bounds=(0.0, 1.0)),
+    _p("lead_fit_max", 0.5, float, "-",
+       "share of good-fit leads from a marketer knowing everything",
+       source="HubSpot-derived MQL->SQL 13-50%", group="pipeline", bounds=(0.0, 1.0)),
+    _p("sdr_capacity", 15.0, float, "leads/week",
+       "leads a fully productive SDR works per week",
+       source="TOPO 2015 / Bridge Group 2016 (~2.5 AEs per SDR)",
+       group="pipeline", bounds=(0.0, 500.0)),
+    _p("qualification_accuracy_min", 0.5, float, "-",
+       "probability of a right qualification call by an SDR knowing nothing",
+       source="vendor reports SQL->opportunity 30-75%", group="pipeline", bounds=(0.0, 1.0)),
+    _p("qualification_accuracy_max", 0.95, float, "-",
+       "same, knowing everything",
+       source="vendor reports SQL->opportunity 30-75%", group="pipeline", bounds=(0.0, 1.0)),
+    _p("lead_expiry_weeks", 4, int, "weeks",
+       "weeks a lead or qualified opportunity waits for an SDR or AE before going cold",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(1, 52)),
+    _p("ae_capacity", 15.0, float, "open deals",
+       "deals a fully productive AE works at once",
+       source="Bridge Group 2017 SaaS AE (quota / ACV)", group="pipeline", bounds=(0.0, 500.0)),
+    _p("sales_cycle_weeks", 9.0, float, "weeks",
+       "mean weeks an active deal takes to close (the measured cycle adds the wait for an AE)",
+       source="Bridge Group 2017 SaaS AE (median 60 days)", group="pipeline", bounds=(1.0, 104.0)),
+    _p("win_rate_reference", 0.25, float, "-",
+       "win probability of a good-fit, non-technical deal worked by an AE of knowledge 0.5",
+       source="HubSpot survey (21-29%, range 15-35%)", group="pipeline", bounds=(0.01, 0.99)),
+    _p("knowledge_win_effect", 3.0, float, "log-odds",
+       "win log-odds per unit of the AE's role knowledge",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 10.0)),
+    _p("problem_customer_penalty", 1.0, float, "log-odds",
+       "win log-odds lost on a poor-fit prospect",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 5.0)),
+    _p("technical_deal_share", 0.5, float, "-",
+       "share of deals that need technical help",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 1.0)),
+    _p("se_capacity", 15.0, float, "open deals",
+       "technical deals a fully productive SE supports at once",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 500.0)),
+    _p("no_se_penalty", 1.0, float, "log-odds",
+       "win log-odds lost on a technical deal without an SE",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 5.0)),
+    _p("referral_win_bonus", 0.7, float, "log-odds",
+       "win log-odds gained on a referred deal",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 5.0)),
+    _p("acv_median", 30000.0, float, "USD/year",
+       "median annual contract value",
+       source="Bridge Group 2017 ($25K) and 2021 ($55K)",
+       group="pipeline", bounds=(100.0, 10000000.0)),
+    _p("acv_spread", 0.5, float, "log USD",
+       "log-normal spread of contract values",
+       source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 2.0)),
+]
+
+_CUSTOMERS = [
+    _p("initial_customers", 300, int, "customers",
+       "customers at the start (per 90 employees; scaled with head count)",
+       source=DESIGN_CHOICE, group="customers", bounds=(0, 10000)),
+    _p("csm_capacity", 150.0, float, "accounts",
+       "accounts a fully productive CSM covers",
+       source=DESIGN_CHOICE, group="customers", bounds=(1.0, 5000.0)),
+    _p("tickets_per_customer", 0.3, float, "tickets/week",
+       "support tickets per good-fit customer (problem customers file twice as many)",
+       source=DESIGN_CHOICE, group="customers", bounds=(0.0, 10.0)),
+    _p("support_capacity", 25.0, float, "tickets/week",
+       "tickets a fully productive support person solves per week",
+       source=DESIGN_CHOICE, group="customers", bounds=(0.0, 5000.0)),
+    _p("churn_reference", 0.2, float, "1/year",
+       "probability of not renewing at satisfaction 0.5",
+       source="KBCM 2016 (median annual logo churn 10%)",
+       group="customers", bounds=(0.001, 0.999)),
+    _p("satisfaction_churn_effect", 4.0, float, "log-odds",
+       "renewal log-odds per unit of satisfaction",
+       source=DESIGN_CHOICE, group="customers", bounds=(0.0, 20.0)),
+    _p("expansion_rate", 0.6, float, "1/year",
+       "probability of an expansion at renewal for a fully satisfied, fully covered customer",
+       source="KBCM 2016 (16% of new ACV from upsell)", group="customers", bounds=(0.0, 1.0)),
+    _p("expansion_size", 0.4, float, "-",
+       "expansion as a share of the contract value",
+       source="SaaS Capital 2023 (NRR 100-110%)", group="customers", bounds=(0.0, 5.0)),
+    _p("referral_rate", 0.004, float, "1/week",
+       "referral probability per week of a fully satisfied customer with a CSM who knows "
+       "referral cultivation",
+       source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
+    _p("referral_fit", 0.85, float, "-",
+       "share of good-fit leads among referrals",
+       source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
+]
+
+# fmt: on
+
+PARAMETERS = ParameterTable(
+    tuple(
+        _ORGANIZATION
+        + _SEATING
+        + _KNOWLEDGE
+        + _PEOPLE
+        + _COOPERATION
+        + _INCENTIVES
+        + _PIPELINE
+        + _CUSTOMERS
+    ),
+    title="SalesOrgModel",
+)

@@ -1,0 +1,104 @@
+"""Roles, knowledge domains and the role x domain matrices of the learning engine.
+
+The market is a hidden reality of ``len(DOMAINS) * dimensions_per_domain`` dimensions, grouped
+into named knowledge domains (MODEL.md section 2). Two documented matrices tie roles to domains:
+
+* :data:`VANTAGE` (what a role *sees* from its own work, i.e. how fast learning by doing
+  reveals each domain): support and CSMs see problem customers and expectation gaps, SDRs and
+  AEs hear customer language and objections, marketers see campaign response.
+* :data:`WEIGHTS` (what a role *needs* to be effective): marketers need customer language and
+  fit signals, AEs need language, expectation setting and technical knowledge, CSMs need
+  expectation setting, product knowledge and referral cultivation.
+
+The gap between the two (:data:`CROSS_FUNCTIONAL`) is what a role can only learn from other
+roles; it is why cross-functional ties can be worth more than within-function ones (Predictable
+Revenue's pod argument, Ross & Tyler 2011, p. 178).
+
+The numbers are a design choice read off the role descriptions in Ross & Tyler (2011) and
+Blount-style process descriptions of The Model (see ``/work/shared/seeds``); they are input data,
+documented in ``docs/ODD.md`` (section 6), not fitted values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Roles of the sales organization, in the order used by every role-indexed array.
+ROLES: tuple[str, ...] = ("marketer", "sdr", "ae", "se", "csm", "support")
+
+#: Knowledge domains, in the order of the belief dimensions (each domain is a contiguous block).
+DOMAINS: tuple[str, ...] = (
+    "customer_language",
+    "fit_signals",
+    "product_technical",
+    "expectation_setting",
+    "referral_cultivation",
+)
+
+# fmt: off
+#: Learning-by-doing rate multiplier per role (rows, :data:`ROLES`) and domain (columns).
+VANTAGE = np.array([
+    # language  fit   technical  expectations  referrals
+    [0.50,      0.20, 0.00,      0.00,         0.10],   # marketer: campaign response
+    [0.80,      0.40, 0.00,      0.00,         0.00],   # sdr: calls, objections, fit questions
+    [0.60,      0.50, 0.20,      0.50,         0.10],   # ae: discovery, demos, negotiation
+    [0.10,      0.10, 0.90,      0.30,         0.00],   # se: technical evaluations
+    [0.20,      0.60, 0.20,      0.80,         0.80],   # csm: renewals, expectation gaps, advocates
+    [0.10,      0.70, 0.80,      0.50,         0.00],   # support: problems, problem customers
+])
+
+#: Importance of each domain for each role's performance (rows sum to 1).
+WEIGHTS = np.array([
+    # language  fit   technical  expectations  referrals
+    [0.50,      0.40, 0.00,      0.00,         0.10],   # marketer: message and targeting
+    [0.40,      0.50, 0.10,      0.00,         0.00],   # sdr: conversation and qualification
+    [0.30,      0.10, 0.20,      0.40,         0.00],   # ae: pitch, technical fit, expectations
+    [0.10,      0.00, 0.70,      0.20,         0.00],   # se: solution design
+    [0.00,      0.20, 0.20,      0.30,         0.30],   # csm: adoption, expansion, referrals
+    [0.10,      0.00, 0.60,      0.30,         0.00],   # support: solving problems
+])
+# fmt: on
+
+#: A role sees a domain well (and talks about it) from this vantage on.
+EXPERTISE_THRESHOLD = 0.3
+
+#: Needs a role cannot meet from its own work: the weights of the domains it needs but sees
+#: with vantage below :data:`EXPERTISE_THRESHOLD`, rows normalised.
+CROSS_FUNCTIONAL = WEIGHTS * (VANTAGE < EXPERTISE_THRESHOLD)
+CROSS_FUNCTIONAL = CROSS_FUNCTIONAL / CROSS_FUNCTIONAL.sum(axis=1, keepdims=True)
+
+#: The Model's feedback loops (source role -> receiving role): CSM -> marketing, AE -> SDR,
+#: SDR -> marketing (the second seed; Blount's description of The Model).
+FEEDBACK_LOOPS: tuple[tuple[str, str], ...] = (
+    ("csm", "marketer"),
+    ("ae", "sdr"),
+    ("sdr", "marketer"),
+)
+
+ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
+DOMAIN_INDEX = {domain: i for i, domain in enumerate(DOMAINS)}
+
+
+def dimension_domains(dimensions_per_domain: int) -> np.ndarray:
+    """Domain index of each belief dimension (domains are contiguous blocks)."""
+    return np.repeat(np.arange(len(DOMAINS)), dimensions_per_domain)
+
+
+def talk_masks(dimensions_per_domain: int) -> np.ndarray:
+    """Roles x dimensions: what a source in each role talks about in an informal talk.
+
+    People tell what their own work shows them, the domains they see well (vantage at least
+    :data:`EXPERTISE_THRESHOLD`), so within-function talk mostly repeats what one already sees.
+    """
+    expertise = VANTAGE >= EXPERTISE_THRESHOLD
+    return expertise[:, dimension_domains(dimensions_per_domain)]
+
+
+def feedback_dimension_mask(source: str, receiver: str, dimensions_per_domain: int) -> np.ndarray:
+    """Dimensions a feedback loop carries: the domains the source sees better than the receiver.
+
+    This is the loop's purpose in The Model: downstream roles report what upstream roles
+    cannot see from their own work (e.g. CSMs tell marketing which customers turn out badly).
+    """
+    better = VANTAGE[ROLE_INDEX[source]] > VANTAGE[ROLE_INDEX[receiver]]
+    return better[dimension_domains(dimensions_per_domain)]

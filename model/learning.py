@@ -1,0 +1,150 @@
+"""Vectorised learning kernels on the people x dimensions int8 belief array.
+
+March (1991) with the extensions MODEL.md section 2 asks for: learning by doing through a role's
+vantage, peer learning between pairs of people (Miller, Zhao & Calantone 2006), unit playbooks
+(March's organizational code) and market turbulence. Every function updates whole arrays; none
+loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> None:
+    """Flip each dimension of the market reality with probability ``rate`` (March's p4)."""
+    flip = rng.random(reality.shape[0]) < rate
+    reality[flip] *= -1
+
+
+def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
+    """Share of each domain's dimensions believed correctly, per person (people x domains)."""
+    n, m = correct.shape
+    return correct.reshape(n, n_domains, m // n_domains).mean(axis=2)
+
+
+def learn_by_doing(
+    beliefs: np.ndarray,
+    reality: np.ndarray,
+    rate: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Observe the truth of each dimension with probability ``rate`` (people x dimensions).
+
+    ``rate`` is the role's vantage on the dimension's domain times the base rate and the
+    person's effort: people learn what their own work shows them.
+    """
+    observe = rng.random(beliefs.shape, dtype=np.float32) < rate
+    np.copyto(beliefs, np.broadcast_to(reality, beliefs.shape), where=observe)
+
+
+def peer_transfer(
+    beliefs: np.ndarray,
+    receivers: np.ndarray,
+    sources: np.ndarray,
+    adopt_probability: np.ndarray,
+    dimension_mask: np.ndarray,
+    rng: np.random.Generator,
+) -> int:
+    """Receivers adopt their sources' differing, non-neutral beliefs.
+
+    Args:
+        beliefs: people x dimensions int8 array, updated in place (synchronously: all pairs
+            read the beliefs from before this call; if a receiver has several sources, the last
+            pair wins on a dimension).
+        receivers, sources: person indices of the pairs that talk and share.
+        adopt_probability: per pair, the probability of adopting each differing dimension.
+        dimension_mask: pairs x dimensions (or broadcastable) mask of what the talk covers.
+        rng: the learning stream.
+
+    Returns:
+        Number of beliefs changed.
+    """
+    if len(receivers) == 0:
+        return 0
+    told = beliefs[sources]
+    own = beliefs[receivers]
+    draw = rng.random(own.shape, dtype=np.float32)
+    adopt = (told != 0) & (told != own) & dimension_mask & (draw < adopt_probability[:, None])
+    beliefs[receivers] = np.where(adopt, told, own)
+    return int(adopt.sum())
+
+
+def socialize(
+    beliefs: np.ndarray,
+    codes: np.ndarray,
+    unit: np.ndarray,
+    rate: float,
+    rng: np.random.Generator,
+) -> None:
+    """People learn the unit playbook where it holds a view (March's p1).
+
+    Where the code is non-zero and differs from a belief, the belief becomes the code's with
+    probability ``rate``.
+    """
+    code = codes[unit]
+    adopt = (code != 0) & (code != beliefs) & (rng.random(beliefs.shape, dtype=np.float32) < rate)
+    np.copyto(beliefs, code, where=adopt)
+
+
+def learn_code(
+    codes: np.ndarray,
+    beliefs: np.ndarray,
+    contributes: np.ndarray,
+    unit_order: np.ndarray,
+    unit_starts: np.ndarray,
+    rate: float,
+    rng: np.random.Generator,
+) -> None:
+    """Each unit playbook learns from its superior group (March's p2).
+
+    Args:
+        codes: units x dimensions int8 playbooks, updated in place.
+        beliefs: people x dimensions beliefs.
+        contributes: per person, True if they know more than their unit's code *and* share
+            this week (cooperativeness gates contributions to the playbook too).
+        unit_order, unit_starts: people sorted by unit and the start of each unit's segment.
+        rate: March's p2. On each dimension the code adopts the superior group's majority
+            belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
+    """
+    votes = np.where(contributes[:, None], beliefs, 0).astype(np.int32)[unit_order]
+    tally = np.add.reduceat(votes, unit_starts, axis=0)
+    majority = np.sign(tally).astype(np.int8)
+    p = 1.0 - (1.0 - rate) ** np.abs(tally)
+    change = (majority != 0) & (majority != codes) & (rng.random(codes.shape) < p)
+    np.copyto(codes, majority, where=change)
+
+
+def belief_diversity(beliefs: np.ndarray) -> float:
+    """Mean Gini-Simpson diversity of beliefs per dimension, scaled to [0, 1].
+
+    1 means the three belief values are equally common on every dimension; 0 means everyone
+    agrees (March 1991 tracks the loss of this diversity as exploitation crowds out
+    exploration).
+    """
+    plus = (beliefs == 1).mean(axis=0)
+    minus = (beliefs == -1).mean(axis=0)
+    zero = 1.0 - plus - minus
+    gini = 1.0 - plus**2 - minus**2 - zero**2
+    return float(gini.mean() * 1.5)
+
+
+def relay_observations(
+    beliefs: np.ndarray,
+    reality: np.ndarray,
+    receivers: np.ndarray,
+    rate: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Receivers learn the truth of dimensions reported to them (a case review, not an opinion).
+
+    The Model's feedback loops are structured reviews of real cases (why deals were lost, why
+    customers churned), so a debrief passes what the source *observed* in its work: each
+    dimension with probability ``rate`` (pairs x dimensions), typically the source's vantage on
+    the domain times the adoption rate, inside the loop's domains.
+    """
+    if len(receivers) == 0:
+        return
+    own = beliefs[receivers]
+    told = rng.random(own.shape, dtype=np.float32) < rate
+    beliefs[receivers] = np.where(told, reality, own)

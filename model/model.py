@@ -1,0 +1,281 @@
+"""SalesOrgModel: how a B2B sales organization learns and sells, one week per step.
+
+The model compares The Model's assembly line (marketing -> SDR -> AE -> CSM, with or without
+feedback loops) with Predictable Revenue's pods (mixed-role mini business units), on a March
+(1991) learning engine extended with roles, seating, peer learning, a pipeline and
+incentives. ``docs/ODD.md`` describes it in full; ``model.PARAMETERS`` lists every input.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from agents import AGENT_REPORTERS, Employee
+from model.conversations import draw_debriefs, draw_talks
+from model.customers import Customers
+from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.knowledge import (
+    DOMAINS,
+    FEEDBACK_LOOPS,
+    ROLE_INDEX,
+    ROLES,
+    VANTAGE,
+    dimension_domains,
+    feedback_dimension_mask,
+    talk_masks,
+)
+from model.learning import (
+    domain_knowledge,
+    learn_by_doing,
+    learn_code,
+    peer_transfer,
+    relay_observations,
+    socialize,
+    turbulence,
+)
+from model.metrics import FLOWS, METRICS, Metrics, role_performance
+from model.organization import build_structure
+from model.parameters import ParameterError
+from model.people import WEEKS_PER_YEAR, People
+from model.pipeline import Pipeline, Workforce
+from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.validation import validate_parameters
+
+#: One independent random stream per random process (common random numbers across designs).
+STREAMS = (
+    "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
+    "learning", "attrition",
+)  # fmt: skip
+
+#: Head count the ``initial_customers`` default refers to (scaled for other sizes).
+REFERENCE_EMPLOYEES = 90
+
+
+class SalesOrgModel(mesa.Model):
+    """A sales organization of Mesa :class:`agents.Employee` agents on an office floor.
+
+    Args:
+        rng: seed or numpy Generator (Mesa's convention); every random stream derives from it.
+        collect_agents: also collect agent-level data every step (expensive).
+        **params: any of ``model.PARAMETERS``; missing ones take their defaults.
+
+    Raises:
+        ParameterError: an unknown name, a wrong type, a value out of range, or a combination
+            the design cannot use (e.g. a pod without an AE).
+    """
+
+    ROLES, DOMAINS, TYPES = ROLES, DOMAINS, TYPES
+
+    def __init__(self, rng=None, collect_agents: bool = False, **params) -> None:
+        if not isinstance(collect_agents, bool):
+            raise ParameterError(
+                f"parameter 'collect_agents' = {collect_agents!r} has type "
+                f"{type(collect_agents).__name__}; expected a bool"
+            )
+        self.params = validate_parameters(params)
+        super().__init__(rng=rng)
+        p = self.params
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
+        n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
+
+        # the market and what people believe about it
+        self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
+        self.people = People(n, dims, p, self.streams["people"])
+        self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
+        self.vantage = VANTAGE[self.structure.role][
+            :, dimension_domains(p["dimensions_per_domain"])
+        ]
+        self._feedback = self._feedback_loops(dims)
+        self._talk_masks = talk_masks(p["dimensions_per_domain"])
+        self._feedback_masks = np.array([mask for *_, mask in self._feedback], dtype=bool).reshape(
+            len(self._feedback), dims
+        )
+        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
+        self.marginal_return = (
+            self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
+        )
+        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
+        self.skill_growth = min(
+            1.0,
+            p["skill_growth"]
+            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
+        )
+
+        self._seat_employees()
+
+        self.pipeline = Pipeline(p, self.structure)
+        self.customers = Customers(p, self.structure)
+        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
+        self.customers.seed_base(initial, self.streams["customers"])
+
+        self.metrics_state = Metrics(self.structure)
+        self._assess()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reader(name) for name in METRICS},
+            agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
+        )
+        self.datacollector.collect(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
+            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+        )
+
+    # ------------------------------------------------------------------ set-up
+    def _seat_employees(self) -> None:
+        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        p, n = self.params, self.structure.size
+        shape = floor_shape(n)
+        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
+        order = seat_order(self.structure, p["seating"], self.streams["seating"])
+        self.positions = seat_positions(order, shape[0])
+        self.neighbours, self.neighbour_counts = neighbour_table(
+            self.positions, shape, p["seat_radius"]
+        )
+        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        cells = self.grid._cells
+        for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
+            agent.cell = cells[(x, y)]
+
+    def _feedback_loops(self, dims: int):
+        """The Model's loops as (sources, receivers, dimension mask); none in other designs."""
+        if self.params["design"] != "the_model":
+            return []
+        loops = []
+        for source, receiver in FEEDBACK_LOOPS:
+            src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
+            dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
+            if len(src) and len(dst):
+                mask = feedback_dimension_mask(
+                    source, receiver, self.params["dimensions_per_domain"]
+                )
+                loops.append((src, dst, mask))
+        return loops
+
+    # ------------------------------------------------------------------ the week
+    def step(self) -> None:
+        """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.flow = dict.fromkeys(FLOWS, 0.0)
+        self.motivate()  # willingness, effort and cooperation for the week
+        self.sell()  # leads -> qualification -> deals -> new customers
+        self.serve_customers()  # support, CSM coverage, renewals, referrals
+        self.learn()  # learning by doing, talks, feedback loops, playbooks
+        self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
+        self.turnover()  # leavers replaced by new hires who ramp up
+        turbulence(self.reality, self.params["turbulence"], self.streams["market"])
+        self.metrics_state.record_week(self.steps, self.flow)
+        self._assess()
+        self.datacollector.collect(self)
+
+    def motivate(self) -> None:
+        people = self.people
+        update_willingness(people, self.structure, self.params)
+        choose_effort(people, self.marginal_return, self.params)
+        self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
+        people.output = np.zeros(len(people))
+        self.workforce = Workforce(
+            self.productivity, self.performance, self.domain_knowledge, people.output
+        )
+
+    def sell(self) -> None:
+        wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
+        pipeline.generate(self.steps, wf, s["leads"], flow)
+        pipeline.qualify(self.steps, wf, s["qualification"], flow)
+        pipeline.assign(self.steps, wf, s["deals"])
+        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        acv = self.customers.draw_acv(len(queue), s["deals"])
+        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        n = len(self.people)
+        value = acv / self.params["acv_median"]
+        wf.output += np.bincount(ae, weights=value, minlength=n)
+        helped = se >= 0
+        wf.output += np.bincount(se[helped], weights=value[helped], minlength=n)
+        flow["new_bookings"] += float(acv.sum())
+        pipeline.settle()
+
+    def serve_customers(self) -> None:
+        wf, s, customers = self.workforce, self.streams, self.customers
+        customers.serve(wf, self.pipeline.members)
+        retained = customers.renew(self.steps, s["churn"], self.flow)
+        csms = self.pipeline.members["csm"]
+        queue = self.structure.queue[csms]
+        weight = self.productivity[csms]
+        total = np.bincount(queue, weights=weight, minlength=self.structure.n_queues)
+        share = np.divide(weight, total[queue], out=np.zeros(len(csms)), where=total[queue] > 0)
+        wf.output[csms] += retained[queue] * share / self.params["acv_median"]
+        ref_queue, ref_fit = customers.refer(s["leads"])
+        technical = s["leads"].random(len(ref_queue)) < self.params["technical_deal_share"]
+        self.pipeline.add_leads(ref_queue, ref_fit, technical, True, self.steps)
+        self.flow["referrals"] += len(ref_queue)
+
+    def learn(self) -> None:
+        p, people, rng = self.params, self.people, self.streams["learning"]
+        structure = self.structure
+        rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
+        learn_by_doing(people.beliefs, self.reality, rate, rng)
+        people.skill += self.skill_growth * people.effort * (1.0 - people.skill)
+        # informal talk passes beliefs (right or wrong), gated by the source's cooperation
+        receivers, sources = draw_talks(structure, self.neighbours, self.neighbour_counts, p, rng)
+        shares = rng.random(len(sources)) < people.cooperation[sources]
+        receivers, sources = receivers[shares], sources[shares]
+        better = self.performance[sources] >= self.performance[receivers]
+        adopt = p["peer_learning_rate"] * np.where(better, 1.0, p["worse_source_weight"])
+        topics = self._talk_masks[structure.role[sources]]
+        peer_transfer(people.beliefs, receivers, sources, adopt, topics, rng)
+        # The Model's feedback loops relay what downstream roles observed
+        receivers, sources, loop = draw_debriefs(self._feedback, p["feedback_rate"], rng)
+        shares = rng.random(len(sources)) < people.cooperation[sources]
+        receivers, sources, loop = receivers[shares], sources[shares], loop[shares]
+        rate = p["peer_learning_rate"] * self.vantage[sources] * self._feedback_masks[loop]
+        relay_observations(people.beliefs, self.reality, receivers, rate, rng)
+        socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
+        own = (people.beliefs == self.reality).mean(axis=1)
+        code_knowledge = (self.codes == self.reality).mean(axis=1)
+        contributes = (own > code_knowledge[structure.unit]) & (
+            rng.random(len(own)) < people.cooperation
+        )
+        learn_code(
+            self.codes,
+            people.beliefs,
+            contributes,
+            structure.unit_order,
+            structure.unit_starts,
+            p["code_learning_rate"],
+            rng,
+        )
+
+    def pay_and_morale(self) -> None:
+        settle_pay(self.people, self.structure, self.structure.role, self.own_share, self.params)
+
+    def turnover(self) -> None:
+        p, people = self.params, self.people
+        base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
+        hazard = np.minimum(
+            1.0, base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
+        )
+        people.tenure += 1
+        leavers = np.flatnonzero(self.streams["attrition"].random(len(people)) < hazard)
+        people.replace(leavers, self.streams["attrition"])
+        self.flow["leavers"] += len(leavers)
+
+    # ------------------------------------------------------------------ observation
+    def _assess(self) -> None:
+        """What people know now (used by next week's work) and this week's metrics."""
+        self.correct = self.people.beliefs == self.reality
+        self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
+        self.performance = role_performance(self.domain_knowledge, self.structure.role)
+        self.metrics_state.update(self)
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Current value of every metric in :data:`model.METRICS`."""
+        return self.metrics_state.values
+
+
+def _reader(name: str):
+    """A DataCollector reporter that reads one precomputed metric (no side effects)."""
+    return lambda model: model.metrics_state.values[name]

@@ -1,0 +1,100 @@
+"""Organization designs: who holds which role, in which unit, working which queue.
+
+People are numbered in one canonical order for every design (pod by pod, roles in the pod's
+composition order), so person ``i`` has the same role, traits and initial beliefs whatever the
+design: comparing designs with the same seed compares designs, not draws (common random
+numbers). The design only changes the grouping:
+
+* ``functional`` and ``the_model``: units are departments (one per role); all work flows
+  through one shared queue per stage (the assembly line of Blount's *The Model*).
+* ``pods``: units are mini business units with their own territory and their own queues
+  (Ross & Tyler 2011, p. 178).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.knowledge import ROLES
+
+ASSEMBLY_LINE_DESIGNS = ("functional", "the_model")
+
+
+@dataclass(frozen=True, repr=False)
+class Structure:
+    """The fixed structure of one organization (arrays indexed by person).
+
+    Attributes:
+        design: name of the design.
+        role: role index (into :data:`model.knowledge.ROLES`) per person.
+        pod: pod (territory block) of each person in the canonical numbering.
+        unit: unit per person: a pod, or a department in the assembly-line designs.
+        queue: work queue per person: the pod, or 0 (one shared queue) in the assembly line.
+        unit_order: people sorted by unit; ``unit_starts``/``unit_sizes`` index its segments.
+    """
+
+    design: str
+    role: np.ndarray
+    pod: np.ndarray
+    unit: np.ndarray
+    queue: np.ndarray
+    n_units: int
+    n_queues: int
+    unit_order: np.ndarray
+    unit_starts: np.ndarray
+    unit_sizes: np.ndarray
+
+    @property
+    def assembly_line(self) -> bool:
+        return self.design in ASSEMBLY_LINE_DESIGNS
+
+    @property
+    def size(self) -> int:
+        return len(self.role)
+
+    def members(self, role: int) -> np.ndarray:
+        """Indices of the people in ``role``, sorted by queue (for per-queue sampling)."""
+        idx = np.flatnonzero(self.role == role)
+        return idx[np.argsort(self.queue[idx], kind="stable")]
+
+    def __repr__(self) -> str:
+        counts = {r: int((self.role == i).sum()) for i, r in enumerate(ROLES)}
+        return (
+            f"Structure(design={self.design!r}, people={self.size}, units={self.n_units}, "
+            f"queues={self.n_queues}, roles={counts})"
+        )
+
+
+def build_structure(design: str, employees: int, composition: dict[str, int]) -> Structure:
+    """Lay out ``employees`` people in pods of ``composition`` and group them by ``design``."""
+    pod_roles = np.concatenate(
+        [np.full(composition[r], i, dtype=np.int8) for i, r in enumerate(ROLES)]
+    )
+    n_pods = employees // len(pod_roles)
+    role = np.tile(pod_roles, n_pods)
+    pod = np.repeat(np.arange(n_pods, dtype=np.int32), len(pod_roles))
+    if design == "pods":
+        unit = pod.copy()
+        queue = pod.copy()
+    else:
+        # departments numbered over the roles present, so no unit is empty
+        present = np.unique(role)
+        unit = np.searchsorted(present, role).astype(np.int32)
+        queue = np.zeros(employees, dtype=np.int32)
+    unit_order = np.argsort(unit, kind="stable")
+    unit_sizes = np.bincount(unit)
+    unit_starts = np.concatenate(([0], np.cumsum(unit_sizes)[:-1]))
+    return Structure(
+        design=design,
+        role=role,
+        pod=pod,
+        unit=unit,
+        queue=queue,
+        n_units=len(unit_sizes),
+        n_queues=int(queue.max()) + 1,
+        unit_order=unit_order,
+        unit_starts=unit_starts,
+        unit_sizes=unit_sizes,
+    )

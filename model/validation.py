@@ -1,0 +1,91 @@
+"""Validation of a whole parameter set: the table's per-field checks plus cross-field rules.
+
+Each cross-parameter rule is a small named function that raises one :class:`ParameterError`
+quoting the value given and what is allowed (the Starsim habit), so a bad input never reaches
+numpy or Mesa.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from model.inputs import PARAMETERS
+from model.knowledge import ROLES
+from model.parameters import ParameterError
+
+#: Roles a pipeline cannot run without: leads, qualification and closing.
+REQUIRED_ROLES = ("marketer", "sdr", "ae")
+
+
+def check_pod_composition(params: dict[str, Any]) -> None:
+    """Pod composition: known roles, whole non-negative counts, at least one of each stage."""
+    comp = params["pod_composition"]
+    unknown = sorted(set(comp) - set(ROLES))
+    if unknown:
+        raise ParameterError(
+            f"parameter 'pod_composition' = {comp!r} names unknown role(s) "
+            f"{', '.join(map(repr, unknown))}; allowed roles are {', '.join(ROLES)}"
+        )
+    for role, count in comp.items():
+        ok = isinstance(count, numbers.Integral) and not isinstance(count, bool)
+        if not ok or count < 0 or count > 1000:
+            raise ParameterError(
+                f"parameter 'pod_composition' = {comp!r}: count for {role!r} is {count!r}; "
+                "expected a whole number of people in [0, 1000]"
+            )
+    for role in REQUIRED_ROLES:
+        if comp.get(role, 0) < 1:
+            raise ParameterError(
+                f"parameter 'pod_composition' = {comp!r} has no {role!r}; every pod needs at "
+                f"least one of each of {', '.join(REQUIRED_ROLES)}"
+            )
+    params["pod_composition"] = {role: int(comp.get(role, 0)) for role in ROLES}
+
+
+def check_head_count(params: dict[str, Any]) -> None:
+    """The head count must fill a whole number of pods, so every design has the same people."""
+    size = sum(params["pod_composition"].values())
+    n = params["employees"]
+    if n < size or n % size:
+        raise ParameterError(
+            f"parameter 'employees' = {n!r} cannot fill the design: it must be a positive "
+            f"multiple of the pod size {size} (pod_composition {params['pod_composition']!r}), "
+            f"e.g. {max(size, size * round(n / size))}"
+        )
+
+
+def check_type_shares(params: dict[str, Any]) -> None:
+    """Conditional cooperators and free riders cannot exceed the whole population."""
+    cc, fr = params["share_conditional_cooperators"], params["share_free_riders"]
+    if cc + fr > 1.0 + 1e-12:
+        raise ParameterError(
+            f"parameters 'share_conditional_cooperators' = {cc!r} and 'share_free_riders' = "
+            f"{fr!r} sum to {cc + fr:.3g}; allowed: a sum of at most 1"
+        )
+
+
+def check_ordered_pairs(params: dict[str, Any]) -> None:
+    """Each ``*_min`` must not exceed its ``*_max``."""
+    for low, high in (
+        ("lead_fit_min", "lead_fit_max"),
+        ("qualification_accuracy_min", "qualification_accuracy_max"),
+    ):
+        if params[low] > params[high]:
+            raise ParameterError(
+                f"parameter '{low}' = {params[low]!r} exceeds '{high}' = {params[high]!r}; "
+                f"allowed: {low} <= {high}"
+            )
+
+
+RULES = (check_pod_composition, check_head_count, check_type_shares, check_ordered_pairs)
+
+
+def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a complete, checked parameter dict, or raise one :class:`ParameterError`."""
+    params = PARAMETERS.validate(values)
+    params["pod_composition"] = dict(params["pod_composition"])
+    for rule in RULES:
+        rule(params)
+    return params

@@ -1,0 +1,112 @@
+"""SalesOrgModel: construction, determinism, bookkeeping invariants and the Mesa face."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents import Employee
+from model import METRICS, PARAMETERS, SalesOrgModel
+from model.docs import PARAMETERS_FILE, render
+from model.pipeline import ACTIVE
+
+
+def run(steps=30, **params):
+    model = SalesOrgModel(**params)
+    for _ in range(steps):
+        model.step()
+    return model
+
+
+def frame(model):
+    return model.datacollector.get_model_vars_dataframe()
+
+
+@pytest.mark.parametrize("design", ["functional", "the_model", "pods"])
+def test_same_seed_gives_identical_frames(design):
+    a, b = run(rng=7, design=design), run(rng=7, design=design)
+    pd.testing.assert_frame_equal(frame(a), frame(b))
+
+
+def test_different_seeds_differ():
+    a, b = run(rng=1), run(rng=2)
+    assert not frame(a)["bookings"].equals(frame(b)["bookings"])
+
+
+def test_collector_has_every_metric_each_step():
+    model = run(steps=5)
+    df = frame(model)
+    assert list(df.columns) == list(METRICS)
+    assert len(df) == 6  # the initial state plus five weeks
+
+
+@pytest.mark.parametrize("design", ["functional", "the_model", "pods"])
+def test_every_lead_accounted_and_nothing_negative(design):
+    model = SalesOrgModel(rng=3, design=design)
+    for _ in range(80):
+        model.step()
+        pipeline, customers = model.pipeline, model.customers
+        assert pipeline.accounted()
+        assert (pipeline.leads.stage <= ACTIVE).all()
+        assert (customers.acv > 0).all()
+        assert customers.arr >= 0 and model.metrics["bookings"] >= 0
+        assert customers.acquired + 0 >= 0 and len(customers) >= 0
+    assert pipeline.closed.sum() > 0 and len(customers) > 0
+
+
+def test_customers_are_conserved():
+    model = run(rng=4, steps=60)
+    customers = model.customers
+    initial = round(PARAMETERS["initial_customers"].default)
+    assert len(customers) == initial + customers.acquired - customers.churned
+
+
+def test_metrics_stay_in_their_ranges():
+    df = frame(run(rng=5, steps=60))
+    for name in ["win_rate", "lead_to_qualified", "churn_annual", "knowledge", "cooperation",
+                 "effort", "morale", "belief_diversity", "cross_functional_knowledge"]:  # fmt: skip
+        values = df[name].dropna()
+        assert ((values >= 0) & (values <= 1)).all(), name
+
+
+def test_employees_are_cell_agents_on_unique_seats():
+    model = SalesOrgModel(rng=1, employees=45)
+    agents = list(model.agents_by_type[Employee])
+    assert len(agents) == 45
+    assert len({a.cell.coordinate for a in agents}) == 45
+    first = agents[0]
+    assert first.role == "marketer" and first.unit == 0
+    np.testing.assert_array_equal(first.beliefs, model.people.beliefs[first.index])
+    assert 0 <= first.knowledge <= 1 and "Employee(" in repr(first)
+
+
+def test_agent_level_collection_only_when_asked():
+    model = run(rng=1, steps=2, employees=18, collect_agents=True)
+    agents = model.datacollector.get_agent_vars_dataframe()
+    assert len(agents) == 3 * 18 and {"role", "knowledge", "effort"} <= set(agents.columns)
+    assert run(rng=1, steps=2, employees=18).datacollector.agent_reporters == {}
+
+
+def test_reporters_have_no_side_effects():
+    model = run(rng=2, steps=10)
+    state = (model.people.beliefs.copy(), model.rng.bit_generator.state)
+    for reporter in model.datacollector.model_reporters.values():
+        reporter(model)
+    np.testing.assert_array_equal(state[0], model.people.beliefs)
+    assert state[1] == model.rng.bit_generator.state
+
+
+def test_defaults_are_calibrated_after_burn_in():
+    """Win rate ~20-30% and annual logo churn ~10-15% (CALIBRATION.md), averaged over year 2."""
+    df = pd.concat([frame(run(rng=s, steps=104)).iloc[52:] for s in range(2)])
+    assert 0.15 <= df["win_rate"].mean() <= 0.35
+    assert 0.07 <= df["churn_annual"].mean() <= 0.18
+
+
+def test_parameters_doc_is_current():
+    assert PARAMETERS_FILE.read_text() == render(), "run `python -m model.docs`"
+
+
+def test_repr_is_useful():
+    model = SalesOrgModel(rng=1)
+    assert "design='the_model'" in repr(model) and "employees=90" in repr(model)
+    assert "Structure(" in repr(model.structure) and "Pipeline(" in repr(model.pipeline)

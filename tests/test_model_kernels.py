@@ -1,0 +1,58 @@
+"""Vectorised kernels against straightforward reference implementations on small inputs."""
+
+import numpy as np
+from mesa import Model
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from model.learning import learn_code, peer_transfer
+from model.queues import pick_workers, queue_rank
+from model.seating import neighbour_table, seat_positions
+
+
+def test_neighbour_table_matches_mesa_moore_neighbourhood():
+    width, height, n, radius = 7, 5, 33, 2
+    positions = seat_positions(np.random.default_rng(0).permutation(n), width)
+    table, counts = neighbour_table(positions, (width, height), radius)
+    grid = OrthogonalMooreGrid((width, height), torus=False, random=Model(rng=0).random)
+    who = {tuple(p): i for i, p in enumerate(positions.tolist())}
+    for i, (x, y) in enumerate(positions.tolist()):
+        cells = grid._cells[(x, y)].get_neighborhood(radius=radius)
+        expected = {who[c.coordinate] for c in cells if c.coordinate in who}
+        assert set(table[i, : counts[i]].tolist()) == expected
+        assert (table[i, counts[i] :] == -1).all()
+
+
+def test_queue_rank_is_first_in_first_out_per_queue():
+    queue = np.array([2, 0, 2, 1, 0, 2])
+    np.testing.assert_array_equal(queue_rank(queue, 3), [0, 0, 1, 0, 1, 2])
+
+
+def test_pick_workers_draws_within_queue_in_proportion_to_weight():
+    workers = np.array([10, 11, 12, 13])
+    worker_queue = np.array([0, 0, 1, 1])
+    weight = np.array([1.0, 3.0, 0.0, 2.0])
+    rng = np.random.default_rng(1)
+    items = np.repeat([0, 1], 20000)
+    picked = pick_workers(items, workers, worker_queue, weight, 2, rng.random(len(items)))
+    assert set(picked[items == 0]) == {10, 11} and set(picked[items == 1]) == {13}
+    assert abs((picked[items == 0] == 11).mean() - 0.75) < 0.02
+
+
+def test_peer_transfer_copies_only_differing_nonzero_beliefs():
+    beliefs = np.array([[1, -1, 0, 1], [-1, -1, 1, 0]], dtype=np.int8)
+    changed = peer_transfer(
+        beliefs, np.array([1]), np.array([0]), np.array([1.0]), np.ones(4, bool),
+        np.random.default_rng(0),
+    )  # fmt: skip
+    np.testing.assert_array_equal(beliefs[1], [1, -1, 1, 1])
+    assert changed == 2
+
+
+def test_learn_code_follows_march_majority_rule():
+    """With p2 = 1 the code takes the superior group's majority wherever there is one."""
+    beliefs = np.array([[1, 1, -1], [1, -1, -1], [-1, 1, 0], [1, 1, 1]], dtype=np.int8)
+    codes = np.zeros((2, 3), dtype=np.int8)
+    unit_order, starts = np.arange(4), np.array([0, 3])
+    contributes = np.array([True, True, True, False])
+    learn_code(codes, beliefs, contributes, unit_order, starts, 1.0, np.random.default_rng(0))
+    np.testing.assert_array_equal(codes, [[1, 1, -1], [0, 0, 0]])

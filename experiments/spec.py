@@ -113,7 +113,7 @@ class ExperimentSpec:
 def find_spec(name_or_path: str | Path) -> Path:
     """Resolve a shipped experiment name (``quick``) or a path to a ``.toml`` file."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or path.is_file():
         if not path.is_file():
             raise FileNotFoundError(f"experiment file {str(path)!r} does not exist")
         return path

@@ -77,7 +77,7 @@ def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path):
     stdout, stderr = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, stderr.decode()
     assert f"{TOTAL} done, 0 failed, 0 pending of {TOTAL} runs" in stdout.decode()
-    ran_now = int(stdout.decode().split("(")[1].split(" run now")[0])
+    ran_now = int(stdout.decode().split("(this session: ")[1].split(" runs")[0])
     assert ran_now == TOTAL - finished_before
 
     reference = run_experiment(spec, tmp_path / "uninterrupted", workers=1)

@@ -39,28 +39,32 @@ DOMAINS: tuple[str, ...] = (
 #: Learning-by-doing rate multiplier per role (rows, :data:`ROLES`) and domain (columns).
 VANTAGE = np.array([
     # language  fit   technical  expectations  referrals
-    [0.60,      0.30, 0.05,      0.00,         0.05],   # marketer: campaign response
-    [0.80,      0.60, 0.05,      0.05,         0.00],   # sdr: calls, objections, fit questions
-    [0.70,      0.30, 0.30,      0.40,         0.10],   # ae: discovery, demos, negotiation
-    [0.10,      0.20, 0.90,      0.30,         0.00],   # se: technical evaluations
-    [0.30,      0.50, 0.30,      0.80,         0.70],   # csm: renewals, expectation gaps, advocates
-    [0.20,      0.60, 0.80,      0.60,         0.10],   # support: problems, problem customers
+    [0.50,      0.20, 0.00,      0.00,         0.10],   # marketer: campaign response
+    [0.80,      0.40, 0.00,      0.00,         0.00],   # sdr: calls, objections, fit questions
+    [0.60,      0.50, 0.20,      0.50,         0.10],   # ae: discovery, demos, negotiation
+    [0.10,      0.10, 0.90,      0.30,         0.00],   # se: technical evaluations
+    [0.20,      0.60, 0.20,      0.80,         0.80],   # csm: renewals, expectation gaps, advocates
+    [0.10,      0.70, 0.80,      0.50,         0.00],   # support: problems, problem customers
 ])
 
 #: Importance of each domain for each role's performance (rows sum to 1).
 WEIGHTS = np.array([
     # language  fit   technical  expectations  referrals
-    [0.50,      0.40, 0.00,      0.05,         0.05],   # marketer: message and targeting
+    [0.50,      0.40, 0.00,      0.00,         0.10],   # marketer: message and targeting
     [0.40,      0.50, 0.10,      0.00,         0.00],   # sdr: conversation and qualification
-    [0.35,      0.10, 0.20,      0.35,         0.00],   # ae: pitch, technical fit, expectations
+    [0.30,      0.10, 0.20,      0.40,         0.00],   # ae: pitch, technical fit, expectations
     [0.10,      0.00, 0.70,      0.20,         0.00],   # se: solution design
-    [0.00,      0.10, 0.25,      0.35,         0.30],   # csm: adoption, expansion, referrals
+    [0.00,      0.20, 0.20,      0.30,         0.30],   # csm: adoption, expansion, referrals
     [0.10,      0.00, 0.60,      0.30,         0.00],   # support: solving problems
 ])
 # fmt: on
 
-#: Needs a role cannot meet from its own vantage: weights x (1 - vantage), rows normalised.
-CROSS_FUNCTIONAL = WEIGHTS * (1.0 - VANTAGE)
+#: A role sees a domain well (and talks about it) from this vantage on.
+EXPERTISE_THRESHOLD = 0.3
+
+#: Needs a role cannot meet from its own work: the weights of the domains it needs but sees
+#: with vantage below :data:`EXPERTISE_THRESHOLD`, rows normalised.
+CROSS_FUNCTIONAL = WEIGHTS * (VANTAGE < EXPERTISE_THRESHOLD)
 CROSS_FUNCTIONAL = CROSS_FUNCTIONAL / CROSS_FUNCTIONAL.sum(axis=1, keepdims=True)
 
 #: The Model's feedback loops (source role -> receiving role): CSM -> marketing, AE -> SDR,
@@ -70,10 +74,6 @@ FEEDBACK_LOOPS: tuple[tuple[str, str], ...] = (
     ("ae", "sdr"),
     ("sdr", "marketer"),
 )
-
-#: In an informal talk people tell what their own work shows them: the domains they see
-#: with at least this vantage (so within-function talk mostly repeats what one already sees).
-EXPERTISE_THRESHOLD = 0.3
 
 ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 DOMAIN_INDEX = {domain: i for i, domain in enumerate(DOMAINS)}
@@ -85,7 +85,11 @@ def dimension_domains(dimensions_per_domain: int) -> np.ndarray:
 
 
 def talk_masks(dimensions_per_domain: int) -> np.ndarray:
-    """Roles x dimensions: what a source in each role talks about (its expertise)."""
+    """Roles x dimensions: what a source in each role talks about in an informal talk.
+
+    People tell what their own work shows them, the domains they see well (vantage at least
+    :data:`EXPERTISE_THRESHOLD`), so within-function talk mostly repeats what one already sees.
+    """
     expertise = VANTAGE >= EXPERTISE_THRESHOLD
     return expertise[:, dimension_domains(dimensions_per_domain)]
 

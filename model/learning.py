@@ -127,3 +127,24 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     zero = 1.0 - plus - minus
     gini = 1.0 - plus**2 - minus**2 - zero**2
     return float(gini.mean() * 1.5)
+
+
+def relay_observations(
+    beliefs: np.ndarray,
+    reality: np.ndarray,
+    receivers: np.ndarray,
+    rate: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Receivers learn the truth of dimensions reported to them (a case review, not an opinion).
+
+    The Model's feedback loops are structured reviews of real cases (why deals were lost, why
+    customers churned), so a debrief passes what the source *observed* in its work: each
+    dimension with probability ``rate`` (pairs x dimensions), typically the source's vantage on
+    the domain times the adoption rate, inside the loop's domains.
+    """
+    if len(receivers) == 0:
+        return
+    own = beliefs[receivers]
+    told = rng.random(own.shape, dtype=np.float32) < rate
+    beliefs[receivers] = np.where(told, reality, own)

@@ -13,6 +13,7 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import AGENT_REPORTERS, Employee
+from model.conversations import draw_debriefs, draw_talks
 from model.customers import Customers
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
 from model.knowledge import (
@@ -30,6 +31,7 @@ from model.learning import (
     learn_by_doing,
     learn_code,
     peer_transfer,
+    relay_observations,
     socialize,
     turbulence,
 )
@@ -87,9 +89,9 @@ class SalesOrgModel(mesa.Model):
             :, dimension_domains(p["dimensions_per_domain"])
         ]
         self._feedback = self._feedback_loops(dims)
-        # rows 0..5: what each role talks about; then one row per feedback loop
-        self._dimension_masks = np.concatenate(
-            [talk_masks(p["dimensions_per_domain"])] + [[mask] for *_, mask in self._feedback]
+        self._talk_masks = talk_masks(p["dimensions_per_domain"])
+        self._feedback_masks = np.array([mask for *_, mask in self._feedback], dtype=bool).reshape(
+            len(self._feedback), dims
         )
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = (
@@ -213,13 +215,20 @@ class SalesOrgModel(mesa.Model):
         rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
         learn_by_doing(people.beliefs, self.reality, rate, rng)
         people.skill += self.skill_growth * people.effort * (1.0 - people.skill)
-        receivers, sources, kinds = self._talks(rng)
+        # informal talk passes beliefs (right or wrong), gated by the source's cooperation
+        receivers, sources = draw_talks(structure, self.neighbours, self.neighbour_counts, p, rng)
         shares = rng.random(len(sources)) < people.cooperation[sources]
-        receivers, sources, kinds = receivers[shares], sources[shares], kinds[shares]
+        receivers, sources = receivers[shares], sources[shares]
         better = self.performance[sources] >= self.performance[receivers]
         adopt = p["peer_learning_rate"] * np.where(better, 1.0, p["worse_source_weight"])
-        topics = np.where(kinds == 0, structure.role[sources], len(ROLES) + kinds - 1)
-        peer_transfer(people.beliefs, receivers, sources, adopt, self._dimension_masks[topics], rng)
+        topics = self._talk_masks[structure.role[sources]]
+        peer_transfer(people.beliefs, receivers, sources, adopt, topics, rng)
+        # The Model's feedback loops relay what downstream roles observed
+        receivers, sources, loop = draw_debriefs(self._feedback, p["feedback_rate"], rng)
+        shares = rng.random(len(sources)) < people.cooperation[sources]
+        receivers, sources, loop = receivers[shares], sources[shares], loop[shares]
+        rate = p["peer_learning_rate"] * self.vantage[sources] * self._feedback_masks[loop]
+        relay_observations(people.beliefs, self.reality, receivers, rate, rng)
         socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
         own = (people.beliefs == self.reality).mean(axis=1)
         code_knowledge = (self.codes == self.reality).mean(axis=1)
@@ -235,39 +244,6 @@ class SalesOrgModel(mesa.Model):
             p["code_learning_rate"],
             rng,
         )
-
-    def _talks(self, rng: np.random.Generator):
-        """This week's conversations as (receiver, source, kind) arrays, drawn in one batch.
-
-        Kind 0 is an informal talk (a seat neighbour, a unit member or, with probability
-        ``cross_unit_links``, someone from another unit); kind k > 0 is The Model's k-th
-        feedback loop, which carries only the domains its source sees.
-        """
-        p, s = self.params, self.structure
-        n = s.size
-        everyone = np.arange(n)
-        u = rng.random((6, n))
-        counts = self.neighbour_counts
-        near = (counts > 0) & (u[0] < p["talk_probability"])
-        slot = np.minimum((u[1] * counts).astype(np.int64), np.maximum(counts - 1, 0))
-        neighbour = self.neighbours[everyone, slot]
-        size = s.unit_sizes[s.unit]
-        pick = np.minimum((u[3] * size).astype(np.int64), size - 1)
-        in_unit = s.unit_order[s.unit_starts[s.unit] + pick]
-        anyone = np.minimum((u[5] * n).astype(np.int64), n - 1)
-        colleague = np.where(u[4] < p["cross_unit_links"], anyone, in_unit)
-        talks_unit = u[2] < p["unit_talk_probability"]
-        receivers = [everyone[near], everyone[talks_unit]]
-        sources = [neighbour[near], colleague[talks_unit]]
-        kinds = [np.zeros(int(near.sum()), np.int64), np.zeros(int(talks_unit.sum()), np.int64)]
-        for k, (src, dst, _) in enumerate(self._feedback, start=1):
-            debriefed = dst[rng.random(len(dst)) < p["feedback_rate"]]
-            receivers.append(debriefed)
-            sources.append(src[rng.integers(0, len(src), len(debriefed))])
-            kinds.append(np.full(len(debriefed), k, np.int64))
-        receivers, sources, kinds = (np.concatenate(a) for a in (receivers, sources, kinds))
-        different = receivers != sources
-        return receivers[different], sources[different], kinds[different]
 
     def pay_and_morale(self) -> None:
         settle_pay(self.people, self.structure, self.structure.role, self.own_share, self.params)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from model import SalesOrgModel
+from model.conversations import draw_talks
 from model.incentives import COOPERATOR, FREE_RIDER
 
 
@@ -89,12 +90,19 @@ def test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition():
 
 
 def test_isolated_units_never_talk_across_units():
-    model = SalesOrgModel(rng=2, design="pods", cross_unit_links=0.0, talk_probability=0.0)
-    receivers, sources, _ = model._talks(model.streams["learning"])
-    unit = model.structure.unit
+    def talks(cross_unit_links):
+        model = SalesOrgModel(
+            rng=2, design="pods", cross_unit_links=cross_unit_links, talk_probability=0.0
+        )
+        return draw_talks(
+            model.structure, model.neighbours, model.neighbour_counts, model.params,
+            np.random.default_rng(0),
+        )  # fmt: skip
+
+    unit = SalesOrgModel(rng=2, design="pods").structure.unit
+    receivers, sources = talks(0.0)
     assert len(receivers) and (unit[receivers] == unit[sources]).all()
-    mixed = SalesOrgModel(rng=2, design="pods", cross_unit_links=1.0, talk_probability=0.0)
-    receivers, sources, _ = mixed._talks(mixed.streams["learning"])
+    receivers, sources = talks(1.0)
     assert (unit[receivers] != unit[sources]).mean() > 0.8
 
 
@@ -127,3 +135,18 @@ def test_ramp_up_lowers_new_hires_productivity():
         assert ramp[new].max() < 0.3
     slow = SalesOrgModel(rng=1, ramp_weeks=104).people.ramp().mean()
     assert slow < SalesOrgModel(rng=1, ramp_weeks=0).people.ramp().mean() == 1.0
+
+
+def test_pods_seated_together_spread_cross_functional_knowledge_faster():
+    pods = mean_metric("cross_functional_knowledge", 52, design="pods", seating="by_unit")
+    silos = mean_metric(
+        "cross_functional_knowledge", 52, design="functional", seating="by_function"
+    )
+    assert pods > silos + 0.02
+
+
+def test_feedback_loops_raise_upstream_knowledge():
+    for role in ("marketer", "sdr"):
+        loops = mean_metric(f"knowledge_{role}", 52, last=13, design="the_model")
+        none = mean_metric(f"knowledge_{role}", 52, last=13, design="functional")
+        assert loops > none + 0.03, role

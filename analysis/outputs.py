@@ -1,0 +1,126 @@
+"""Write every figure that fits a results folder, with names that say what each one shows.
+
+What fits depends on the experiment: time series and distributions always; heatmaps when two
+factors vary; knowledge-diffusion figures when the model collected per-role, per-domain knowledge.
+Each figure is saved as PNG (300 dpi) and PDF in ``<results>/figures/`` and described by a
+one-line caption that the report reuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from analysis.data import knowledge_grid, load, main_metrics, metric_info
+from analysis.figures import (
+    distribution_figure,
+    heatmap_figure,
+    line_groups,
+    sweep_axes,
+    timeseries_figure,
+)
+from analysis.knowledge import knowledge_diffusion_figure, knowledge_map_figure
+from analysis.theme import in_sentence, pretty, save_figure, slug
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A saved figure: its base name, the files written and a one-line caption."""
+
+    name: str
+    paths: tuple[Path, ...]
+    caption: str
+
+    def __repr__(self) -> str:
+        return f"FigureFile({self.name!r}, {len(self.paths)} files)"
+
+
+def write_figures(
+    results, directory: Path | str | None = None, *, metrics=None, window: float = 0.1
+) -> list[FigureFile]:
+    """Draw and save every applicable figure for ``results``.
+
+    Args:
+        results: loaded results or a results folder.
+        directory: where to write; default ``<results folder>/figures``.
+        metrics: main outcomes (default :func:`analysis.data.main_metrics`); every other metric
+            gets its own time-series figure.
+        window: share of final steps averaged into end-of-run values.
+
+    Returns:
+        The saved figures in the order a reader should see them.
+    """
+    results = load(results)
+    if directory is None:
+        directory = Path(results.path) / "figures"
+    main = list(main_metrics(results) if metrics is None else metrics)
+    info = metric_info(results)
+    group_title, groups, note = line_groups(results)
+    by = f"by-{slug(group_title)}"
+    done = set(results.timeseries["run_id"])
+    counts = groups[groups.index.isin(done)].value_counts()
+    low, high = int(counts.min()), int(counts.max())
+    per_line = f"{low}" if low == high else f"{low}-{high}"
+    spread = f"mean of {per_line} runs per line{f' ({note})' if note else ''}"
+    out: list[FigureFile] = []
+
+    def save(fig, name: str, caption: str) -> None:
+        paths = save_figure(fig, directory, name)
+        plt.close(fig)
+        out.append(FigureFile(name, tuple(paths), caption))
+
+    listed = _listing(main)
+    save(
+        timeseries_figure(results, main, info=info),
+        f"timeseries_main-outcomes_{by}",
+        f"{listed} over time by {group_title.lower()}: {spread}, with 95% confidence bands.",
+    )
+    save(
+        distribution_figure(results, main, window=window, info=info),
+        "end-of-run_main-outcomes_by-scenario",
+        f"End-of-run {_listing(main, capital=False)} per scenario (mean of the last "
+        f"{window:.0%} of steps): box plots with one point per run.",
+    )
+    axes = sweep_axes(results)
+    if axes is not None:
+        x, y = axes
+        for metric in main:
+            save(
+                heatmap_figure(results, metric, x=x, y=y, window=window, info=info),
+                f"heatmap_{slug(metric)}_{slug(x)}-x-{slug(y)}",
+                f"Mean end-of-run {in_sentence(metric)} over the {in_sentence(x)} x "
+                f"{in_sentence(y)} sweep.",
+            )
+    if not knowledge_grid(results.metrics).empty:
+        save(
+            knowledge_diffusion_figure(results, info=info),
+            f"knowledge-diffusion_role-x-domain_{by}",
+            "Knowledge diffusion: share of each knowledge domain (columns) each role (rows) "
+            f"believes correctly over time, by {group_title.lower()}, with 95% bands.",
+        )
+        save(
+            knowledge_map_figure(results, window=window, info=info),
+            f"knowledge-map_end-of-run_role-x-domain_{by}",
+            f"Who knows what at the end of the run: mean knowledge by role and domain for each "
+            f"{group_title.lower()}.",
+        )
+    per_role = set(knowledge_grid(results.metrics)["metric"])
+    for metric in results.metrics:
+        if metric in main or metric in per_role:
+            continue
+        save(
+            timeseries_figure(results, [metric], info=info),
+            f"timeseries_{slug(metric)}_{by}",
+            f"{pretty(metric)} over time by {group_title.lower()}: {spread}, with 95% "
+            "confidence bands.",
+        )
+    return out
+
+
+def _listing(metrics, capital: bool = True) -> str:
+    names = [pretty(m) if capital and i == 0 else in_sentence(m) for i, m in enumerate(metrics)]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

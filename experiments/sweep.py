@@ -54,8 +54,7 @@ class SweepSummary:
     def __str__(self) -> str:
         lines = [
             f"{self.name}: {self.done} done, {self.failed} failed, {self.pending} pending "
-            f"of {self.total} runs (this session: {self.ran} runs in {self.wall_s:.1f} s on "
-            f"{self.executor})",
+            f"of {self.total} runs ({self.ran} run now in {self.wall_s:.1f} s on {self.executor})",
             f"results: {self.path}",
         ]
         if self.failed:

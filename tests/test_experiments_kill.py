@@ -78,7 +78,7 @@ def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path, cap
     assert main(["run", str(spec), "--out", str(out), "--workers", "1"]) == 0
     stdout = capsys.readouterr().out
     assert f"{TOTAL} done, 0 failed, 0 pending of {TOTAL} runs" in stdout
-    ran_now = int(stdout.split("(this session: ")[1].split(" runs")[0])
+    ran_now = int(stdout.split("(")[1].split(" run now")[0])
     assert ran_now == TOTAL - finished_before
 
     reference = run_experiment(spec, tmp_path / "uninterrupted", workers=1)

@@ -17,17 +17,18 @@ import pandas as pd
 #: Metrics a reader looks at first, in order of preference, when present in the results.
 PREFERRED_METRICS = (
     "bookings",
-    "new_bookings",
     "arr",
     "revenue",
     "win_rate",
     "churn",
+    "churn_annual",
     "churn_rate",
     "net_revenue_retention",
     "nrr",
+    "knowledge",
+    "new_bookings",
     "revenue_per_employee",
     "referrals",
-    "knowledge",
     "mean_knowledge",
     "cross_functional_knowledge",
     "cooperation",
@@ -112,10 +113,10 @@ def factor_levels(results, factor: str) -> list:
 def main_metrics(results, limit: int = 6) -> list[str]:
     """Up to ``limit`` outcome metrics: preferred names first, then the rest in collected order.
 
-    Per-role-and-domain knowledge metrics are left to the knowledge figures.
+    Knowledge broken down by role or domain is left to the knowledge figures.
     """
-    per_role = set(knowledge_grid(results.metrics)["metric"])
-    available = [m for m in results.metrics if m not in per_role]
+    broken_down = set(knowledge_metrics(results.metrics)["metric"])
+    available = [m for m in results.metrics if m not in broken_down]
     ranked = [m for m in PREFERRED_METRICS if m in available]
     ranked += [m for m in available if m not in ranked]
     return ranked[:limit]
@@ -177,27 +178,40 @@ def metric_info(results) -> dict[str, tuple[str, str]]:
     return {k: (str(v[0]), str(v[1])) for k, v in table.items() if isinstance(v, tuple | list)}
 
 
-def knowledge_grid(metrics) -> pd.DataFrame:
-    """Find per-role, per-domain knowledge metrics among ``metrics``.
+def knowledge_metrics(metrics) -> pd.DataFrame:
+    """Find knowledge metrics broken down by role, by domain, or by both.
 
-    Recognises names of the form ``knowledge_<role>_<domain>`` (and ``knowledge_<domain>_<role>``)
-    for the model's roles.
+    Recognises ``knowledge_<role>`` (role-level knowledge), ``knowledge_<role>_<domain>`` (and
+    ``knowledge_<domain>_<role>``) for the model's roles, and any other ``knowledge_<domain>``.
 
     Returns:
-        Columns ``metric, role, domain``, roles in :data:`ROLES` order; empty if none match.
+        Columns ``metric, role, domain`` ("" where a metric is not broken down that way), roles
+        in :data:`ROLES` order, then in collected order.
     """
     rows = []
     for metric in metrics:
         if not metric.startswith("knowledge_"):
             continue
         rest = metric.removeprefix("knowledge_")
+        row = (metric, "", rest)
         for role in ROLES:
-            if rest.startswith(role + "_"):
-                rows.append((metric, role, rest.removeprefix(role + "_")))
-                break
-            if rest.endswith("_" + role):
-                rows.append((metric, role, rest.removesuffix("_" + role)))
-                break
-    grid = pd.DataFrame(rows, columns=["metric", "role", "domain"])
-    grid["role"] = pd.Categorical(grid["role"], categories=ROLES, ordered=True)
-    return grid.sort_values(["role"], kind="stable").reset_index(drop=True)
+            if rest == role:
+                row = (metric, role, "")
+            elif rest.startswith(role + "_"):
+                row = (metric, role, rest.removeprefix(role + "_"))
+            elif rest.endswith("_" + role):
+                row = (metric, role, rest.removesuffix("_" + role))
+            else:
+                continue
+            break
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["metric", "role", "domain"])
+    rank = {role: i for i, role in enumerate(("", *ROLES))}
+    order = table["role"].map(rank)
+    return table.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def knowledge_grid(metrics) -> pd.DataFrame:
+    """The knowledge metrics broken down by both role and domain (see :func:`knowledge_metrics`)."""
+    table = knowledge_metrics(metrics)
+    return table[(table["role"] != "") & (table["domain"] != "")].reset_index(drop=True)

@@ -26,7 +26,15 @@ from analysis.data import (
     primary_factor,
     scenarios,
 )
-from analysis.theme import in_sentence, metric_label, palette, pretty, theme
+from analysis.theme import (
+    compact,
+    in_sentence,
+    metric_label,
+    palette,
+    pretty,
+    readable_numbers,
+    theme,
+)
 
 #: Most scenarios drawn as separate lines before lines are grouped by the primary factor.
 MAX_LINES = 8
@@ -68,7 +76,11 @@ def band_table(results, metrics, level: float = 0.95) -> pd.DataFrame:
     )
     n = agg["count"].to_numpy()
     tcrit = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
-    half = np.where(n > 1, tcrit * agg["std"].fillna(0).to_numpy() / np.sqrt(n), np.nan)
+    # Steps where a metric is undefined in some runs (e.g. a win rate before any deal closes)
+    # have fewer values; with fewer than two there is no band.
+    half = np.full(len(agg), np.nan)
+    several = n > 1
+    half[several] = tcrit[several] * agg["std"].to_numpy()[several] / np.sqrt(n[several])
     agg["low"], agg["high"] = agg["mean"] - half, agg["mean"] + half
     return agg
 
@@ -107,6 +119,7 @@ def timeseries_figure(results, metrics=None, *, level: float = 0.95, info=None):
             ax.set_xlabel(time_label(results))
             ax.set_ylabel(metric_label(metric, info))
             ax.set_title(pretty(metric))
+            readable_numbers(ax.yaxis, data["mean"])
         for ax in axes.flat[len(metrics) :]:
             ax.remove()
         handles, labels = axes.flat[0].get_legend_handles_labels()
@@ -160,6 +173,7 @@ def distribution_figure(results, metrics=None, *, window: float = 0.1, info=None
             ax.set_ylim(len(order) - 0.5, -0.5)
             ax.set_xlabel(metric_label(metric, info))
             ax.set_ylabel("")
+            readable_numbers(ax.xaxis, outcomes[metric])
             ax.set_title(pretty(metric))
         for ax in axes.flat[len(metrics) :]:
             ax.remove()
@@ -225,14 +239,16 @@ def heatmap_figure(results, metric, *, x=None, y=None, window: float = 0.1, info
                 cmap="cividis",
                 vmin=vmin,
                 vmax=vmax,
-                annot=annotate,
-                fmt=".3g",
+                annot=labelled.map(compact).to_numpy() if annotate else False,
+                fmt="",
                 annot_kws={"fontsize": 6},
                 cbar=i == len(facets) - 1,
                 cbar_kws={"label": metric_label(metric, info)},
                 linewidths=0.5,
                 linecolor="white",
             )
+            if i == len(facets) - 1:
+                readable_numbers(ax.collections[0].colorbar.ax.yaxis, [vmin, vmax])
             ax.set_xlabel(pretty(x))
             ax.set_ylabel(pretty(y) if i == 0 else "")
             ax.tick_params(axis="y", rotation=0, left=i == 0)

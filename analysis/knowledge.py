@@ -2,68 +2,98 @@
 
 The learning engine (MODEL.md section 2) gives each role a vantage on some knowledge domains and a
 need for others; designs differ in how the knowledge a role cannot see for itself reaches it.
-These figures show that mechanism: per-role, per-domain knowledge over time, and the end-of-run
-role x domain map per design. They read metrics named ``knowledge_<role>_<domain>``
-(see :func:`analysis.data.knowledge_grid`).
+These figures show that mechanism over time and at the end of the run. They adapt to what the
+model collected (:func:`analysis.data.knowledge_metrics`):
+
+- knowledge per role *and* domain (``knowledge_<role>_<domain>``): a role x domain grid;
+- knowledge per role (``knowledge_<role>``) and per domain (``knowledge_<domain>``): a row of
+  role panels above a row of domain panels.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import seaborn as sns
 
-from analysis.data import end_of_run, knowledge_grid, metric_info
+from analysis.data import end_of_run, knowledge_grid, knowledge_metrics, metric_info
 from analysis.figures import _legend, band_table, line_groups, time_label
 from analysis.theme import metric_label, palette, pretty, theme
 
 
 def has_knowledge_metrics(results) -> bool:
-    """True when the results hold per-role, per-domain knowledge metrics."""
-    return not knowledge_grid(results.metrics).empty
+    """True when the results hold knowledge broken down by role and/or domain."""
+    return not knowledge_metrics(results.metrics).empty
 
 
-def _grid(results):
-    grid = knowledge_grid(results.metrics)
-    if grid.empty:
-        raise ValueError(
-            "no per-role, per-domain knowledge metrics (knowledge_<role>_<domain>) in these "
-            f"results; metrics are: {', '.join(results.metrics)}"
-        )
-    roles = [r for r in grid["role"].cat.categories if r in set(grid["role"])]
-    domains = list(dict.fromkeys(grid["domain"]))
-    return grid, roles, domains
+def knowledge_layout(results) -> str:
+    """``"grid"`` (role x domain metrics), ``"profiles"`` (by role, by domain) or ``"none"``."""
+    if not knowledge_grid(results.metrics).empty:
+        return "grid"
+    return "profiles" if has_knowledge_metrics(results) else "none"
 
 
-def _unit_label(grid, info) -> str:
-    unit = info.get(grid["metric"].iloc[0], ("", ""))[0]
+def _unit_label(metric: str, info) -> str:
+    unit = info.get(metric, ("", ""))[0]
     return metric_label("knowledge", {"knowledge": (unit, "")})
 
 
+def _panels(results) -> list[list[tuple[str, str, str]]]:
+    """Rows of ``(metric, panel title, row label)`` for the diffusion figure; "" = empty slot."""
+    table = knowledge_metrics(results.metrics)
+    if table.empty:
+        raise ValueError(
+            "no knowledge metrics by role or domain (knowledge_<role>, knowledge_<domain>, "
+            "knowledge_<role>_<domain>) in these results; metrics are: "
+            + ", ".join(results.metrics)
+        )
+    grid = knowledge_grid(results.metrics)
+    if not grid.empty:
+        roles = list(dict.fromkeys(grid["role"]))
+        domains = list(dict.fromkeys(grid["domain"]))
+        lookup = {(r.role, r.domain): r.metric for r in grid.itertuples()}
+        return [
+            [
+                (lookup.get((role, d), ""), pretty(d) if i == 0 else "", pretty(role))
+                for d in domains
+            ]
+            for i, role in enumerate(roles)
+        ]
+    by_role = table[(table["role"] != "") & (table["domain"] == "")]
+    by_domain = table[table["role"] == ""]
+    rows = []
+    for part, key, label in ((by_role, "role", "By role"), (by_domain, "domain", "By domain")):
+        if not part.empty:
+            rows.append([(r.metric, pretty(getattr(r, key)), label) for r in part.itertuples()])
+    width = max(len(row) for row in rows)
+    return [row + [("", "", row[0][2])] * (width - len(row)) for row in rows]
+
+
 def knowledge_diffusion_figure(results, *, level: float = 0.95, info=None):
-    """Knowledge of each role (rows) in each domain (columns) over time, a line per design."""
-    grid, roles, domains = _grid(results)
+    """Knowledge over time by role and by domain (or role x domain), a line per design."""
+    panels = _panels(results)
     info = metric_info(results) if info is None else info
     title, groups, note = line_groups(results)
     order = list(dict.fromkeys(groups.loc[results.runs["run_id"]].tolist()))
     colours = palette(order)
-    bands = band_table(results, grid["metric"].tolist(), level)
-    lookup = {(row.role, row.domain): row.metric for row in grid.itertuples()}
+    metrics = [m for row in panels for m, _, _ in row if m]
+    bands = band_table(results, metrics, level)
+    nrows, ncols = len(panels), len(panels[0])
     with theme():
         fig, axes = plt.subplots(
-            len(roles),
-            len(domains),
-            figsize=(1.9 * len(domains) + 0.6, 1.45 * len(roles) + 1.0),
+            nrows,
+            ncols,
+            figsize=(1.9 * ncols + 0.6, 1.55 * nrows + 1.1),
             layout="constrained",
             sharex=True,
             sharey=True,
             squeeze=False,
         )
-        for i, role in enumerate(roles):
-            for j, domain in enumerate(domains):
+        for i, row in enumerate(panels):
+            for j, (metric, panel_title, row_label) in enumerate(row):
                 ax = axes[i, j]
-                metric = lookup.get((role, domain))
-                if metric is None:
+                if not metric:
                     ax.set_axis_off()
                     continue
                 data = bands[bands["metric"] == metric]
@@ -78,55 +108,62 @@ def knowledge_diffusion_figure(results, *, level: float = 0.95, info=None):
                         alpha=0.2,
                         linewidth=0,
                     )
-                if i == 0:
-                    ax.set_title(pretty(domain))
-                ax.set_ylabel(pretty(role) if j == 0 else "")
-                ax.set_xlabel(time_label(results) if i == len(roles) - 1 else "")
-        fig.supylabel(_unit_label(grid, info), fontsize=8)
+                ax.set_title(panel_title)
+                ax.set_ylabel(row_label if j == 0 else "")
+                ax.set_xlabel(time_label(results) if i == nrows - 1 else "")
+                ax.tick_params(labelbottom=True)
+        fig.supylabel(_unit_label(metrics[0], info), fontsize=8)
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        _legend(fig, handles, labels, title, max(2, len(domains) // 2))
+        _legend(fig, handles, labels, title, max(2, ncols // 2))
         suffix = f" ({note})" if note else ""
-        fig.suptitle(
-            f"Knowledge by role (rows) and domain (columns): mean with {level:.0%} band{suffix}",
-            fontsize=8,
-        )
+        fig.suptitle(f"Knowledge over time: mean with {level:.0%} band{suffix}", fontsize=8)
     return fig
 
 
 def knowledge_map_figure(results, *, window: float = 0.1, info=None):
-    """End-of-run knowledge, role x domain, one panel per design (or scenario)."""
-    grid, roles, domains = _grid(results)
+    """End-of-run knowledge as heatmaps: role x domain per design, or design x role / domain."""
+    panels = _panels(results)
     info = metric_info(results) if info is None else info
     title, groups, note = line_groups(results)
-    outcomes = end_of_run(results, grid["metric"].tolist(), window=window)
+    metrics = [m for row in panels for m, _, _ in row if m]
+    outcomes = end_of_run(results, metrics, window=window)
     outcomes["group"] = outcomes["run_id"].map(groups)
     order = list(dict.fromkeys(outcomes["group"]))
-    means = outcomes.groupby("group")[grid["metric"].tolist()].mean()
-    lookup = {(row.role, row.domain): row.metric for row in grid.itertuples()}
-    maps = {}
-    for group in order:
-        values = np.full((len(roles), len(domains)), np.nan)
-        for i, role in enumerate(roles):
-            for j, domain in enumerate(domains):
-                metric = lookup.get((role, domain))
-                if metric is not None:
-                    values[i, j] = means.loc[group, metric]
-        maps[group] = values
-    vmin = np.nanmin([m for m in maps.values()])
-    vmax = np.nanmax([m for m in maps.values()])
-    ncols = min(3, len(order))
-    nrows = -(-len(order) // ncols)
+    means = outcomes.groupby("group")[metrics].mean().reindex(order)
+    if knowledge_layout(results) == "grid":
+        maps = []
+        for group in order:
+            values = [[means.loc[group, m] if m else np.nan for m, _, _ in row] for row in panels]
+            rows = [row[0][2] for row in panels]
+            columns = [t for _, t, _ in panels[0]]
+            maps.append((f"{title}: {group}", pd.DataFrame(values, index=rows, columns=columns)))
+    else:
+        maps = []
+        for row in panels:
+            cells = [(m, t) for m, t, _ in row if m]
+            table = means[[m for m, _ in cells]].set_axis([t for _, t in cells], axis=1)
+            maps.append((row[0][2], table))
+    values = np.concatenate([m.to_numpy(dtype=float).ravel() for _, m in maps])
+    vmin, vmax = np.nanmin(values), np.nanmax(values)
+    ncols = min(3, len(maps))
+    nrows = -(-len(maps) // ncols)
+    cell_w = max(len(m.columns) for _, m in maps)
+    cell_h = max(len(m.index) for _, m in maps)
+    row_room = 0.07 * max(len(str(i)) for _, m in maps for i in m.index)
     with theme():
         fig, axes = plt.subplots(
             nrows,
             ncols,
-            figsize=(0.62 * len(domains) * ncols + 2.2, 0.36 * len(roles) * nrows + 1.9 * nrows),
+            figsize=(
+                (0.62 * cell_w + row_room + 0.3) * ncols + 1.0,
+                (0.36 * cell_h + 1.6) * nrows + 0.4,
+            ),
             layout="constrained",
             squeeze=False,
         )
-        for k, (ax, group) in enumerate(zip(axes.flat, order, strict=False)):
+        for ax, (panel_title, table) in zip(axes.flat, maps, strict=False):
             sns.heatmap(
-                maps[group],
+                table,
                 ax=ax,
                 cmap="cividis",
                 vmin=vmin,
@@ -137,16 +174,16 @@ def knowledge_map_figure(results, *, window: float = 0.1, info=None):
                 cbar=False,
                 linewidths=0.5,
                 linecolor="white",
-                xticklabels=[pretty(d) for d in domains],
-                yticklabels=[pretty(r) for r in roles] if k % ncols == 0 else False,
             )
             ax.tick_params(axis="x", rotation=90)
-            ax.tick_params(axis="y", rotation=0, left=k % ncols == 0)
-            ax.set_title(f"{title}: {group}" if title != "Scenario" else group)
-        for ax in axes.flat[len(order) :]:
+            ax.tick_params(axis="y", rotation=0)
+            ax.set_title(panel_title)
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+        for ax in axes.flat[len(maps) :]:
             ax.remove()
         mappable = axes.flat[0].collections[0]
-        fig.colorbar(mappable, ax=axes.flat[: len(order)], label=_unit_label(grid, info))
+        fig.colorbar(mappable, ax=axes.flat[: len(maps)], label=_unit_label(metrics[0], info))
         suffix = f" ({note})" if note else ""
-        fig.suptitle(f"End-of-run knowledge by role and domain{suffix}", fontsize=8)
+        fig.suptitle(f"End-of-run knowledge{suffix}", fontsize=8)
     return fig

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from analysis.data import knowledge_grid, load, main_metrics, metric_info
+from analysis.data import knowledge_metrics, load, main_metrics, metric_info
 from analysis.figures import (
     distribution_figure,
     heatmap_figure,
@@ -21,7 +21,7 @@ from analysis.figures import (
     sweep_axes,
     timeseries_figure,
 )
-from analysis.knowledge import knowledge_diffusion_figure, knowledge_map_figure
+from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
 from analysis.theme import in_sentence, pretty, save_figure, slug
 
 
@@ -93,22 +93,24 @@ def write_figures(
                 f"Mean end-of-run {in_sentence(metric)} over the {in_sentence(x)} x "
                 f"{in_sentence(y)} sweep.",
             )
-    if not knowledge_grid(results.metrics).empty:
+    layout = knowledge_layout(results)
+    if layout != "none":
+        parts = "role (rows) and domain (columns)" if layout == "grid" else "role and by domain"
         save(
             knowledge_diffusion_figure(results, info=info),
-            f"knowledge-diffusion_role-x-domain_{by}",
-            "Knowledge diffusion: share of each knowledge domain (columns) each role (rows) "
-            f"believes correctly over time, by {group_title.lower()}, with 95% bands.",
+            f"knowledge-diffusion_by-role-and-domain_{by}",
+            f"Knowledge diffusion: share of beliefs held correctly over time by {parts}, "
+            f"one line per {group_title.lower()}, with 95% confidence bands.",
         )
         save(
             knowledge_map_figure(results, window=window, info=info),
-            f"knowledge-map_end-of-run_role-x-domain_{by}",
-            f"Who knows what at the end of the run: mean knowledge by role and domain for each "
+            f"knowledge-map_end-of-run_by-role-and-domain_{by}",
+            f"Who knows what at the end of the run: mean knowledge by {parts} for each "
             f"{group_title.lower()}.",
         )
-    per_role = set(knowledge_grid(results.metrics)["metric"])
+    broken_down = set(knowledge_metrics(results.metrics)["metric"])
     for metric in results.metrics:
-        if metric in main or metric in per_role:
+        if metric in main or metric in broken_down:
             continue
         save(
             timeseries_figure(results, [metric], info=info),

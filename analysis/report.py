@@ -27,7 +27,7 @@ from analysis.data import (
 )
 from analysis.outputs import FigureFile, write_figures
 from analysis.tables import pairwise_comparisons, seeds_paired, summary_table
-from analysis.theme import metric_label, pretty
+from analysis.theme import compact, metric_label
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ def build_report(results, figures, *, metrics, window: float, method: str) -> li
 
     factor = primary_factor(results)
     comparisons = pairwise_comparisons(results, metrics, window=window, method=method)
-    blocks.append(Block("heading", f"Pairwise comparisons of {pretty(factor or 'scenario')}"))
+    compared = "designs" if factor == "design" else f"levels of {factor or 'scenario'}"
+    blocks.append(Block("heading", f"Pairwise comparisons of {compared}"))
     if comparisons.empty:
         blocks.append(Block("text", "Only one scenario: nothing to compare."))
     else:
@@ -290,7 +291,7 @@ def _html_table(table: pd.DataFrame) -> str:
 def _num(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    return f"{value:.4g}"
+    return compact(value, 4)
 
 
 def _p(value) -> str:

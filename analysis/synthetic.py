@@ -22,17 +22,22 @@ DESIGNS = ("functional", "the_model", "pods")
 DOMAINS = ("customer_language", "fit_signals", "product_technical")
 KNOWLEDGE_ROLES = ("marketer", "sdr", "ae", "csm")
 
-#: Units for the synthetic metrics, in the model's ``METRICS`` shape (name -> (unit, description)).
-SYNTHETIC_METRICS = {
+_OUTCOMES = {
     "bookings": ("k$ per week", "new annual contract value booked this week"),
     "arr": ("k$", "annual recurring revenue"),
     "win_rate": ("share of deals", "deals won / deals closed this week"),
-    **{
-        f"knowledge_{r}_{d}": ("share correct", f"{r} knowledge of {d}")
-        for r in KNOWLEDGE_ROLES
-        for d in DOMAINS
-    },
 }
+_GRID = {
+    f"knowledge_{r}_{d}": ("share correct", f"{r} knowledge of {d}")
+    for r in KNOWLEDGE_ROLES
+    for d in DOMAINS
+}
+_PROFILES = {
+    **{f"knowledge_{r}": ("share correct", f"{r} knowledge") for r in KNOWLEDGE_ROLES},
+    **{f"knowledge_{d}": ("share correct", f"knowledge of {d}") for d in DOMAINS},
+}
+#: Units for the synthetic metrics, in the model's ``METRICS`` shape (name -> (unit, description)).
+SYNTHETIC_METRICS = {**_OUTCOMES, **_GRID, **_PROFILES}
 
 
 @dataclass
@@ -64,6 +69,7 @@ def make_results(
     seed_noise: float = 2.0,
     paired_seeds: bool = True,
     failed: int = 0,
+    knowledge: str = "grid",
     master_seed: int = 20261123,
 ) -> SyntheticResults:
     """Build synthetic results.
@@ -84,10 +90,14 @@ def make_results(
         seed_noise: sd of the per-seed level shared across scenarios.
         paired_seeds: reuse replication seeds across scenarios (else every run has its own).
         failed: number of runs (last scenario) marked ``failed`` with no time series.
+        knowledge: ``"grid"`` (``knowledge_<role>_<domain>``) or ``"profiles"``
+            (``knowledge_<role>`` and ``knowledge_<domain>``, the sales model's layout).
         master_seed: seed of everything random here.
     """
     design_effect = dict(design_effect or {"functional": 0.0, "the_model": 0.0, "pods": 3.0})
     sweep = dict(sweep or {})
+    if knowledge not in ("grid", "profiles"):
+        raise ValueError(f"knowledge = {knowledge!r}; expected 'grid' or 'profiles'")
     rng = np.random.default_rng(master_seed)
     factor_names = ["design", *sweep]
     grids = [list(design_effect), *[list(levels) for levels, _ in sweep.values()]]
@@ -132,9 +142,19 @@ def make_results(
                 rate = 0.25 if (values["design"] == "pods" and cross) else 0.12
                 curve = 0.5 + 0.45 / (1 + np.exp(-rate * (t - 12)))
                 frame[f"knowledge_{r}_{d}"] = np.clip(curve + rng.normal(0, 0.01, steps), 0, 1)
+            if knowledge == "profiles":
+                grid = {k: frame.pop(k) for k in _GRID}
+                for r in KNOWLEDGE_ROLES:
+                    frame[f"knowledge_{r}"] = np.mean(
+                        [grid[f"knowledge_{r}_{d}"] for d in DOMAINS], 0
+                    )
+                for d in DOMAINS:
+                    frame[f"knowledge_{d}"] = np.mean(
+                        [grid[f"knowledge_{r}_{d}"] for r in KNOWLEDGE_ROLES], 0
+                    )
             frames.append(pd.DataFrame(frame).assign(run_id=run_id))
     runs = pd.DataFrame(run_rows)
-    metrics = list(SYNTHETIC_METRICS)
+    metrics = [*_OUTCOMES, *(_GRID if knowledge == "grid" else _PROFILES)]
     per_run = pd.concat(frames, ignore_index=True)
     info = runs[["run_id", "scenario", "replication", *factor_names]]
     timeseries = per_run.merge(info, on="run_id")

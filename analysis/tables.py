@@ -119,6 +119,10 @@ def pairwise_comparisons(
                 )
     table = pd.DataFrame(rows)
     if not table.empty:
+        # Read outcome by outcome: all pairs of one metric together, metrics in the given order.
+        rank = {m: i for i, m in enumerate(metrics)}
+        table = table.iloc[np.argsort(table["metric"].map(rank).to_numpy(), kind="stable")]
+        table = table.reset_index(drop=True)
         table.insert(table.columns.get_loc("p_value") + 1, "p_holm", stats.holm(table["p_value"]))
     return table
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import EngFormatter
 
 #: Okabe-Ito colours, yellow last because it is faint on white.
 OKABE_ITO = (
@@ -95,6 +97,23 @@ def metric_label(name: str, info: dict | None = None) -> str:
     if unit and unit not in ("-", "1", "dimensionless", "bool"):
         return f"{pretty(name)} ({unit})"
     return pretty(name)
+
+
+def readable_numbers(axis, values) -> None:
+    """Large numbers as ``25 M`` instead of an offset ``1e7`` that readers miss."""
+    finite = [abs(float(v)) for v in values if v == v]
+    if finite and max(finite) >= 1e4:
+        axis.set_major_formatter(EngFormatter(sep=" "))
+
+
+def compact(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits, with k / M / G / T for large ones."""
+    if value != value:
+        return ""
+    if abs(value) >= 1e4:
+        exponent = min(4, int(math.log10(abs(value)) // 3))
+        return f"{value / 1000**exponent:.{digits}g} {' kMGT'[exponent]}"
+    return f"{value:.{digits}g}"
 
 
 def slug(text: str) -> str:

@@ -50,6 +50,28 @@ def time_repeated(fn: Callable[[], object], repeats: int, warmup: int = 1) -> Ti
     return Timing(tuple(time_call(fn) for _ in range(repeats)))
 
 
+def time_interleaved(
+    workloads: dict[str, Callable[[], object]], repeats: int, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several workloads in turn (a, b, a, b, ...), so they see the same machine load.
+
+    On a shared machine the load drifts over seconds; alternating the workloads makes a ratio of
+    their medians far steadier than timing one after the other.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats = {repeats!r}; expected an integer >= 1")
+    if warmup < 0:
+        raise ValueError(f"warmup = {warmup!r}; expected an integer >= 0")
+    for _ in range(warmup):
+        for fn in workloads.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in workloads}
+    for _ in range(repeats):
+        for name, fn in workloads.items():
+            samples[name].append(time_call(fn))
+    return {name: Timing(tuple(times)) for name, times in samples.items()}
+
+
 def scaling_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
     """Least-squares slope of log(time) against log(size): 1 is linear, 2 quadratic.
 
@@ -72,7 +94,21 @@ def scaling_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident memory of this process so far, in MiB.
+
+    Reads the kernel's high-water mark of this process's own address space (``VmHWM``), which
+    starts afresh at ``exec``. ``getrusage(RUSAGE_SELF).ru_maxrss`` would not do for a child: Linux
+    carries the parent's resident size at ``fork`` into it, so every child would report at least
+    the memory of the ``make bench`` process that started it. Falls back to ``ru_maxrss`` where
+    ``/proc`` is missing.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -97,8 +97,11 @@ class SalesOrgModel(mesa.Model):
         self.marginal_return = (
             self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
         )
-        self.skill_growth = p["skill_growth"] * (
-            1.0 + p["specialization_advantage"] * self.structure.assembly_line
+        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
+        self.skill_growth = min(
+            1.0,
+            p["skill_growth"]
+            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
         )
 
         self._seat_employees()

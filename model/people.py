@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.incentives import COOPERATOR, FREE_RIDER, TYPES, draw_types
+from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types
 
 WEEKS_PER_YEAR = 52
 
@@ -25,8 +25,8 @@ class People:
             n, params["share_conditional_cooperators"], params["share_free_riders"], rng
         )
         self.cooperativeness = self._draw_cooperativeness(n, rng)
-        self.goodwill = np.ones(n)
-        self.willingness = np.where(self.type == FREE_RIDER, params["peer_sanctions"], 1.0)
+        self.goodwill = np.full(n, params["initial_goodwill"])
+        self.willingness = self._initial_willingness(self.type)
         self.cooperation = self.cooperativeness * self.willingness
         self.effort = np.ones(n)
         self.morale = np.ones(n)
@@ -51,6 +51,16 @@ class People:
         p = self.params
         draw = p["cooperativeness_mean"] + p["cooperativeness_sd"] * rng.standard_normal(k)
         return np.clip(draw, 0.0, 1.0)
+
+    def _initial_willingness(self, types: np.ndarray) -> np.ndarray:
+        """Cooperators are willing, conditional cooperators start at their initial goodwill,
+        free riders cooperate only as far as peer sanctions force them."""
+        p = self.params
+        return np.select(
+            [types == COOPERATOR, types == CONDITIONAL],
+            [1.0, p["initial_goodwill"]],
+            p["peer_sanctions"],
+        )
 
     def _skill_after(self, weeks: np.ndarray) -> np.ndarray:
         p = self.params
@@ -77,10 +87,8 @@ class People:
             k, p["share_conditional_cooperators"], p["share_free_riders"], rng
         )
         self.cooperativeness[leavers] = self._draw_cooperativeness(k, rng)
-        self.goodwill[leavers] = 1.0
-        self.willingness[leavers] = np.where(
-            self.type[leavers] == FREE_RIDER, p["peer_sanctions"], 1.0
-        )
+        self.goodwill[leavers] = p["initial_goodwill"]
+        self.willingness[leavers] = self._initial_willingness(self.type[leavers])
         self.morale[leavers] = 1.0
         self.tenure[leavers] = 0
         self.skill[leavers] = p["new_hire_skill"]

@@ -10,12 +10,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from analysis.figures import distribution_figure, heatmap_figure, sweep_axes, timeseries_figure
-from analysis.knowledge import knowledge_diffusion_figure, knowledge_map_figure
+from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
 from analysis.outputs import write_figures
 from analysis.report import write_report
 from analysis.synthetic import SYNTHETIC_METRICS, make_results, write_results
 from analysis.tables import summary_table
-from analysis.theme import metric_label, palette, text_overlaps
+from analysis.theme import compact, metric_label, palette, text_overlaps
 
 DESIGNS = make_results(replications=4, steps=12)
 SWEEP = make_results(
@@ -23,6 +23,9 @@ SWEEP = make_results(
     steps=8,
     sweep={"cooperativeness": ([0.2, 0.8], 4.0), "free_rider_share": ([0.0, 0.4], -5.0)},
 )
+
+# Knowledge by role and by domain separately, as the sales model collects it.
+PROFILES = make_results(replications=3, steps=10, knowledge="profiles")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,9 @@ def _close(fig):
     ],
     ids=["timeseries", "distribution", "knowledge-diffusion", "knowledge-map"],
 )
-@pytest.mark.parametrize("results", [DESIGNS, SWEEP], ids=["designs", "sweep"])
+@pytest.mark.parametrize(
+    "results", [DESIGNS, SWEEP, PROFILES], ids=["designs", "sweep", "profiles"]
+)
 def test_figure_functions_return_figures_without_overlapping_text(draw, results):
     fig = draw(results)
     assert isinstance(fig, Figure)
@@ -103,8 +108,8 @@ def test_every_figure_file_is_written_non_empty_png_300_dpi_and_pdf(written):
     assert names[:4] == [
         "timeseries_main-outcomes_by-design",
         "end-of-run_main-outcomes_by-scenario",
-        "knowledge-diffusion_role-x-domain_by-design",
-        "knowledge-map_end-of-run_role-x-domain_by-design",
+        "knowledge-diffusion_by-role-and-domain_by-design",
+        "knowledge-map_end-of-run_by-role-and-domain_by-design",
     ]
     assert len(figures) == 4  # every metric is a main outcome or a knowledge metric
     for figure in figures:
@@ -146,3 +151,36 @@ def test_report_has_run_summary_comparisons_and_embedded_figures(written):
     for i, figure in enumerate(figures, start=1):
         assert f"Figure {i}. {figure.caption}" in md
         assert f"figures/{figure.name}.png" in md
+
+
+def test_knowledge_figures_adapt_to_what_the_model_collected():
+    assert knowledge_layout(DESIGNS) == "grid" and knowledge_layout(PROFILES) == "profiles"
+    fig = knowledge_diffusion_figure(PROFILES, info=SYNTHETIC_METRICS)
+    titles = [ax.get_title() for ax in fig.axes if ax.axison]
+    assert titles[:4] == ["Marketer", "SDR", "AE", "CSM"]
+    assert titles[4:] == ["Customer language", "Fit signals", "Product technical"]
+    plt.close(fig)
+    fig = knowledge_map_figure(PROFILES, info=SYNTHETIC_METRICS)
+    heatmaps = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in heatmaps] == ["By role", "By domain"]
+    assert [t.get_text() for t in heatmaps[0].get_yticklabels()] == [
+        "functional",
+        "the_model",
+        "pods",
+    ]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no knowledge metrics"):
+        results = make_results(replications=2, steps=4)
+        results.metrics = ["bookings"]
+        knowledge_diffusion_figure(results)
+
+
+def test_large_numbers_are_written_with_prefixes():
+    assert [compact(v, 4) for v in (2.696e7, -3.065e6, 12345.0, 999.5, 0.2922)] == [
+        "26.96 M",
+        "-3.065 M",
+        "12.35 k",
+        "999.5",
+        "0.2922",
+    ]
+    assert compact(float("nan")) == ""

@@ -9,7 +9,14 @@ import math
 import pytest
 
 from benchmarks import bench
-from benchmarks.timing import Timing, peak_rss_mb, run_child, scaling_exponent, time_repeated
+from benchmarks.timing import (
+    Timing,
+    peak_rss_mb,
+    run_child,
+    scaling_exponent,
+    time_interleaved,
+    time_repeated,
+)
 from benchmarks.workloads import boltzmann_run, march_grid
 
 
@@ -19,6 +26,15 @@ def test_time_repeated_runs_warmup_then_timed_calls():
     assert len(calls) == 6
     assert len(timing.samples) == 4
     assert all(s >= 0 for s in timing.samples)
+
+
+def test_time_interleaved_alternates_the_workloads():
+    calls = []
+    timings = time_interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4
+    assert [len(t.samples) for t in timings.values()] == [3, 3]
 
 
 def test_timing_median_ignores_one_slow_outlier():
@@ -163,3 +179,26 @@ def test_sweep_child_measures_every_run_of_an_experiment(tmp_path):
     result = measure_sweep(str(spec), workers=1)
     assert result["runs"] == 4
     assert result["runs_per_min"] == pytest.approx(60 * 4 / result["wall_s"])
+
+
+def test_salesorg_child_reports_its_own_run_not_the_parents_memory():
+    # Inflate this process's resident size well past what a tiny run needs: a child started
+    # now must not inherit the parent's high-water mark (Linux's ru_maxrss would).
+    page = 4096
+    block = bytearray(800 * 2**20)
+    block[::page] = b"\x01" * len(block[::page])
+    child = run_child("benchmarks.child", "salesorg", "--employees", "9", "--steps", "2")
+    assert child["employees"] == 9
+    assert 0 < child["wall_s"] < 60
+    assert 0 < child["peak_rss_mb"] < peak_rss_mb() - 400
+    del block
+
+
+def test_default_measurement_pairs_salesorg_with_boltzmann():
+    out = bench.measure_default_run(repeats=1)
+    assert set(out) == {"default_run_s", "us_per_agent_step", "mesa_boltzmann_us_per_agent_step"}
+    employees = bench.default_employees()
+    assert out["us_per_agent_step"] == pytest.approx(
+        out["default_run_s"] / (employees * bench.DEFAULT_STEPS) * 1e6
+    )
+    assert out["mesa_boltzmann_us_per_agent_step"] > 0

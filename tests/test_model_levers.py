@@ -79,14 +79,11 @@ def test_specialists_build_own_stage_skill_faster():
 
 
 def test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition():
-    fair = mean_metric("morale", 52, seeds=[0], incentive="individual")
-    unfair = mean_metric("morale", 52, seeds=[0], incentive="pooled", unfairness_sensitivity=3.0)
-    assert unfair < fair - 0.05
-    leave_fair = mean_metric("attrition", 104, seeds=[0, 1], incentive="individual")
-    leave_unfair = mean_metric(
-        "attrition", 104, seeds=[0, 1], incentive="pooled", unfairness_sensitivity=3.0
-    )
-    assert leave_unfair > leave_fair
+    mix = {"share_conditional_cooperators": 0.2, "share_free_riders": 0.3, "seeds": range(3)}
+    fair = {"incentive": "individual", **mix}
+    unfair = {"incentive": "pooled", "unfairness_sensitivity": 3.0, **mix}
+    assert mean_metric("morale", 52, **unfair) < mean_metric("morale", 52, **fair) - 0.1
+    assert mean_metric("attrition", 104, **unfair) > mean_metric("attrition", 104, **fair) + 0.02
 
 
 def test_isolated_units_never_talk_across_units():
@@ -147,6 +144,33 @@ def test_pods_seated_together_spread_cross_functional_knowledge_faster():
 
 def test_feedback_loops_raise_upstream_knowledge():
     for role in ("marketer", "sdr"):
-        loops = mean_metric(f"knowledge_{role}", 52, last=13, design="the_model")
+        loops = mean_metric(f"knowledge_{role}", 52, last=13, design="the_model", feedback_rate=1.0)
         none = mean_metric(f"knowledge_{role}", 52, last=13, design="functional")
         assert loops > none + 0.03, role
+
+
+def test_public_goods_stylized_facts():
+    """Contributions start at 40-60% and fall to about 10-20% in ten rounds without sanctions
+    (Ledyard 1995); peer punishment sustains 50-95% (Fehr & Gachter 2000). Cooperativeness 1
+    makes cooperation equal to willingness, the share of the endowment contributed."""
+    pure = {"cooperativeness_mean": 1.0, "cooperativeness_sd": 0.0, "employees": 900}
+    start = mean_metric("cooperation", 0, seeds=[0], **pure)
+    after = mean_metric("cooperation", 10, seeds=[0], **pure)
+    punished = mean_metric("cooperation", 10, seeds=[0], peer_sanctions=0.8, **pure)
+    assert 0.4 <= start <= 0.6
+    assert 0.1 <= after <= 0.25
+    assert 0.5 <= punished <= 0.95
+
+
+def test_free_riding_grows_with_the_pay_pool():
+    """Holmstrom's 1/N: in bigger pods free riders' marginal return on effort is smaller."""
+    small = {"marketer": 1, "sdr": 1, "ae": 1}
+    big = {"marketer": 3, "sdr": 3, "ae": 3}
+    effort = {
+        sum(comp.values()): mean_metric(
+            "effort_free_riders", 3, seeds=[0], design="pods", incentive="pooled",
+            pod_composition=comp, employees=90,
+        )
+        for comp in (small, big)
+    }  # fmt: skip
+    assert effort[3] > effort[9]

@@ -66,22 +66,19 @@ def valid_parameters(draw):
     params = {p.name: draw(_value(p)) for p in VARIED if draw(st.booleans())}
     params["pod_composition"] = comp = draw(compositions)
     params["employees"] = sum(comp.values()) * draw(st.integers(1, 6))
+    share_cc = PARAMETERS["share_conditional_cooperators"].default
     params["share_free_riders"] = draw(
-        st.floats(0, 1 - params.get("share_conditional_cooperators", 0.5))
+        st.floats(0, 1 - params.get("share_conditional_cooperators", share_cc))
     )
     for low, high in [("lead_fit_min", "lead_fit_max"),
                       ("qualification_accuracy_min", "qualification_accuracy_max")]:  # fmt: skip
-        if low in params and high in params and params[low] > params[high]:
-            params[low], params[high] = params[high], params[low]
-    params["lead_fit_min"] = min(params.get("lead_fit_min", 0.2), params.get("lead_fit_max", 0.7))
-    params["qualification_accuracy_min"] = min(
-        params.get("qualification_accuracy_min", 0.5),
-        params.get("qualification_accuracy_max", 0.95),
-    )
+        lo = params.get(low, PARAMETERS[low].default)
+        hi = params.get(high, PARAMETERS[high].default)
+        params[low], params[high] = min(lo, hi), max(lo, hi)
     return params
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=valid_parameters(), seed=st.integers(0, 2**32 - 1))
 def test_any_valid_parameter_set_runs_and_keeps_invariants(params, seed):
     model = SalesOrgModel(rng=seed, **params)

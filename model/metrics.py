@@ -89,6 +89,11 @@ class Metrics:
         self.flow_index = {name: i for i, name in enumerate(FLOWS)}
         self.weeks = 0
         self.role_counts = np.maximum(np.bincount(structure.role, minlength=len(ROLES)), 1)
+        # people change but positions keep their role, so which roles exist is fixed
+        self.roles_present = np.bincount(structure.role, minlength=len(ROLES)) > 0
+        self.role_keys = [f"knowledge_{r}" for r in ROLES]
+        self.domain_keys = [f"knowledge_{d}" for d in DOMAINS]
+        self.cross_functional = CROSS_FUNCTIONAL[structure.role]
         self.values: dict[str, float] = dict.fromkeys(METRICS, float("nan"))
 
     def __repr__(self) -> str:
@@ -100,16 +105,21 @@ class Metrics:
         row[:] = [flow[name] for name in FLOWS]
         self.weeks = step
 
-    def _trailing(self, step: int, weeks: int) -> dict[str, float]:
-        rows = (step - np.arange(min(weeks, max(step, 1)))) % YEAR
-        sums = self.flows[rows].sum(axis=0)
-        return dict(zip(FLOWS, sums.tolist(), strict=True))
+    def _quarter_and_year(self, step: int) -> tuple[dict[str, float], dict[str, float]]:
+        """Trailing 13- and 52-week sums of every flow, from one pass over the ring buffer."""
+        rows = (step - np.arange(min(YEAR, max(step, 1)))) % YEAR
+        # a running sum down the rows adds them in the order ``sum(axis=0)`` does
+        running = self.flows[rows].cumsum(axis=0)
+        quarter = running[min(QUARTER, len(rows)) - 1].tolist()
+        return dict(zip(FLOWS, quarter, strict=True)), dict(
+            zip(FLOWS, running[-1].tolist(), strict=True)
+        )
 
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
         step, people, role = model.steps, model.people, self.structure.role
         week = dict(zip(FLOWS, self.flows[step % YEAR].tolist(), strict=True))
-        quarter, year = self._trailing(step, QUARTER), self._trailing(step, YEAR)
+        quarter, year = self._quarter_and_year(step)
         n = len(role)
         arr = model.customers.arr
         v = self.values
@@ -127,27 +137,29 @@ class Metrics:
         v["churn_annual"] = _ratio(year["churned"], year["renewals_due"])
         v["nrr"] = _ratio(year["arr_retained"], year["arr_due"])
         v["revenue_per_employee"] = arr / n
-        v["knowledge"] = float(model.correct.mean())
-        v["playbook_knowledge"] = float((model.codes == model.reality).mean())
+        # counting is exact, so count / size equals the mean of the booleans
+        v["knowledge"] = np.count_nonzero(model.correct) / model.correct.size
+        playbook = model.codes == model.reality
+        v["playbook_knowledge"] = np.count_nonzero(playbook) / playbook.size
         role_knowledge = np.bincount(role, weights=model.performance, minlength=len(ROLES))
         role_knowledge = role_knowledge / self.role_counts
-        for i, r in enumerate(ROLES):
-            v[f"knowledge_{r}"] = float(role_knowledge[i]) if (role == i).any() else float("nan")
-        domain_knowledge = model.domain_knowledge.mean(axis=0)
-        for i, d in enumerate(DOMAINS):
-            v[f"knowledge_{d}"] = float(domain_knowledge[i])
+        role_knowledge[~self.roles_present] = np.nan
+        v.update(zip(self.role_keys, role_knowledge.tolist(), strict=True))
+        domain_knowledge = model.domain_knowledge.sum(axis=0) / n
+        v.update(zip(self.domain_keys, domain_knowledge.tolist(), strict=True))
         v["cross_functional_knowledge"] = float(
-            (model.domain_knowledge * CROSS_FUNCTIONAL[role]).sum(axis=1).mean()
+            (model.domain_knowledge * self.cross_functional).sum(axis=1).sum() / n
         )
         v["belief_diversity"] = belief_diversity(people.beliefs)
-        v["cooperation"] = float(people.cooperation.mean())
-        v["effort"] = float(people.effort.mean())
+        # sum / n is how numpy's mean computes, without its Python-level overhead
+        v["cooperation"] = float(people.cooperation.sum()) / n
+        v["effort"] = float(people.effort.sum()) / n
         free, coop = people.type == FREE_RIDER, people.type == COOPERATOR
         v["effort_free_riders"] = _masked_mean(people.effort, free)
         v["effort_cooperators"] = _masked_mean(people.effort, coop)
         v["payoff_free_riders"] = _masked_mean(people.payoff, free)
         v["payoff_cooperators"] = _masked_mean(people.payoff, coop)
-        v["morale"] = float(people.morale.mean())
+        v["morale"] = float(people.morale.sum()) / n
         weeks = min(max(step, 1), YEAR)
         v["attrition"] = year["leavers"] / n * (YEAR / weeks)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import pick_workers, queue_rank, queue_totals
 
@@ -33,7 +34,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-class Leads:
+class Leads(ColumnStore):
     """Open leads as parallel arrays, oldest first (so array order is first-in first-out)."""
 
     FIELDS = (
@@ -48,36 +49,22 @@ class Leads:
         ("se", np.int32),
     )
 
-    def __init__(self) -> None:
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.empty(0, dtype=dtype))
-
-    def __len__(self) -> int:
-        return len(self.stage)
-
     def __repr__(self) -> str:
         counts = np.bincount(self.stage, minlength=len(STAGES))
         return "Leads(" + ", ".join(f"{s}={c}" for s, c in zip(STAGES, counts, strict=True)) + ")"
 
     def add(self, queue, fit, technical, referral, step: int) -> None:
-        k = len(queue)
-        new = {
-            "queue": queue,
-            "fit": fit,
-            "technical": technical,
-            "referral": np.full(k, referral),
-            "stage": np.full(k, NEW),
-            "since": np.full(k, step),
-            "qualified_at": np.full(k, -1),
-            "ae": np.full(k, -1),
-            "se": np.full(k, -1),
-        }
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), new[name].astype(dtype)]))
-
-    def keep(self, mask: np.ndarray) -> None:
-        for name, _ in self.FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
+        self.append(
+            queue=queue,
+            fit=fit,
+            technical=technical,
+            referral=referral,
+            stage=NEW,
+            since=step,
+            qualified_at=-1,
+            ae=-1,
+            se=-1,
+        )
 
 
 @dataclass
@@ -100,6 +87,8 @@ class Workforce:
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
+    NO_REFERRALS = (np.empty(0, np.int32), np.empty(0, bool), np.empty(0, bool))
+
     def __init__(self, params: dict, structure) -> None:
         self.p = params
         self.structure = structure
@@ -108,6 +97,7 @@ class Pipeline:
         self.closed = np.zeros(len(STAGES), dtype=np.int64)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
         self.win_base = logit(params["win_rate_reference"])
+        self.referred = self.NO_REFERRALS
 
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
@@ -120,12 +110,17 @@ class Pipeline:
         people = self.members[role]
         return people, self.structure.queue[people]
 
-    def add_leads(self, queue, fit, technical, referral: bool, step: int) -> None:
+    def add_leads(self, queue, fit, technical, referral, step: int) -> None:
         self.leads.add(queue, fit, technical, referral, step)
         self.generated += len(queue)
 
+    def refer(self, queue, fit, technical) -> None:
+        """Hold referred leads until next week's lead intake (one array append per week)."""
+        self.referred = (queue, fit, technical)
+
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
-        """Marketers generate leads: volume from productivity and knowledge, fit from knowledge."""
+        """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
+        last week's referrals join them."""
         p = self.p
         people, _ = self._role("marketer")
         q = wf.performance[people]
@@ -135,7 +130,15 @@ class Pipeline:
         k = len(source)
         fit = rng.random(k) < fit_share[source]
         technical = rng.random(k) < p["technical_deal_share"]
-        self.add_leads(self.structure.queue[source], fit, technical, False, step)
+        ref_queue, ref_fit, ref_technical = self.referred
+        self.referred = self.NO_REFERRALS
+        self.add_leads(
+            np.concatenate([self.structure.queue[source], ref_queue]),
+            np.concatenate([fit, ref_fit]),
+            np.concatenate([technical, ref_technical]),
+            np.arange(k + len(ref_queue)) >= k,
+            step,
+        )
         wf.output[people] += counts
         flow["leads"] += k
 

@@ -237,8 +237,9 @@ class SalesOrgModel(mesa.Model):
         rate = p["peer_learning_rate"] * self.vantage[sources] * self._feedback_masks[loop]
         relay_observations(people.beliefs, self.reality, receivers, rate, rng)
         socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
-        own = (people.beliefs == self.reality).mean(axis=1)
-        code_knowledge = (self.codes == self.reality).mean(axis=1)
+        dims = len(self.reality)
+        own = (people.beliefs == self.reality).sum(axis=1) / dims  # exact: same as .mean(axis=1)
+        code_knowledge = (self.codes == self.reality).sum(axis=1) / dims
         contributes = (own > code_knowledge[structure.unit]) & (
             rng.random(len(own)) < people.cooperation
         )
@@ -264,7 +265,7 @@ class SalesOrgModel(mesa.Model):
             1.0, base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
         )
         people.tenure += 1
-        leavers = np.flatnonzero(self.streams["attrition"].random(len(people)) < hazard)
+        leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
         people.replace(leavers, self.streams["attrition"])
         self.flow["leavers"] += len(leavers)
 

@@ -119,13 +119,13 @@ def run_experiment(
         manifest = _open_manifest(store, spec, tasks)
         records = store.read_records()
         todo = [t for t in tasks if _needs_run(records.get(t.run_id), retry_failed)]
-        for task in todo:
-            records.pop(task.run_id, None)
+        # failed runs being retried keep their record (and their row) until they finish again
+        retried = {t.run_id for t in todo}
         session = {"started": now(), "finished": None, "executor": executor.description}
         session |= {"runs": len(todo), **git_state()}
         manifest["sessions"].append(session)
         store.write_manifest(manifest)
-        counts = _count(records)
+        counts = _count({k: r for k, r in records.items() if k not in retried})
         bar = SweepProgress(spec.name, len(tasks), counts["done"], counts["failed"], progress)
         last_flush = time.monotonic()
         try:

@@ -69,10 +69,12 @@ class Customers(ColumnStore):
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""
-        queue = rng.integers(0, self.structure.n_queues, count)
         fit = rng.random(count) < 0.7
         start = -rng.integers(0, WEEKS_PER_YEAR, count)
-        self.add(queue, fit, np.full(count, 0.5), self.draw_acv(count, rng), start, 0.5)
+        acv = self.draw_acv(count, rng)
+        # territory last, so every design draws the same fit, dates and values
+        queue = rng.integers(0, self.structure.n_queues, count)
+        self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:

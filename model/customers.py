@@ -123,7 +123,7 @@ class Customers(ColumnStore):
         """
         p = self.p
         age = step - self.start
-        due = np.flatnonzero((age > 0) & (age % WEEKS_PER_YEAR == 0))
+        due = ((age > 0) & (age % WEEKS_PER_YEAR == 0)).nonzero()[0]
         s = self.satisfaction[due]
         churn = rng.random(len(due)) < sigmoid(
             self.churn_base - p["satisfaction_churn_effect"] * (s - 0.5)
@@ -155,6 +155,6 @@ class Customers(ColumnStore):
         """
         p = self.p
         chance = p["referral_rate"] * self.satisfaction**2 * self.referral_skill[self.queue]
-        referrers = np.flatnonzero(rng.random(len(self)) < chance)
+        referrers = (rng.random(len(self)) < chance).nonzero()[0]
         fit = rng.random(len(referrers)) < p["referral_fit"]
         return self.queue[referrers], fit

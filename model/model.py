@@ -172,6 +172,7 @@ class SalesOrgModel(mesa.Model):
         self.datacollector.collect(self)
 
     def motivate(self) -> None:
+        """Willingness, effort and productivity for the week (ODD 7.1)."""
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
@@ -182,6 +183,7 @@ class SalesOrgModel(mesa.Model):
         )
 
     def sell(self) -> None:
+        """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
         pipeline.generate(self.steps, wf, s["leads"], flow)
         pipeline.qualify(self.steps, wf, s["qualification"], flow)
@@ -198,6 +200,7 @@ class SalesOrgModel(mesa.Model):
         pipeline.settle()
 
     def serve_customers(self) -> None:
+        """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.steps, s["churn"], self.flow)
@@ -213,6 +216,7 @@ class SalesOrgModel(mesa.Model):
         self.flow["referrals"] += len(ref_queue)
 
     def learn(self) -> None:
+        """Learning by doing, informal talks, feedback debriefs and playbooks (7.4)."""
         p, people, rng = self.params, self.people, self.streams["learning"]
         structure = self.structure
         rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
@@ -250,9 +254,11 @@ class SalesOrgModel(mesa.Model):
         )
 
     def pay_and_morale(self) -> None:
+        """Pay by the incentive scheme; unfairness moves morale (7.5)."""
         settle_pay(self.people, self.structure, self.structure.role, self.own_share, self.params)
 
     def turnover(self) -> None:
+        """Leavers, more when morale is low, replaced by new hires in their seats (7.4)."""
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
         hazard = np.minimum(
@@ -270,6 +276,21 @@ class SalesOrgModel(mesa.Model):
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
         self.performance = role_performance(self.domain_knowledge, self.structure.role)
         self.metrics_state.update(self)
+
+    def knowledge_by_role_and_domain(self):
+        """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.
+
+        The full role x domain table behind the ``knowledge_<role>`` and ``knowledge_<domain>``
+        metrics; computed on demand, not collected every step.
+        """
+        import pandas as pd
+
+        role = self.structure.role
+        counts = np.bincount(role, minlength=len(ROLES))[:, None]
+        sums = np.zeros((len(ROLES), len(DOMAINS)))
+        np.add.at(sums, role, self.domain_knowledge)
+        table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
+        return pd.DataFrame(table, index=list(ROLES), columns=list(DOMAINS))
 
     @property
     def metrics(self) -> dict[str, float]:

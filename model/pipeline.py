@@ -203,7 +203,8 @@ class Pipeline:
         """Active deals close with hazard 1 / sales cycle; won or lost by a logistic model.
 
         Returns:
-            ``(queue, fit, expectations)`` of the new customers.
+            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is -1 where no SE
+            helped).
         """
         p, leads = self.p, self.leads
         active = (leads.stage == ACTIVE).nonzero()[0]

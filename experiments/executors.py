@@ -96,10 +96,11 @@ class ProcessExecutor:
                     yield task, outcome
             finished_cleanly = True
         finally:
-            if not finished_cleanly:  # Ctrl-C or an error: do not wait for runs in flight
+            if not finished_cleanly:  # Ctrl-C, SIGTERM or an error: stop the runs in flight
                 for process in list(getattr(pool, "_processes", {}).values()):
                     process.terminate()
-            pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+            # Always wait for the pool's manager thread, so nothing is left for interpreter exit.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:

@@ -277,6 +277,21 @@ class SalesOrgModel(mesa.Model):
         self.performance = role_performance(self.domain_knowledge, self.structure.role)
         self.metrics_state.update(self)
 
+    def knowledge_by_role_and_domain(self):
+        """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.
+
+        The full role x domain table behind the ``knowledge_<role>`` and ``knowledge_<domain>``
+        metrics; computed on demand, not collected every step.
+        """
+        import pandas as pd
+
+        role = self.structure.role
+        counts = np.bincount(role, minlength=len(ROLES))[:, None]
+        sums = np.zeros((len(ROLES), len(DOMAINS)))
+        np.add.at(sums, role, self.domain_knowledge)
+        table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
+        return pd.DataFrame(table, index=list(ROLES), columns=list(DOMAINS))
+
     @property
     def metrics(self) -> dict[str, float]:
         """Current value of every metric in :data:`model.METRICS`."""

@@ -152,3 +152,31 @@ def test_exact_count_reductions_equal_numpy_means(seed):
     zero = 1.0 - plus - minus
     reference = float((1.0 - plus**2 - minus**2 - zero**2).mean() * 1.5)
     assert belief_diversity(beliefs) == pytest.approx(reference, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize("collect_agents", [False, True])
+def test_metric_collector_matches_mesas_datacollector(collect_agents):
+    """The copy-free collector records the same rows, steps and agent data as Mesa's own."""
+    import mesa
+
+    from agents import AGENT_REPORTERS
+    from model import SalesOrgModel
+    from model.metrics import METRICS
+
+    model = SalesOrgModel(rng=3, collect_agents=collect_agents)
+    reference = mesa.DataCollector(
+        model_reporters={
+            name: (lambda m, name=name: m.metrics_state.values[name]) for name in METRICS
+        },
+        agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
+    )
+    reference.collect(model)
+    for _ in range(6):
+        model.step()
+        reference.collect(model)
+    ours = model.datacollector
+    assert list(ours.model_reporters) == list(METRICS)
+    assert ours._collection_steps == reference._collection_steps == list(range(7))
+    assert ours.get_model_vars_dataframe().equals(reference.get_model_vars_dataframe())
+    if collect_agents:
+        assert ours.get_agent_vars_dataframe().equals(reference.get_agent_vars_dataframe())

@@ -140,6 +140,7 @@ def test_report_has_run_summary_comparisons_and_embedded_figures(written):
         assert f"## {heading}" in md and f"<h2>{heading}" in html
     assert "| Master seed | 20261123 |" in md
     assert "| Seeds paired across scenarios | yes |" in md
+    assert '"replications": 4' in md and "<pre>{" in html  # the experiment file, verbatim
     # The summary row for pods quotes the same numbers as the summary table.
     pods = summary_table(results, ["bookings"]).set_index("label").loc["pods"]
     assert f"| pods | {pods['mean']:.4g} [{pods['ci_low']:.4g}, {pods['ci_high']:.4g}]" in md

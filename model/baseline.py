@@ -34,8 +34,18 @@ def march1991_outputs() -> dict[str, float]:
     return out
 
 
+def salesorg_outputs() -> dict[str, float]:
+    """Bookings, ARR, win rate, churn, knowledge and cooperation of each design at week 52."""
+    from model.outcomes import baseline_outputs
+
+    return baseline_outputs(SEED)
+
+
 # name -> function returning {output name: value}; the sales model adds its own entry.
-SECTIONS: dict[str, Callable[[], dict[str, float]]] = {"march1991": march1991_outputs}
+SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
+    "march1991": march1991_outputs,
+    "salesorg": salesorg_outputs,
+}
 
 
 def compute() -> dict[str, float]:

@@ -66,8 +66,8 @@ class Customers:
             "fit": fit,
             "expectations": expectations,
             "acv": acv,
-            "start": np.broadcast_to(start, k),
-            "satisfaction": np.broadcast_to(satisfaction, k),
+            "start": np.full(k, start) if np.isscalar(start) else start,
+            "satisfaction": np.full(k, satisfaction) if np.isscalar(satisfaction) else satisfaction,
         }
         for name, dtype in self.FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], dtype)]))

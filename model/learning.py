@@ -122,11 +122,12 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     agrees (March 1991 tracks the loss of this diversity as exploitation crowds out
     exploration).
     """
-    plus = (beliefs == 1).mean(axis=0)
-    minus = (beliefs == -1).mean(axis=0)
+    n = beliefs.shape[0]
+    plus = np.count_nonzero(beliefs == 1, axis=0) / n
+    minus = np.count_nonzero(beliefs == -1, axis=0) / n
     zero = 1.0 - plus - minus
-    gini = 1.0 - plus**2 - minus**2 - zero**2
-    return float(gini.mean() * 1.5)
+    gini = 1.0 - plus * plus - minus * minus - zero * zero
+    return float(np.add.reduce(gini)) / len(gini) * 1.5
 
 
 def relay_observations(

@@ -76,8 +76,8 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _masked_mean(values: np.ndarray, mask: np.ndarray) -> float:
-    count = int(mask.sum())
-    return float(values[mask].sum() / count) if count else float("nan")
+    count = np.count_nonzero(mask)
+    return float(np.add.reduce(values[mask])) / count if count else float("nan")
 
 
 class Metrics:
@@ -86,9 +86,15 @@ class Metrics:
     def __init__(self, structure) -> None:
         self.structure = structure
         self.flows = np.zeros((YEAR, len(FLOWS)))
+        # running window sums, updated as weeks enter and leave the ring buffer
+        self.quarter = np.zeros(len(FLOWS))
+        self.year = np.zeros(len(FLOWS))
         self.flow_index = {name: i for i, name in enumerate(FLOWS)}
         self.weeks = 0
-        self.role_counts = np.maximum(np.bincount(structure.role, minlength=len(ROLES)), 1)
+        counts = np.bincount(structure.role, minlength=len(ROLES))
+        self.role_counts = np.maximum(counts, 1)
+        self.roles_present = (counts > 0).tolist()
+        self.cross_weights = CROSS_FUNCTIONAL[structure.role]
         self.values: dict[str, float] = dict.fromkeys(METRICS, float("nan"))
 
     def __repr__(self) -> str:
@@ -96,20 +102,18 @@ class Metrics:
 
     def record_week(self, step: int, flow: dict) -> None:
         """Store this week's event counts in the ring buffer."""
-        row = self.flows[step % YEAR]
-        row[:] = [flow[name] for name in FLOWS]
+        new = np.array([flow[name] for name in FLOWS])
+        self.year += new - self.flows[step % YEAR]
+        self.quarter += new - self.flows[(step - QUARTER) % YEAR]
+        self.flows[step % YEAR] = new
         self.weeks = step
-
-    def _trailing(self, step: int, weeks: int) -> dict[str, float]:
-        rows = (step - np.arange(min(weeks, max(step, 1)))) % YEAR
-        sums = self.flows[rows].sum(axis=0)
-        return dict(zip(FLOWS, sums.tolist(), strict=True))
 
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
         step, people, role = model.steps, model.people, self.structure.role
         week = dict(zip(FLOWS, self.flows[step % YEAR].tolist(), strict=True))
-        quarter, year = self._trailing(step, QUARTER), self._trailing(step, YEAR)
+        quarter = dict(zip(FLOWS, self.quarter.tolist(), strict=True))
+        year = dict(zip(FLOWS, self.year.tolist(), strict=True))
         n = len(role)
         arr = model.customers.arr
         v = self.values
@@ -127,27 +131,28 @@ class Metrics:
         v["churn_annual"] = _ratio(year["churned"], year["renewals_due"])
         v["nrr"] = _ratio(year["arr_retained"], year["arr_due"])
         v["revenue_per_employee"] = arr / n
-        v["knowledge"] = float(model.correct.mean())
-        v["playbook_knowledge"] = float((model.codes == model.reality).mean())
+        v["knowledge"] = np.count_nonzero(model.correct) / model.correct.size
+        v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
         role_knowledge = np.bincount(role, weights=model.performance, minlength=len(ROLES))
         role_knowledge = role_knowledge / self.role_counts
-        for i, r in enumerate(ROLES):
-            v[f"knowledge_{r}"] = float(role_knowledge[i]) if (role == i).any() else float("nan")
-        domain_knowledge = model.domain_knowledge.mean(axis=0)
-        for i, d in enumerate(DOMAINS):
-            v[f"knowledge_{d}"] = float(domain_knowledge[i])
-        v["cross_functional_knowledge"] = float(
-            (model.domain_knowledge * CROSS_FUNCTIONAL[role]).sum(axis=1).mean()
-        )
+        for r, value, present in zip(
+            ROLES, role_knowledge.tolist(), self.roles_present, strict=True
+        ):
+            v[f"knowledge_{r}"] = value if present else float("nan")
+        domain_knowledge = np.add.reduce(model.domain_knowledge, axis=0) / n
+        for d, value in zip(DOMAINS, domain_knowledge.tolist(), strict=True):
+            v[f"knowledge_{d}"] = value
+        cross = np.add.reduce(model.domain_knowledge * self.cross_weights, axis=None)
+        v["cross_functional_knowledge"] = float(cross) / n
         v["belief_diversity"] = belief_diversity(people.beliefs)
-        v["cooperation"] = float(people.cooperation.mean())
-        v["effort"] = float(people.effort.mean())
+        v["cooperation"] = float(np.add.reduce(people.cooperation)) / n
+        v["effort"] = float(np.add.reduce(people.effort)) / n
         free, coop = people.type == FREE_RIDER, people.type == COOPERATOR
         v["effort_free_riders"] = _masked_mean(people.effort, free)
         v["effort_cooperators"] = _masked_mean(people.effort, coop)
         v["payoff_free_riders"] = _masked_mean(people.payoff, free)
         v["payoff_cooperators"] = _masked_mean(people.payoff, coop)
-        v["morale"] = float(people.morale.mean())
+        v["morale"] = float(np.add.reduce(people.morale)) / n
         weeks = min(max(step, 1), YEAR)
         v["attrition"] = year["leavers"] / n * (YEAR / weeks)
 

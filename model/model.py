@@ -209,7 +209,7 @@ class SalesOrgModel(mesa.Model):
         wf.output[csms] += retained[queue] * share / self.params["acv_median"]
         ref_queue, ref_fit = customers.refer(s["leads"])
         technical = s["leads"].random(len(ref_queue)) < self.params["technical_deal_share"]
-        self.pipeline.add_leads(ref_queue, ref_fit, technical, True, self.steps)
+        self.pipeline.refer(ref_queue, ref_fit, technical)
         self.flow["referrals"] += len(ref_queue)
 
     def learn(self) -> None:

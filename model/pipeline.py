@@ -65,7 +65,7 @@ class Leads:
             "queue": queue,
             "fit": fit,
             "technical": technical,
-            "referral": np.full(k, referral),
+            "referral": referral,
             "stage": np.full(k, NEW),
             "since": np.full(k, step),
             "qualified_at": np.full(k, -1),
@@ -100,6 +100,8 @@ class Workforce:
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
+    NO_REFERRALS = (np.empty(0, np.int32), np.empty(0, bool), np.empty(0, bool))
+
     def __init__(self, params: dict, structure) -> None:
         self.p = params
         self.structure = structure
@@ -108,6 +110,7 @@ class Pipeline:
         self.closed = np.zeros(len(STAGES), dtype=np.int64)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
         self.win_base = logit(params["win_rate_reference"])
+        self.referred = self.NO_REFERRALS
 
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
@@ -120,12 +123,17 @@ class Pipeline:
         people = self.members[role]
         return people, self.structure.queue[people]
 
-    def add_leads(self, queue, fit, technical, referral: bool, step: int) -> None:
+    def add_leads(self, queue, fit, technical, referral, step: int) -> None:
         self.leads.add(queue, fit, technical, referral, step)
         self.generated += len(queue)
 
+    def refer(self, queue, fit, technical) -> None:
+        """Hold referred leads until next week's lead intake (one array append per week)."""
+        self.referred = (queue, fit, technical)
+
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
-        """Marketers generate leads: volume from productivity and knowledge, fit from knowledge."""
+        """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
+        last week's referrals join them."""
         p = self.p
         people, _ = self._role("marketer")
         q = wf.performance[people]
@@ -135,7 +143,15 @@ class Pipeline:
         k = len(source)
         fit = rng.random(k) < fit_share[source]
         technical = rng.random(k) < p["technical_deal_share"]
-        self.add_leads(self.structure.queue[source], fit, technical, False, step)
+        ref_queue, ref_fit, ref_technical = self.referred
+        self.referred = self.NO_REFERRALS
+        self.add_leads(
+            np.concatenate([self.structure.queue[source], ref_queue]),
+            np.concatenate([fit, ref_fit]),
+            np.concatenate([technical, ref_technical]),
+            np.arange(k + len(ref_queue)) >= k,
+            step,
+        )
         wf.output[people] += counts
         flow["leads"] += k
 

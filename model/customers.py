@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit, sigmoid
 from model.queues import queue_totals, weighted_mean_by_queue
@@ -21,7 +22,7 @@ REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 SATISFACTION_ADAPTATION = 0.1
 
 
-class Customers:
+class Customers(ColumnStore):
     """The customer base as parallel arrays (one entry per live customer)."""
 
     FIELDS = (
@@ -36,17 +37,13 @@ class Customers:
     def __init__(self, params: dict, structure) -> None:
         self.p = params
         self.structure = structure
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.empty(0, dtype=dtype))
+        super().__init__()
         self.churned = 0
         self.acquired = 0
         nq = structure.n_queues
         self.csm_coverage = np.zeros(nq)
         self.referral_skill = np.zeros(nq)
         self.churn_base = logit(params["churn_reference"])
-
-    def __len__(self) -> int:
-        return len(self.acv)
 
     def __repr__(self) -> str:
         return f"Customers(n={len(self)}, arr={self.arr:,.0f}, churned={self.churned})"
@@ -60,18 +57,15 @@ class Customers:
         return self.p["acv_median"] * np.exp(self.p["acv_spread"] * rng.standard_normal(k))
 
     def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
-        k = len(queue)
-        new = {
-            "queue": queue,
-            "fit": fit,
-            "expectations": expectations,
-            "acv": acv,
-            "start": np.full(k, start) if np.isscalar(start) else start,
-            "satisfaction": np.full(k, satisfaction) if np.isscalar(satisfaction) else satisfaction,
-        }
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], dtype)]))
-        self.acquired += k
+        self.append(
+            queue=queue,
+            fit=fit,
+            expectations=expectations,
+            acv=acv,
+            start=start,
+            satisfaction=satisfaction,
+        )
+        self.acquired += len(queue)
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""
@@ -147,8 +141,7 @@ class Customers:
         if churn.any():
             alive = np.ones(len(self), dtype=bool)
             alive[due[churn]] = False
-            for name, _ in self.FIELDS:
-                setattr(self, name, getattr(self, name)[alive])
+            self.keep(alive)
             self.churned += int(churn.sum())
         return credit
 

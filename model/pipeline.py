@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import pick_workers, queue_rank, queue_totals
 
@@ -33,7 +34,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-class Leads:
+class Leads(ColumnStore):
     """Open leads as parallel arrays, oldest first (so array order is first-in first-out)."""
 
     FIELDS = (
@@ -48,36 +49,22 @@ class Leads:
         ("se", np.int32),
     )
 
-    def __init__(self) -> None:
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.empty(0, dtype=dtype))
-
-    def __len__(self) -> int:
-        return len(self.stage)
-
     def __repr__(self) -> str:
         counts = np.bincount(self.stage, minlength=len(STAGES))
         return "Leads(" + ", ".join(f"{s}={c}" for s, c in zip(STAGES, counts, strict=True)) + ")"
 
     def add(self, queue, fit, technical, referral, step: int) -> None:
-        k = len(queue)
-        new = {
-            "queue": queue,
-            "fit": fit,
-            "technical": technical,
-            "referral": referral,
-            "stage": np.full(k, NEW),
-            "since": np.full(k, step),
-            "qualified_at": np.full(k, -1),
-            "ae": np.full(k, -1),
-            "se": np.full(k, -1),
-        }
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), new[name].astype(dtype)]))
-
-    def keep(self, mask: np.ndarray) -> None:
-        for name, _ in self.FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
+        self.append(
+            queue=queue,
+            fit=fit,
+            technical=technical,
+            referral=referral,
+            stage=NEW,
+            since=step,
+            qualified_at=-1,
+            ae=-1,
+            se=-1,
+        )
 
 
 @dataclass

@@ -12,6 +12,8 @@ import numpy as np
 
 def queue_rank(queue: np.ndarray, n_queues: int) -> np.ndarray:
     """Position of each item within its queue, in array order (0 = first in line)."""
+    if n_queues == 1:  # the assembly line's one shared queue: array order is the line
+        return np.arange(len(queue))
     order = np.argsort(queue, kind="stable")
     counts = np.bincount(queue, minlength=n_queues)
     starts = np.cumsum(counts) - counts
@@ -50,6 +52,9 @@ def pick_workers(
         uniform: one U[0, 1) draw per item.
     """
     cumulative = np.cumsum(weight)
+    if n_queues == 1:  # one shared queue: the same draw without per-queue offsets
+        position = np.searchsorted(cumulative, 0.0 + uniform * cumulative[-1], side="right")
+        return workers[np.minimum(position, len(workers) - 1)]
     total = np.bincount(worker_queue, weights=weight, minlength=n_queues)
     start = np.cumsum(total) - total
     target = start[item_queue] + uniform * total[item_queue]
@@ -57,5 +62,8 @@ def pick_workers(
     # guard against rounding at a queue's edge: stay inside the item's own queue
     count = np.bincount(worker_queue, minlength=n_queues)
     first = np.cumsum(count) - count
-    position = np.clip(position, first[item_queue], first[item_queue] + count[item_queue] - 1)
+    first_of_item = first[item_queue]
+    position = np.minimum(
+        np.maximum(position, first_of_item), first_of_item + count[item_queue] - 1
+    )
     return workers[position]

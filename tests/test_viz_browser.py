@@ -17,7 +17,6 @@ import os
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -169,6 +168,8 @@ def pixels(locator) -> np.ndarray:
     """RGB pixels of an element as it is drawn on screen."""
     from PIL import Image
 
+    # scrolled back to the top, so the fixed app bar's shadow never falls on the element
+    locator.evaluate("el => { for (let n = el; n; n = n.parentElement) n.scrollTop = 0; }")
     png = locator.screenshot(animations="disabled")
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
@@ -188,6 +189,13 @@ def assert_drawn(locator, what: str, min_width: int = 200, min_height: int = 150
     return rgb
 
 
+def save_pixels(rgb: np.ndarray, name: str) -> None:
+    from PIL import Image
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    Image.fromarray(rgb).save(ARTIFACTS / name)
+
+
 def save_screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
@@ -195,58 +203,11 @@ def save_screenshot(page, name: str) -> Path:
     return path
 
 
-# --- the harness against a small page of its own ---------------------------------------------
+# --- the page ------------------------------------------------------------------------------
 
-# A minimal Mesa page (one walker model): it checks the harness, the offline assets and the
-# ipyvuetify pin independently of salesorg's model.
-HARNESS_PAGE = textwrap.dedent(
-    """
-    import mesa
-    from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
-    from mesa.visualization import SolaraViz, SpaceRenderer, make_plot_component
-    from mesa.visualization.components import AgentPortrayalStyle
-
-
-    class Walker(CellAgent):
-        def __init__(self, model, cell):
-            super().__init__(model)
-            self.cell = cell
-
-        def step(self):
-            self.cell = self.cell.neighborhood.select_random_cell()
-
-
-    class Walkers(mesa.Model):
-        def __init__(self, walkers=12, rng=None):
-            super().__init__(rng=rng)
-            self.grid = OrthogonalMooreGrid((12, 12), torus=True, random=self.random)
-            cells = self.random.choices(self.grid.all_cells.cells, k=walkers)
-            Walker.create_agents(self, walkers, cells)
-            self.datacollector = mesa.DataCollector(
-                model_reporters={"mean_x": lambda m: sum(a.cell.coordinate[0] for a in m.agents)}
-            )
-            self.datacollector.collect(self)
-
-        def step(self):
-            self.agents.shuffle_do("step")
-            self.datacollector.collect(self)
-
-
-    model = Walkers(rng=1)
-    renderer = SpaceRenderer(model, backend="matplotlib").setup_agents(
-        lambda a: AgentPortrayalStyle(color="tab:red", size=80)
-    )
-    renderer.render()
-    page = SolaraViz(
-        model,
-        renderer,
-        components=[make_plot_component("mean_x")],
-        model_params={"walkers": {"type": "SliderInt", "value": 12, "min": 1, "max": 40,
-                                  "step": 1, "label": "walkers"}},
-        name="Harness check",
-    )
-    """
-)
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PLOT_COUNT = 5  # Mesa plot components under the floor, network and design comparison
+FLOOR_AND_NETWORK = ".salesorg-floor img, .salesorg-network img"
 
 
 @pytest.fixture(scope="module")
@@ -258,45 +219,126 @@ def playwright():
         yield p
 
 
-def main_panel_items(page):
-    """SolaraViz's components in the main panel (not the sidebar), once they show a picture."""
-    items = page.locator("main .vue-grid-item:not(.vue-grid-placeholder)")
+def wait_for_pictures(page) -> None:
+    """The main panel's pictures are up; their absence is the blank-main-panel bug."""
     try:
-        items.first.locator("img").wait_for(timeout=PAGE_TIMEOUT_MS // 2)
+        page.locator(".salesorg-floor img").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.locator("main img").nth(2 + PLOT_COUNT).wait_for(timeout=PAGE_TIMEOUT_MS)
     except Exception as exc:  # playwright's TimeoutError
         raise AssertionError(
-            "the main panel shows no picture while the sidebar is up: blank main panel "
+            "the main panel shows no pictures while the sidebar is up: a blank main panel "
             "(the ipyvuetify 3.x bug; is ipyvuetify<3 installed?)"
         ) from exc
-    return items
 
 
-def test_harness_serves_an_offline_page_and_sees_it_drawn(playwright, tmp_path):
-    app = tmp_path / "harness_page.py"
-    app.write_text(HARNESS_PAGE)
-    server = serve(app, tmp_path / "server.log")
+def image_sources(page, selector: str = "main img") -> list[str]:
+    return page.eval_on_selector_all(selector, "imgs => imgs.map(i => i.src)")
+
+
+def wait_until_redrawn(page, before: list[str], selector: str = "main img") -> None:
+    """Every picture matching ``selector`` has a new source (a new image from the server).
+
+    Solara sends an image only when its bytes change, so a picture that must look the same
+    (an empty plot at week 0 after a Reset) is left out by the caller.
+    """
+    page.wait_for_function(
+        """([selector, old]) => {
+            const now = Array.from(document.querySelectorAll(selector)).map(i => i.src);
+            return now.length === old.length && now.every((src, i) => src !== old[i]);
+        }""",
+        arg=[selector, before],
+        timeout=PAGE_TIMEOUT_MS,
+    )
+
+
+def share_changed(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return 1.0
+    return float(np.any(a != b, axis=2).mean())
+
+
+def test_page_in_chromium(playwright, tmp_path):
+    """Serve app.py, see it drawn, then Step, Play, Reset, a design change and a typed seed."""
+    server = serve(APP, tmp_path / "server.log")
     browser = Browser(playwright, server.url)
     try:
         page = browser.page
         page.goto(server.url)
-        page.get_by_role("button", name="Step").wait_for(timeout=PAGE_TIMEOUT_MS)
-        items = main_panel_items(page)
-        assert items.count() == 2
-        space_before = assert_drawn(items.nth(0).locator("img"), "the space")
-        assert_drawn(items.nth(1).locator("img"), "the plot")
+        step = page.get_by_role("button", name="Step")
+        step.wait_for(timeout=PAGE_TIMEOUT_MS)
+        wait_for_pictures(page)
 
-        page.get_by_role("button", name="Step").click()
-        page.get_by_text("Time: 1.0").wait_for(timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_timeout(500)  # the new picture arrives just after the step counter
-        space_after = pixels(items.nth(0).locator("img"))
-        assert space_after.shape != space_before.shape or np.any(space_after != space_before)
+        # the floor, the network, the design comparison and every plot are really drawn
+        floor = page.locator(".salesorg-floor img")
+        pictures = page.locator("main img")
+        assert pictures.count() == 3 + PLOT_COUNT
+        floor_first = assert_drawn(floor, "the office floor", min_width=400, min_height=300)
+        assert_drawn(page.locator(".salesorg-network img"), "the learning network")
+        assert_drawn(page.locator(".salesorg-designs img"), "the design comparison")
+        for i in range(pictures.count()):
+            assert_drawn(pictures.nth(i), f"picture {i} of the main panel")
 
+        # Step: the week advances and every picture is redrawn
+        timings = []
+        for week in (1, 2, 3):
+            before = image_sources(page)
+            started = time.perf_counter()
+            step.click()
+            wait_until_redrawn(page, before)
+            timings.append(time.perf_counter() - started)
+            page.get_by_text(f"Time: {week}.0").wait_for(timeout=PAGE_TIMEOUT_MS)
+        assert share_changed(floor_first, pixels(floor)) > 0
+
+        # Play runs on by itself until paused
+        page.get_by_role("button", name="▶").click()
+        page.get_by_text("Time: 6.0").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.get_by_role("button", name="❚❚").click()
+        step.wait_for(state="visible")
+        page.wait_for_function("() => !document.querySelector('button[disabled]')")
+
+        # Reset: back to week 0, the first floor again (same seed, same parameters)
+        before = image_sources(page)
         page.get_by_role("button", name="Reset").click()
         page.get_by_text("Time: 0.0").wait_for(timeout=PAGE_TIMEOUT_MS)
-        save_screenshot(page, "harness.png")
+        wait_until_redrawn(page, before)
+        the_model_floor = pixels(floor)
+        save_pixels(floor_first, "floor_week0.png")
+        save_pixels(the_model_floor, "floor_week0_after_reset.png")
+        assert share_changed(floor_first, the_model_floor) <= 0.001
+
+        # the design control: pods, applied on Reset, visibly change the floor
+        page.locator(".v-select", has_text="design").click()
+        page.get_by_role("option", name="pods").click()
+        before = image_sources(page, FLOOR_AND_NETWORK)
+        page.get_by_role("button", name="Reset").click()
+        wait_until_redrawn(page, before, FLOOR_AND_NETWORK)
+        pods_floor = assert_drawn(floor, "the floor with pods")
+        assert share_changed(the_model_floor, pods_floor) > 0.05
+
+        # a seed typed in the box is accepted: another organization of the same design
+        seed_box = page.get_by_label("seed")
+        seed_box.fill("7")
+        seed_box.press("Enter")
+        before = image_sources(page, FLOOR_AND_NETWORK)
+        page.get_by_role("button", name="Reset").click()
+        wait_until_redrawn(page, before, FLOOR_AND_NETWORK)
+        assert share_changed(pods_floor, assert_drawn(floor, "the floor, seed 7")) > 0.01
+
+        for _ in range(2):
+            before = image_sources(page)
+            step.click()
+            wait_until_redrawn(page, before)
+        save_screenshot(page, "viz_page.png")
+        (ARTIFACTS / "viz_step_seconds.txt").write_text(
+            "seconds from a Step click until every picture is redrawn, in Chromium: "
+            + ", ".join(f"{t:.2f}" for t in timings)
+            + "\n"
+        )
         browser.assets_were_local()
         assert not browser.page_errors, browser.page_errors
     finally:
         browser.close()
         server.stop()
-    assert "Could not load URL" not in server.output(), server.output()
+    log = server.output()
+    assert "Could not load URL" not in log, log
+    assert "Traceback" not in log, log

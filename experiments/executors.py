@@ -150,10 +150,18 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
     """
     if scheduler:
         return DaskExecutor(scheduler)
-    count = workers if workers is not None else (os.cpu_count() or 1)
+    count = workers if workers is not None else usable_cores()
     if count < 1:
         raise ValueError(f"--workers must be at least 1, not {count}")
     return SerialExecutor() if count == 1 else ProcessExecutor(count)
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (respects CPU affinity, e.g. inside a SLURM allocation)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _ignore_interrupts() -> None:

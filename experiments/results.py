@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from experiments.storage import ResultsStore, runs_frame
 
@@ -56,16 +58,17 @@ class Results:
         store = ResultsStore(self.path)
         done = self.runs.loc[self.runs["status"] == "done"]
         keys = ["run_id", "scenario", "replication"]
-        frames = []
+        tables = []
         for row in done[keys].itertuples(index=False):
-            frame = pd.read_parquet(store.timeseries_path(row.run_id))
-            frame.insert(0, "run_id", row.run_id)
-            frame.insert(1, "scenario", row.scenario)
-            frame.insert(2, "replication", row.replication)
-            frames.append(frame)
-        if not frames:
+            table = pq.read_table(store.timeseries_path(row.run_id))
+            n = table.num_rows
+            table = table.add_column(0, "run_id", pa.array([row.run_id] * n, pa.string()))
+            table = table.add_column(1, "scenario", pa.array([row.scenario] * n, pa.int64()))
+            table = table.add_column(2, "replication", pa.array([row.replication] * n, pa.int64()))
+            tables.append(table)
+        if not tables:
             return pd.DataFrame(columns=[*keys, "step", *self.metrics, *self.factors])
-        long = pd.concat(frames, ignore_index=True)
+        long = pa.concat_tables(tables).to_pandas()
         return long.merge(done[["run_id", *self.factors]], on="run_id", how="left")
 
 

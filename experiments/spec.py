@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.registry import RUN_COLUMNS, get_model, model_metrics
+from experiments.registry import MODELS, RUN_COLUMNS, get_model, model_metrics
 from model.parameters import Parameter, ParameterError, ParameterTable
 
 SAMPLERS = ("grid", "lhs", "sobol", "list")
@@ -29,7 +29,7 @@ SHIPPED_DIR = Path(__file__).resolve().parent
 
 _TOP_KEYS = {
     "description": "one-line purpose, shown by `salesorg list`",
-    "model": "which model to run: " + ", ".join(("salesorg", "march1991")),
+    "model": "which model to run: " + ", ".join(MODELS),
     "replications": "runs per scenario (int >= 1)",
     "steps": "steps per run (int >= 1)",
     "master_seed": "root of every run's seed (int >= 0)",
@@ -113,7 +113,7 @@ class ExperimentSpec:
 def find_spec(name_or_path: str | Path) -> Path:
     """Resolve a shipped experiment name (``quick``) or a path to a ``.toml`` file."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or path.is_file():
         if not path.is_file():
             raise FileNotFoundError(f"experiment file {str(path)!r} does not exist")
         return path

@@ -90,11 +90,11 @@ class Customers(ColumnStore):
         support_quality = resolution * weighted_mean_by_queue(
             queue[support], wf.performance[support], wf.productivity[support], nq
         )
+        # each support person is credited with the queue's solved tickets in proportion to
+        # their productivity
+        effort = queue_totals(queue[support], wf.productivity[support], nq)[queue[support]]
         share = np.divide(
-            wf.productivity[support],
-            capacity[queue[support]] / p["support_capacity"],
-            out=np.zeros(len(support)),
-            where=capacity[queue[support]] > 0,
+            wf.productivity[support], effort, out=np.zeros(len(support)), where=effort > 0
         )
         wf.output[support] += solved[queue[support]] * share
         csms = members["csm"]

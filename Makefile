@@ -37,7 +37,12 @@ system-deps:
 
 ## demo: set up, run the default experiment, write results, figures and a report
 demo: install
+	$(VENV)/bin/salesorg run quick --out results/quick
+	$(VENV)/bin/salesorg figures results/quick
+	$(VENV)/bin/salesorg report results/quick
 	$(VENV)/bin/salesorg validate march1991 --out results/march1991
+	@echo ""
+	@echo "done: results/quick/ (runs, figures/, report.html) and results/march1991/"
 
 ## test: set up, lint with ruff, run the test suite
 test: install system-deps lint

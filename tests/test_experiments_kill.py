@@ -1,5 +1,7 @@
-"""A sweep killed with SIGKILL mid-run resumes to exactly the results of an uninterrupted one."""
+"""A sweep stopped (SIGTERM) or killed (SIGKILL) mid-run resumes to exactly the results of an
+uninterrupted one: no run lost, none duplicated, every byte the same."""
 
+import json
 import os
 import signal
 import subprocess
@@ -53,28 +55,45 @@ def start_sweep(spec, out):
     )
 
 
+def wait_for_records(proc, records, at_least):
+    """Poll until ``at_least`` runs are saved (or the sweep ends); return how many are."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if records.is_dir() and len(list(records.glob("*.json"))) >= at_least:
+            break
+        time.sleep(0.02)
+    return len(list(records.glob("*.json"))) if records.is_dir() else 0
+
+
 def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path, capsys):
     spec = tmp_path / "killme.toml"
     spec.write_text(SPEC)
     out = tmp_path / "killed"
     records = out / "records"
 
+    # 1. SIGTERM (a batch system's first warning): the sweep stops cleanly, exit code 130
     proc = start_sweep(spec, out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        finished = len(list(records.glob("*.json"))) if records.is_dir() else 0
-        if finished >= 3 or proc.poll() is not None:
-            break
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its workers, like `kill -9 -PGID`
-    proc.wait(timeout=30)
-    proc.stdout.close()
-    proc.stderr.close()
+    wait_for_records(proc, records, 2)
+    proc.terminate()
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr.decode()
+    assert "interrupted: finished runs are saved" in stderr.decode()
+    assert "Traceback" not in stderr.decode()  # workers leave quietly
+    after_term = len(list(records.glob("*.json")))
+    assert 2 <= after_term < TOTAL
+    assert len(pd.read_parquet(out / "runs.parquet")) == after_term  # table brought up to date
+    assert json.loads((out / "manifest.json").read_text())["finished"] is None
+
+    # 2. resume, then SIGKILL the sweep and its workers mid-run (`kill -9 -PGID`)
+    proc = start_sweep(spec, out)
+    wait_for_records(proc, records, after_term + 3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     finished_before = len(list(records.glob("*.json")))
-    assert 3 <= finished_before < TOTAL, "the kill must land mid-sweep"
+    assert after_term + 3 <= finished_before < TOTAL, "the kill must land mid-sweep"
 
-    # resume with the same command (in this process, serially: any worker count gives the same)
+    # 3. resume with the same command (in this process, serially: worker count does not matter)
     assert main(["run", str(spec), "--out", str(out), "--workers", "1"]) == 0
     stdout = capsys.readouterr().out
     assert f"{TOTAL} done, 0 failed, 0 pending of {TOTAL} runs" in stdout
@@ -99,4 +118,6 @@ def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_path, cap
         pd.read_parquet(out / "runs.parquet").drop(columns="wall_s"),
         got.runs.drop(columns="wall_s"),
     )
-    assert not [p for p in out.rglob("*.tmp")]
+    assert not list(out.rglob("*.tmp"))
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert len(sessions) == 3 and sessions[1]["finished"] is None  # the killed session

@@ -74,7 +74,7 @@ def tiny_quick(tmp_path):
     return spec_from_dict(data, name="tiny_quick")
 
 
-def test_salesorg_sweep_is_identical_serial_and_parallel(tmp_path):
+def test_serial_and_parallel_sweeps_are_bit_identical(tmp_path):
     spec = tiny_quick(tmp_path)
     serial = run_experiment(spec, tmp_path / "serial", workers=1)
     parallel = run_experiment(spec, tmp_path / "parallel", workers=2)
@@ -84,6 +84,9 @@ def test_salesorg_sweep_is_identical_serial_and_parallel(tmp_path):
         a.runs.drop(columns="wall_s"), b.runs.drop(columns="wall_s"), check_exact=True
     )
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+    for run_id in a.runs.run_id:
+        name = f"timeseries/{run_id}.parquet"
+        assert (a.path / name).read_bytes() == (b.path / name).read_bytes()
     ts = a.timeseries
     assert sorted(ts.step.unique()) == [0, 2, 4, 6]
     assert set(METRICS) <= set(ts.columns) and {"design", "incentive"} <= set(ts.columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -51,6 +52,10 @@ def _workers(text: str) -> int:
     return value
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def handle(args) -> int:
     from experiments import load_spec, plan_runs, run_experiment
     from experiments.executors import WorkerCrashError
@@ -66,6 +71,9 @@ def handle(args) -> int:
             f"= {len(tasks)} runs of {spec.steps} steps; results would go to {out}"
         )
         return 0
+    # A batch system ending the job (SLURM sends SIGTERM first) stops the sweep like Ctrl-C:
+    # workers are stopped, the runs table and manifest are brought up to date.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = run_experiment(
             spec,
@@ -83,6 +91,8 @@ def handle(args) -> int:
             file=sys.stderr,
         )
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(summary)
     print(f"load them with: experiments.load_results({str(summary.path)!r})")
     return 0 if summary.ok else 1

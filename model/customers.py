@@ -69,10 +69,12 @@ class Customers(ColumnStore):
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""
-        queue = rng.integers(0, self.structure.n_queues, count)
         fit = rng.random(count) < 0.7
         start = -rng.integers(0, WEEKS_PER_YEAR, count)
-        self.add(queue, fit, np.full(count, 0.5), self.draw_acv(count, rng), start, 0.5)
+        acv = self.draw_acv(count, rng)
+        # territory last, so every design draws the same fit, dates and values
+        queue = rng.integers(0, self.structure.n_queues, count)
+        self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:
@@ -121,7 +123,7 @@ class Customers(ColumnStore):
         """
         p = self.p
         age = step - self.start
-        due = np.flatnonzero((age > 0) & (age % WEEKS_PER_YEAR == 0))
+        due = ((age > 0) & (age % WEEKS_PER_YEAR == 0)).nonzero()[0]
         s = self.satisfaction[due]
         churn = rng.random(len(due)) < sigmoid(
             self.churn_base - p["satisfaction_churn_effect"] * (s - 0.5)
@@ -153,6 +155,6 @@ class Customers(ColumnStore):
         """
         p = self.p
         chance = p["referral_rate"] * self.satisfaction**2 * self.referral_skill[self.queue]
-        referrers = np.flatnonzero(rng.random(len(self)) < chance)
+        referrers = (rng.random(len(self)) < chance).nonzero()[0]
         fit = rng.random(len(referrers)) < p["referral_fit"]
         return self.queue[referrers], fit

@@ -20,7 +20,9 @@ def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> No
 def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
     """Share of each domain's dimensions believed correctly, per person (people x domains)."""
     n, m = correct.shape
-    return correct.reshape(n, n_domains, m // n_domains).mean(axis=2)
+    per_domain = m // n_domains
+    # exact counts over the domain's dimensions: the same as .mean(axis=2), without its overhead
+    return correct.reshape(n, n_domains, per_domain).sum(axis=2) / per_domain
 
 
 def learn_by_doing(

@@ -172,6 +172,7 @@ class SalesOrgModel(mesa.Model):
         self.datacollector.collect(self)
 
     def motivate(self) -> None:
+        """Willingness, effort and productivity for the week (ODD 7.1)."""
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
@@ -182,6 +183,7 @@ class SalesOrgModel(mesa.Model):
         )
 
     def sell(self) -> None:
+        """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
         pipeline.generate(self.steps, wf, s["leads"], flow)
         pipeline.qualify(self.steps, wf, s["qualification"], flow)
@@ -198,6 +200,7 @@ class SalesOrgModel(mesa.Model):
         pipeline.settle()
 
     def serve_customers(self) -> None:
+        """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.steps, s["churn"], self.flow)
@@ -213,6 +216,7 @@ class SalesOrgModel(mesa.Model):
         self.flow["referrals"] += len(ref_queue)
 
     def learn(self) -> None:
+        """Learning by doing, informal talks, feedback debriefs and playbooks (7.4)."""
         p, people, rng = self.params, self.people, self.streams["learning"]
         structure = self.structure
         rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
@@ -233,8 +237,9 @@ class SalesOrgModel(mesa.Model):
         rate = p["peer_learning_rate"] * self.vantage[sources] * self._feedback_masks[loop]
         relay_observations(people.beliefs, self.reality, receivers, rate, rng)
         socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
-        own = (people.beliefs == self.reality).mean(axis=1)
-        code_knowledge = (self.codes == self.reality).mean(axis=1)
+        dims = len(self.reality)
+        own = (people.beliefs == self.reality).sum(axis=1) / dims  # exact: same as .mean(axis=1)
+        code_knowledge = (self.codes == self.reality).sum(axis=1) / dims
         contributes = (own > code_knowledge[structure.unit]) & (
             rng.random(len(own)) < people.cooperation
         )
@@ -249,16 +254,18 @@ class SalesOrgModel(mesa.Model):
         )
 
     def pay_and_morale(self) -> None:
+        """Pay by the incentive scheme; unfairness moves morale (7.5)."""
         settle_pay(self.people, self.structure, self.structure.role, self.own_share, self.params)
 
     def turnover(self) -> None:
+        """Leavers, more when morale is low, replaced by new hires in their seats (7.4)."""
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
         hazard = np.minimum(
             1.0, base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
         )
         people.tenure += 1
-        leavers = np.flatnonzero(self.streams["attrition"].random(len(people)) < hazard)
+        leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
         people.replace(leavers, self.streams["attrition"])
         self.flow["leavers"] += len(leavers)
 

@@ -149,7 +149,7 @@ class Pipeline:
         weight = wf.productivity[people]
         capacity = queue_totals(pq, p["sdr_capacity"] * weight, nq)
         can_work = np.floor(capacity + rng.random(nq)).astype(np.int64)
-        waiting = np.flatnonzero(leads.stage == NEW)
+        waiting = (leads.stage == NEW).nonzero()[0]  # flatnonzero, minus its overhead
         lq = leads.queue[waiting]
         worked = waiting[queue_rank(lq, nq) < can_work[lq]]
         u_pick, u_call = rng.random(len(worked)), rng.random(len(worked))
@@ -178,7 +178,7 @@ class Pipeline:
         slots = np.floor(queue_totals(aq, p["ae_capacity"] * ae_weight, nq))
         active = leads.stage == ACTIVE
         free = np.maximum(slots - np.bincount(leads.queue[active], minlength=nq), 0)
-        waiting = np.flatnonzero(leads.stage == WAITING)
+        waiting = (leads.stage == WAITING).nonzero()[0]
         lq = leads.queue[waiting]
         start = waiting[queue_rank(lq, nq) < free[lq]]
         u_ae, u_se = rng.random(len(start)), rng.random(len(start))
@@ -203,10 +203,11 @@ class Pipeline:
         """Active deals close with hazard 1 / sales cycle; won or lost by a logistic model.
 
         Returns:
-            ``(queue, fit, expectations)`` of the new customers.
+            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is -1 where no SE
+            helped).
         """
         p, leads = self.p, self.leads
-        active = np.flatnonzero(leads.stage == ACTIVE)
+        active = (leads.stage == ACTIVE).nonzero()[0]
         closing = active[rng.random(len(active)) < 1.0 / p["sales_cycle_weeks"]]
         ae, se = leads.ae[closing], leads.se[closing]
         helped = se >= 0

@@ -110,3 +110,29 @@ def test_repr_is_useful():
     model = SalesOrgModel(rng=1)
     assert "design='the_model'" in repr(model) and "employees=90" in repr(model)
     assert "Structure(" in repr(model.structure) and "Pipeline(" in repr(model.pipeline)
+
+
+def test_runs_under_mesa_batch_run():
+    import mesa
+
+    results = mesa.batch_run(
+        SalesOrgModel,
+        parameters={"design": ["pods", "functional"], "employees": 18},
+        rng=[1, 2],
+        max_steps=3,
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    assert len(results) == 4 and {"bookings", "knowledge", "design"} <= set(results[0])
+
+
+def test_designs_share_common_random_numbers():
+    """Same seed: the same people, traits, beliefs, market and installed base in every design."""
+    a = SalesOrgModel(rng=9, design="functional")
+    b = SalesOrgModel(rng=9, design="pods")
+    np.testing.assert_array_equal(a.people.beliefs, b.people.beliefs)
+    np.testing.assert_array_equal(a.people.type, b.people.type)
+    np.testing.assert_array_equal(a.reality, b.reality)
+    np.testing.assert_array_equal(a.customers.acv, b.customers.acv)
+    assert not np.array_equal(a.structure.unit, b.structure.unit)

@@ -49,8 +49,8 @@ test: install system-deps lint
 	$(PY) -m pytest -q
 
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --no-cache --check .
 
 ## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
 bench: install

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -258,9 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.only) - set(MEASUREMENTS))
     if unknown:
         parser.error(f"--only {','.join(unknown)}: unknown; choose from {','.join(MEASUREMENTS)}")
+    load_before = os.getloadavg()[0]
     results, unavailable = run(args.only, args.verbose)
     out = report(results)
     print(format_table(out, unavailable))
+    # other processes on the machine slow every measurement, parallel speed-up most of all
+    print(
+        f"\nmachine: {os.cpu_count()} cores; 1-minute load average {load_before:.1f} at the "
+        f"start, {os.getloadavg()[0]:.1f} at the end (ratios cancel load only in part)"
+    )
     print(json.dumps(out))
     missed = [k for k, v in out["targets"].items() if v["holds"] is False]
     return 1 if unavailable or (args.check and missed) else 0

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import secrets
 import signal
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -48,10 +49,22 @@ class SerialExecutor:
             yield task, execute_run(task)
 
 
+def _start_method() -> str:
+    """``fork`` where it is safe (POSIX, no other thread alive), else ``spawn``.
+
+    A forked worker starts at once with numpy, Mesa and the model already imported; a spawned
+    one spends about a second importing them, which is most of the parallel overhead of a short
+    sweep. Forking a process that runs other threads can deadlock, so then we spawn.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 class ProcessExecutor:
     """A pool of ``workers`` fresh Python processes on this machine.
 
-    Workers are started with ``spawn`` (forking a process that has threads is unsafe) and with
+    Workers are forked where that is safe, else spawned (see :func:`_start_method`), and start with
     single-threaded BLAS / OpenMP unless the user set those variables, so ``workers`` runs use
     ``workers`` cores.
     """
@@ -67,7 +80,7 @@ class ProcessExecutor:
         tasks = list(tasks)
         if not tasks:
             return
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(_start_method())
         with _single_threaded_numerics():
             pool = ProcessPoolExecutor(
                 max_workers=min(self.workers, len(tasks)), mp_context=context
@@ -96,10 +109,11 @@ class ProcessExecutor:
                     yield task, outcome
             finished_cleanly = True
         finally:
-            if not finished_cleanly:  # Ctrl-C or an error: do not wait for runs in flight
+            if not finished_cleanly:  # Ctrl-C, SIGTERM or an error: stop the runs in flight
                 for process in list(getattr(pool, "_processes", {}).values()):
                     process.terminate()
-            pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+            # Always wait for the pool's manager thread, so nothing is left for interpreter exit.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:

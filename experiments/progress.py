@@ -7,6 +7,13 @@ import sys
 from tqdm import tqdm
 
 
+class _Bar(tqdm):
+    """tqdm without its monitor thread, so the sweep process stays single-threaded and its
+    workers can be forked safely (see ``experiments.executors``)."""
+
+    monitor_interval = 0
+
+
 class SweepProgress:
     """Counts finished runs of one sweep and shows them with tqdm.
 
@@ -23,7 +30,7 @@ class SweepProgress:
         self.done = done
         self.failed = failed
         disable = not sys.stderr.isatty() if enabled is None else not enabled
-        self._bar = tqdm(
+        self._bar = _Bar(
             total=total,
             initial=done + failed,
             desc=name,

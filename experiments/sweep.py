@@ -119,13 +119,13 @@ def run_experiment(
         manifest = _open_manifest(store, spec, tasks)
         records = store.read_records()
         todo = [t for t in tasks if _needs_run(records.get(t.run_id), retry_failed)]
-        for task in todo:
-            records.pop(task.run_id, None)
+        # failed runs being retried keep their record (and their row) until they finish again
+        retried = {t.run_id for t in todo}
         session = {"started": now(), "finished": None, "executor": executor.description}
         session |= {"runs": len(todo), **git_state()}
         manifest["sessions"].append(session)
         store.write_manifest(manifest)
-        counts = _count(records)
+        counts = _count({k: r for k, r in records.items() if k not in retried})
         bar = SweepProgress(spec.name, len(tasks), counts["done"], counts["failed"], progress)
         last_flush = time.monotonic()
         try:
@@ -214,11 +214,16 @@ def _open_manifest(store: ResultsStore, spec: ExperimentSpec, tasks: list[RunTas
             f"{refuse}: the file is unchanged but the runs it expands to differ (model "
             f"parameter defaults changed?); {advice}"
         )
-    now_versions, then_versions = versions(), manifest["versions"]
-    if now_versions != then_versions:
+    then = {**manifest["versions"], "git commit": manifest["git_commit"]}
+    current = {**versions(), "git commit": git_state()["git_commit"]}
+    changed = {
+        key: (then.get(key), value) for key, value in current.items() if then.get(key) != value
+    }
+    if changed:
+        listing = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in changed.items())
         warnings.warn(
-            f"resuming {store.path} with different package versions ({then_versions} when "
-            f"started, {now_versions} now); results may not be comparable",
+            f"{store.path} was started with other code ({listing}); its finished runs are kept "
+            f"as they are, so delete the folder to redo every run with this code",
             RuntimeWarning,
             stacklevel=3,
         )

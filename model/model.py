@@ -13,6 +13,7 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import AGENT_REPORTERS, Employee
+from model.collection import MetricCollector
 from model.conversations import draw_debriefs, draw_talks
 from model.customers import Customers
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
@@ -113,9 +114,8 @@ class SalesOrgModel(mesa.Model):
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reader(name) for name in METRICS},
-            agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None,
+        self.datacollector = MetricCollector(
+            METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
         )
         self.datacollector.collect(self)
 
@@ -277,12 +277,22 @@ class SalesOrgModel(mesa.Model):
         self.performance = role_performance(self.domain_knowledge, self.structure.role)
         self.metrics_state.update(self)
 
+    def knowledge_by_role_and_domain(self):
+        """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.
+
+        The full role x domain table behind the ``knowledge_<role>`` and ``knowledge_<domain>``
+        metrics; computed on demand, not collected every step.
+        """
+        import pandas as pd
+
+        role = self.structure.role
+        counts = np.bincount(role, minlength=len(ROLES))[:, None]
+        sums = np.zeros((len(ROLES), len(DOMAINS)))
+        np.add.at(sums, role, self.domain_knowledge)
+        table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
+        return pd.DataFrame(table, index=list(ROLES), columns=list(DOMAINS))
+
     @property
     def metrics(self) -> dict[str, float]:
         """Current value of every metric in :data:`model.METRICS`."""
         return self.metrics_state.values
-
-
-def _reader(name: str):
-    """A DataCollector reporter that reads one precomputed metric (no side effects)."""
-    return lambda model: model.metrics_state.values[name]

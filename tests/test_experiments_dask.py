@@ -33,7 +33,7 @@ def test_dask_local_cluster_gives_the_local_results(tmp_path, capsys):
     spec.write_text(SPEC)
     local = run_experiment(spec, tmp_path / "local", workers=1)
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         code = main(
             [

@@ -251,3 +251,14 @@ def test_worker_processes_start_with_single_threaded_blas(monkeypatch):
         assert os.environ["OMP_NUM_THREADS"] == "1" and os.environ["OPENBLAS_NUM_THREADS"] == "1"
         assert os.environ["MKL_NUM_THREADS"] == "3"
     assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"
+
+
+def test_resuming_with_other_code_warns_that_old_runs_are_kept(spec_path, tmp_path):
+    out = tmp_path / "out"
+    run_experiment(spec_path, out, workers=1)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["git_commit"] = "0" * 40
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.warns(RuntimeWarning, match=r"started with other code \(git commit 0000"):
+        summary = run_experiment(spec_path, out, workers=1)
+    assert summary.ran == 0

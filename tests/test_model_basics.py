@@ -136,3 +136,14 @@ def test_designs_share_common_random_numbers():
     np.testing.assert_array_equal(a.reality, b.reality)
     np.testing.assert_array_equal(a.customers.acv, b.customers.acv)
     assert not np.array_equal(a.structure.unit, b.structure.unit)
+
+
+def test_knowledge_table_by_role_and_domain_matches_the_metrics():
+    model = run(rng=3, steps=10)
+    table = model.knowledge_by_role_and_domain()
+    assert table.shape == (6, 5) and table.index[0] == "marketer"
+    people = model.structure.role == 0
+    np.testing.assert_allclose(table.iloc[0], model.domain_knowledge[people].mean(axis=0))
+    counts = np.bincount(model.structure.role)
+    overall = (table.to_numpy() * counts[:, None]).sum(axis=0) / counts.sum()
+    np.testing.assert_allclose(overall, [model.metrics[f"knowledge_{d}"] for d in table.columns])

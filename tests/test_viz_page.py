@@ -205,7 +205,6 @@ def test_reset_and_controls_make_a_new_model(page, monkeypatch):
     real_layout = network.layout
     monkeypatch.setattr(network, "layout", lambda *a: layouts.append(1) or real_layout(*a))
     rc.find(v.Btn, children=["Step"]).widget.click()
-    rc.find(v.Btn, children=["Step"]).widget.click()
     floor_functional_line = picture(rc, "salesorg-floor")
 
     rc.find(v.Btn, children=["Reset"]).widget.click()

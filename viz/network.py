@@ -128,6 +128,8 @@ class NetworkView:
         self.seat_segments = self.xy[seats]
         self.unit_segments = np.stack([self.xy, self.hub_xy[model.structure.unit]], axis=1)
         self.feedback = feedback_ties(model)
+        self.figure: Figure | None = None  # drawn on first use, then restyled each step
+        self.people = None
 
     def __repr__(self) -> str:
         return (
@@ -135,8 +137,8 @@ class NetworkView:
             f"edges={self.graph.number_of_edges()}, feedback_loops={len(self.feedback)})"
         )
 
-    def draw(self, model) -> Figure:
-        """A new figure of the network, people styled as they are now."""
+    def _figure(self, model) -> tuple[Figure, object]:
+        """The static part (ties, units, labels) and the people, drawn once per model."""
         fig = Figure(figsize=FIGSIZE, dpi=DPI, constrained_layout=True)
         ax = fig.add_subplot()
         structure = model.structure
@@ -160,15 +162,8 @@ class NetworkView:
                     zorder=2,
                 )
             )
-        knowledge = model.correct.mean(axis=1)
-        low = model.people.morale < LOW_MORALE
-        ax.scatter(
-            *self.xy.T,
-            s=(SIZE_AT_ZERO + (SIZE_AT_ONE - SIZE_AT_ZERO) * knowledge) * 0.45,
-            c=[ROLE_COLOURS[ROLES[r]] for r in structure.role],
-            edgecolors=np.where(low, LOW_MORALE_COLOUR, "#333333"),
-            linewidths=np.where(low, 2.0, 0.5),
-            zorder=3,
+        people = ax.scatter(
+            *self.xy.T, c=[ROLE_COLOURS[ROLES[r]] for r in structure.role], zorder=3
         )
         ax.scatter(
             *self.hub_xy.T,
@@ -194,13 +189,24 @@ class NetworkView:
         ax.set_axis_off()
         ax.set_aspect("equal")
         ax.margins(0.06)
+        return fig, people
+
+    def draw(self, model) -> Figure:
+        """The network's figure with the people styled as they are now (knowledge, morale)."""
+        if self.figure is None:
+            self.figure, self.people = self._figure(model)
+        knowledge = model.correct.mean(axis=1)
+        low = model.people.morale < LOW_MORALE
+        self.people.set_sizes((SIZE_AT_ZERO + (SIZE_AT_ONE - SIZE_AT_ZERO) * knowledge) * 0.45)
+        self.people.set_edgecolors(np.where(low, LOW_MORALE_COLOUR, "#333333"))
+        self.people.set_linewidths(np.where(low, 2.0, 0.5))
         loops = "; arrows: feedback loops" if self.feedback else ""
-        ax.set_title(
+        self.figure.axes[0].set_title(
             f"Who learns from whom, week {model.steps}\n"
             f"squares: units (ties to members); grey: seat neighbours{loops}",
             fontsize=8.5,
         )
-        return fig
+        return self.figure
 
 
 def _darker(hex_colours: np.ndarray) -> np.ndarray:
@@ -217,6 +223,7 @@ def LearningNetwork(model):
     """The learning network: laid out once per model, restyled after every step."""
     update_counter.get()
     view = solara.use_memo(lambda: NetworkView(model), [model])
-    figure = solara.use_memo(lambda: view.draw(model), [view, model.steps, update_counter.value])
+    drawn = [view, model.steps, update_counter.value]
+    figure = solara.use_memo(lambda: view.draw(model), drawn)
     with solara.Column(classes=[REF]):
-        solara.FigureMatplotlib(figure, format="png", dependencies=[figure]).meta(ref=REF)
+        solara.FigureMatplotlib(figure, format="png", dependencies=drawn).meta(ref=REF)

@@ -157,6 +157,8 @@ class DesignRace:
             else:
                 params = {**model.params, "design": design}
                 self.runs[design] = type(model)(seed=model.seed, **params)
+        self.figure: Figure | None = None  # made on first use, then its lines are updated
+        self.lines: dict = {}
 
     def __repr__(self) -> str:
         return f"DesignRace(step={self.model.steps}, designs={list(self.runs)})"
@@ -167,18 +169,18 @@ class DesignRace:
             while run.steps < self.model.steps:
                 run.step()
 
-    def draw(self) -> Figure:
-        self.catch_up()
+    def _figure(self) -> tuple[Figure, dict]:
+        """Axes, titles and one line per design and metric, made once per race."""
         fig = Figure(figsize=(10.5, 2.9), dpi=PLOT_DPI, constrained_layout=True)
         axes = fig.subplots(1, len(RACE_METRICS), sharex=True)
         shown = self.model.params["design"]
+        lines = {}
         for ax, (metric, title, formatter) in zip(axes, RACE_METRICS, strict=True):
-            for design, run in self.runs.items():
-                series = run.datacollector.get_model_vars_dataframe()[metric].to_numpy()
+            for design in self.runs:
                 on_floor = design == shown
-                ax.plot(
-                    np.arange(len(series)),
-                    series,
+                (lines[metric, design],) = ax.plot(
+                    [],
+                    [],
                     color=DESIGN_COLOURS[design],
                     linewidth=2.6 if on_floor else 1.4,
                     label=DESIGN_LABELS[design] + (" (on the floor)" if on_floor else ""),
@@ -195,7 +197,20 @@ class DesignRace:
         fig.suptitle(
             "The three designs side by side (same people, seed and parameters)", fontsize=10
         )
-        return fig
+        return fig, lines
+
+    def draw(self) -> Figure:
+        """The race's figure, its lines updated to the page model's week."""
+        self.catch_up()
+        if self.figure is None:
+            self.figure, self.lines = self._figure()
+        for (metric, design), line in self.lines.items():
+            series = self.runs[design].datacollector.model_vars[metric]
+            line.set_data(np.arange(len(series)), series)
+        for ax in self.figure.axes:
+            ax.relim()
+            ax.autoscale_view()
+        return self.figure
 
 
 #: Marks the component: a CSS class in the page, a ref for tests without a browser.
@@ -207,6 +222,7 @@ def DesignComparison(model):
     """Pods, The Model and the functional line, stepped with the page's model."""
     update_counter.get()
     race = solara.use_memo(lambda: DesignRace(model), [model])
-    figure = solara.use_memo(race.draw, [race, model.steps, update_counter.value])
+    drawn = [race, model.steps, update_counter.value]
+    figure = solara.use_memo(race.draw, drawn)
     with solara.Column(classes=[REF]):
-        solara.FigureMatplotlib(figure, format="png", dependencies=[figure]).meta(ref=REF)
+        solara.FigureMatplotlib(figure, format="png", dependencies=drawn).meta(ref=REF)

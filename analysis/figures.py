@@ -123,7 +123,7 @@ def timeseries_figure(results, metrics=None, *, level: float = 0.95, info=None):
         for ax in axes.flat[len(metrics) :]:
             ax.remove()
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        _legend(fig, handles, labels, title, ncols)
+        figure_legend(fig, handles, labels, title, ncols)
         caption = f"Mean with {level:.0%} confidence band over replications"
         fig.suptitle(caption + (f" ({note})" if note else ""), fontsize=8)
     return fig
@@ -261,7 +261,7 @@ def heatmap_figure(results, metric, *, x=None, y=None, window: float = 0.1, info
     return fig
 
 
-def _legend(fig, handles, labels, title: str, ncols: int) -> None:
+def figure_legend(fig, handles, labels, title: str, ncols: int) -> None:
     """One legend for the whole figure, below the panels, in as many columns as fit."""
     longest = max((len(label) for label in labels), default=1)
     fit = max(1, int(3.3 * ncols * 11 / (longest + 4)))

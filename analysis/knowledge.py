@@ -18,7 +18,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.data import end_of_run, knowledge_grid, knowledge_metrics, metric_info
-from analysis.figures import _legend, band_table, line_groups, time_label
+from analysis.figures import band_table, figure_legend, line_groups, time_label
 from analysis.theme import metric_label, palette, pretty, theme
 
 
@@ -114,7 +114,7 @@ def knowledge_diffusion_figure(results, *, level: float = 0.95, info=None):
                 ax.tick_params(labelbottom=True)
         fig.supylabel(_unit_label(metrics[0], info), fontsize=8)
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        _legend(fig, handles, labels, title, max(2, ncols // 2))
+        figure_legend(fig, handles, labels, title, max(2, ncols // 2))
         suffix = f" ({note})" if note else ""
         fig.suptitle(f"Knowledge over time: mean with {level:.0%} band{suffix}", fontsize=8)
     return fig

@@ -22,6 +22,7 @@ from analysis.data import (
     load,
     main_metrics,
     metric_info,
+    model_name,
     primary_factor,
     scenarios,
 )
@@ -32,7 +33,7 @@ from analysis.theme import compact, metric_label
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of the report: ``kind`` is heading, text, table or figure."""
+    """One piece of the report: ``kind`` is heading, text, code, table or figure."""
 
     kind: str
     text: str = ""
@@ -82,6 +83,10 @@ def build_report(results, figures, *, metrics, window: float, method: str) -> li
     if description:
         blocks.append(Block("text", description))
     blocks += [Block("heading", "What was run"), Block("table", table=run_table(results))]
+    spec = results.manifest.get("spec", {})
+    if isinstance(spec, dict) and isinstance(spec.get("content"), str):
+        blocks.append(Block("text", "The experiment file, as run:"))
+        blocks.append(Block("code", spec["content"].strip()))
 
     blocks.append(Block("heading", "Summary per scenario"))
     blocks.append(
@@ -124,6 +129,7 @@ def run_table(results) -> pd.DataFrame:
     spec = m.get("spec", {})
     versions = m.get("versions", {})
     commit = str(m.get("git_commit", m.get("commit", "unknown")))
+    dirty = m.get("git_dirty", m.get("dirty"))
     rows = [
         ("Experiment", m.get("experiment", "")),
         ("Model", m.get("model", "salesorg")),
@@ -136,7 +142,11 @@ def run_table(results) -> pd.DataFrame:
         ("Fixed", ", ".join(f"{k} = {format_value(v)}" for k, v in m.get("fixed", {}).items())),
         ("Scenarios", len(info)),
         ("Replications per scenario", m.get("replications", runs["replication"].nunique())),
-        ("Steps per run", m.get("steps", "")),
+        (
+            "Steps per run",
+            f"{m.get('steps', '')}{' (weeks)' if model_name(results) == 'salesorg' else ''}",
+        ),
+        ("Metrics kept", len(results.metrics)),
         (
             "Runs",
             f"{status.get('done', 0)} done, {status.get('failed', 0)} failed of "
@@ -144,7 +154,7 @@ def run_table(results) -> pd.DataFrame:
         ),
         ("Master seed", m.get("master_seed", "")),
         ("Seeds paired across scenarios", "yes" if _all_paired(results) else "no"),
-        ("Code", commit + (" (uncommitted changes)" if m.get("dirty") else "")),
+        ("Code", commit + (" (with uncommitted changes)" if dirty else "")),
         ("Versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
         ("Started / finished", f"{m.get('started', '')} / {m.get('finished', '')}"),
     ]
@@ -221,6 +231,8 @@ def render_markdown(blocks: list[Block], directory: Path) -> str:
             out.append("#" * block.level + " " + block.text)
         elif block.kind == "text":
             out.append(block.text)
+        elif block.kind == "code":
+            out.append(f"```\n{block.text}\n```")
         elif block.kind == "table":
             out.append(_markdown_table(block.table))
         elif block.kind == "figure":
@@ -239,6 +251,8 @@ def render_html(blocks: list[Block]) -> str:
             body.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
         elif block.kind == "text":
             body.append(f"<p>{html.escape(block.text)}</p>")
+        elif block.kind == "code":
+            body.append(f"<pre>{html.escape(block.text)}</pre>")
         elif block.kind == "table":
             body.append(_html_table(block.table))
         elif block.kind == "figure":
@@ -262,6 +276,7 @@ th, td {{ border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left
 th {{ background: #f3f3f3; }}
 figure {{ margin: 2em 0; }} img {{ max-width: 100%; }}
 figcaption {{ font-size: 0.9em; color: #444; }}
+pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }}
 </style></head>
 <body>
 {body}

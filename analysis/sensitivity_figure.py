@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from analysis.theme import OKABE_ITO, metric_label, pretty, theme
+from analysis.theme import OKABE_ITO, metric_label, pretty, readable_numbers, theme
 
 _INDEX_LABELS = {
     "S1": "first-order S1",
@@ -18,16 +18,24 @@ _INDEX_LABELS = {
 def sensitivity_figure(indices, *, info=None):
     """Horizontal bars of each parameter's indices, a panel per metric (and stratum).
 
+    With strata (levels of a non-numeric factor such as ``design``), each metric is a row and
+    each stratum a column.
+
     Sobol' panels show S1 and ST; Morris panels show mu* and sigma, in the metric's units.
     Error bars are the 95% bootstrap confidence intervals SALib reports (none for sigma).
     """
     if indices.empty:
         raise ValueError("no sensitivity indices to draw (did every output stay constant?)")
     info = info or {}
-    panels = list(indices.groupby(["stratum", "metric"], sort=False).groups)
+    strata = list(dict.fromkeys(indices["stratum"]))
+    metrics = list(dict.fromkeys(indices["metric"]))
+    # One row per metric and a column per stratum (e.g. design), so strata sit side by side.
+    panels = [(stratum, metric) for metric in metrics for stratum in strata]
+    present = set(indices.groupby(["stratum", "metric"]).groups)
+    panels = [p for p in panels if p in present]
     kinds = list(dict.fromkeys(indices["index"]))
     params = list(dict.fromkeys(indices["parameter"]))
-    ncols = min(3, len(panels))
+    ncols = len(strata) if 1 < len(strata) <= 4 else min(3, len(panels))
     nrows = -(-len(panels) // ncols)
     height = 0.32 * len(params) * len(kinds) / 2 + 1.3
     with theme():
@@ -59,6 +67,7 @@ def sensitivity_figure(indices, *, info=None):
             ax.axvline(0, color="0.3", linewidth=0.6)
             morris = "mu_star" in kinds
             ax.set_xlabel(metric_label(metric, info) if morris else "Share of output variance")
+            readable_numbers(ax.xaxis, data["value"])
             ax.set_title(pretty(metric) + (f"\n{stratum}" if stratum else ""))
         for ax in axes.flat[len(panels) :]:
             ax.remove()

@@ -166,15 +166,19 @@ def make_results(
         "steps": steps,
         "factors": {name: list(levels) for name, levels in zip(factor_names, grids, strict=True)},
     }
-    text = json.dumps(spec, sort_keys=True)
+    text = json.dumps(spec, sort_keys=True, indent=1)
     manifest = {
         "experiment": "synthetic",
         "model": "synthetic",
-        "spec": {"content": spec, "sha256": hashlib.sha256(text.encode()).hexdigest()},
+        "spec": {
+            "source": "<synthetic>",
+            "content": text,
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
         "master_seed": master_seed,
         "versions": {"salesorg": "synthetic"},
         "git_commit": "0000000",
-        "dirty": False,
+        "git_dirty": False,
         "started": "2026-11-23T12:00:00+00:00",
         "finished": "2026-11-23T12:01:00+00:00",
         "factors": factor_names,

@@ -82,33 +82,36 @@ class Customers(ColumnStore):
         p, nq = self.p, self.structure.n_queues
         queue = self.structure.queue
         n_customers = np.bincount(self.queue, minlength=nq)
+        # each role's queues, productivity and its per-queue total are read once (they recur)
         support = members["support"]
-        capacity = queue_totals(
-            queue[support], p["support_capacity"] * wf.productivity[support], nq
-        )
+        support_queue, support_productivity = queue[support], wf.productivity[support]
+        support_effort = queue_totals(support_queue, support_productivity, nq)
+        capacity = queue_totals(support_queue, p["support_capacity"] * support_productivity, nq)
         load = queue_totals(self.queue, p["tickets_per_customer"] * (2.0 - self.fit), nq)
         solved = np.minimum(capacity, load)
         resolution = np.divide(solved, load, out=np.ones(nq), where=load > 0)
         support_quality = resolution * weighted_mean_by_queue(
-            queue[support], wf.performance[support], wf.productivity[support], nq
+            support_queue, wf.performance[support], support_productivity, nq, support_effort
         )
         # each support person is credited with the queue's solved tickets in proportion to
         # their productivity
-        effort = queue_totals(queue[support], wf.productivity[support], nq)[queue[support]]
+        effort = support_effort[support_queue]
         share = np.divide(
-            wf.productivity[support], effort, out=np.zeros(len(support)), where=effort > 0
+            support_productivity, effort, out=np.zeros(len(support)), where=effort > 0
         )
-        wf.output[support] += solved[queue[support]] * share
+        wf.output[support] += solved[support_queue] * share
         csms = members["csm"]
-        cover = queue_totals(queue[csms], p["csm_capacity"] * wf.productivity[csms], nq)
+        csm_queue, csm_productivity = queue[csms], wf.productivity[csms]
+        csm_effort = queue_totals(csm_queue, csm_productivity, nq)
+        cover = queue_totals(csm_queue, p["csm_capacity"] * csm_productivity, nq)
         self.csm_coverage = np.minimum(
             1.0, np.divide(cover, n_customers, out=np.ones(nq), where=n_customers > 0)
         )
         csm_quality = self.csm_coverage * weighted_mean_by_queue(
-            queue[csms], wf.performance[csms], wf.productivity[csms], nq
+            csm_queue, wf.performance[csms], csm_productivity, nq, csm_effort
         )
         self.referral_skill = self.csm_coverage * weighted_mean_by_queue(
-            queue[csms], wf.knowledge[csms, REFERRALS], wf.productivity[csms], nq
+            csm_queue, wf.knowledge[csms, REFERRALS], csm_productivity, nq, csm_effort
         )
         target = 0.25 * (
             self.fit + self.expectations + support_quality[self.queue] + csm_quality[self.queue]

@@ -56,10 +56,13 @@ class People:
         """Cooperators are willing, conditional cooperators start at their initial goodwill,
         free riders cooperate only as far as peer sanctions force them."""
         p = self.params
-        return np.select(
-            [types == COOPERATOR, types == CONDITIONAL],
-            [1.0, p["initial_goodwill"]],
-            p["peer_sanctions"],
+        # nested where: the same values as np.select, at a fraction of its call cost
+        return np.where(
+            types == COOPERATOR,
+            1.0,
+            np.where(
+                types == CONDITIONAL, float(p["initial_goodwill"]), float(p["peer_sanctions"])
+            ),
         )
 
     def _skill_after(self, weeks: np.ndarray) -> np.ndarray:

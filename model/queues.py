@@ -28,10 +28,19 @@ def queue_totals(queue: np.ndarray, weights: np.ndarray, n_queues: int) -> np.nd
 
 
 def weighted_mean_by_queue(
-    queue: np.ndarray, values: np.ndarray, weights: np.ndarray, n_queues: int
+    queue: np.ndarray,
+    values: np.ndarray,
+    weights: np.ndarray,
+    n_queues: int,
+    total: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Weighted mean of ``values`` per queue (0 where a queue has no weight)."""
-    total = queue_totals(queue, weights, n_queues)
+    """Weighted mean of ``values`` per queue (0 where a queue has no weight).
+
+    ``total``, if given, must be ``queue_totals(queue, weights, n_queues)`` (a caller that
+    already has it saves recomputing it).
+    """
+    if total is None:
+        total = queue_totals(queue, weights, n_queues)
     sums = queue_totals(queue, values * weights, n_queues)
     return np.divide(sums, total, out=np.zeros(n_queues), where=total > 0)
 

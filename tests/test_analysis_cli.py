@@ -15,6 +15,7 @@ replications = 3
 steps = 12
 master_seed = 5
 collect_every = 2
+metrics = ["code_knowledge"]
 
 [fixed]
 n = 12
@@ -64,12 +65,12 @@ def test_figures_and_report_commands_on_a_real_sweep(tmp_path, capsys):
     spec.write_text(SMALL_SWEEP)
     out = tmp_path / "small"
     assert run_experiment(spec, out, workers=1, progress=False).ok
-    assert main(["figures", str(out), "--metrics", "code_knowledge"]) == 0
+    assert main(["figures", str(out)]) == 0
     printed = capsys.readouterr().out
     heatmap = out / "figures" / "heatmap_code-knowledge_p1-x-p2.png"
     assert f"wrote {heatmap}" in printed
     assert all(p.stat().st_size > 0 for p in (out / "figures").iterdir())
-    assert main(["report", str(out), "--metrics", "code_knowledge"]) == 0
+    assert main(["report", str(out)]) == 0
     md = (out / "report.md").read_text()
     assert "| Model | march1991 |" in md
     assert "Code knowledge (share)" in md  # unit from the March model's metric table

@@ -31,9 +31,8 @@ PROFILES = make_results(replications=3, steps=10, knowledge="profiles")
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     """Designs results on disk with figures and report written once for the module."""
-    directory = write_results(make_results(replications=4, steps=12), tmp_path_factory.mktemp("r"))
-    results = make_results(replications=4, steps=12)
-    results.path = directory
+    results = make_results(replications=4, steps=12, knowledge="profiles")
+    write_results(results, tmp_path_factory.mktemp("r"))
     figures = write_figures(results, metrics=["bookings", "arr", "win_rate"])
     md, html = write_report(results, figures=figures, metrics=["bookings", "arr", "win_rate"])
     return results, figures, md, html
@@ -124,7 +123,10 @@ def test_every_figure_file_is_written_non_empty_png_300_dpi_and_pdf(written):
 
 
 def test_sweep_results_get_heatmaps_and_extra_metrics_their_own_time_series(tmp_path):
-    figures = write_figures(SWEEP, tmp_path, metrics=["bookings"])
+    sweep = make_results(replications=2, steps=6, sweep=SWEEP.truth["sweep"])
+    sweep.metrics = ["bookings", "arr"]  # knowledge figures are covered elsewhere
+    figures = write_figures(sweep, tmp_path, metrics=["bookings"])
+    assert len(figures) == 4
     names = {f.name for f in figures}
     assert "heatmap_bookings_cooperativeness-x-free-rider-share" in names
     assert "timeseries_arr_by-design" in names  # pooled over the sweep: > 8 scenarios
@@ -138,6 +140,7 @@ def test_report_has_run_summary_comparisons_and_embedded_figures(written):
         assert f"## {heading}" in md and f"<h2>{heading}" in html
     assert "| Master seed | 20261123 |" in md
     assert "| Seeds paired across scenarios | yes |" in md
+    assert '"replications": 4' in md and "<pre>{" in html  # the experiment file, verbatim
     # The summary row for pods quotes the same numbers as the summary table.
     pods = summary_table(results, ["bookings"]).set_index("label").loc["pods"]
     assert f"| pods | {pods['mean']:.4g} [{pods['ci_low']:.4g}, {pods['ci_high']:.4g}]" in md

@@ -105,17 +105,7 @@ def timeseries_figure(results, metrics=None, *, level: float = 0.95, info=None):
         )
         for ax, metric in zip(axes.flat, metrics, strict=False):
             data = bands[bands["metric"] == metric]
-            for group in order:
-                line = data[data["group"] == group]
-                ax.plot(line["step"], line["mean"], color=colours[group], label=group)
-                ax.fill_between(
-                    line["step"],
-                    line["low"],
-                    line["high"],
-                    color=colours[group],
-                    alpha=0.2,
-                    linewidth=0,
-                )
+            plot_bands(ax, data, order, colours)
             ax.set_xlabel(time_label(results))
             ax.set_ylabel(metric_label(metric, info))
             ax.set_title(pretty(metric))
@@ -268,3 +258,13 @@ def figure_legend(fig, handles, labels, title: str, ncols: int) -> None:
     fig.legend(
         handles, labels, title=title, loc="outside lower center", ncols=min(len(labels), fit)
     )
+
+
+def plot_bands(ax, data: pd.DataFrame, order, colours) -> None:
+    """One line per group with its 95% confidence band, from a ``band_table`` slice."""
+    for group in order:
+        line = data[data["group"] == group]
+        ax.plot(line["step"], line["mean"], color=colours[group], label=group)
+        ax.fill_between(
+            line["step"], line["low"], line["high"], color=colours[group], alpha=0.2, linewidth=0
+        )

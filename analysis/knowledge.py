@@ -18,7 +18,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.data import end_of_run, knowledge_grid, knowledge_metrics, metric_info
-from analysis.figures import band_table, figure_legend, line_groups, time_label
+from analysis.figures import band_table, figure_legend, line_groups, plot_bands, time_label
 from analysis.theme import metric_label, palette, pretty, theme
 
 
@@ -96,18 +96,7 @@ def knowledge_diffusion_figure(results, *, level: float = 0.95, info=None):
                 if not metric:
                     ax.set_axis_off()
                     continue
-                data = bands[bands["metric"] == metric]
-                for group in order:
-                    line = data[data["group"] == group]
-                    ax.plot(line["step"], line["mean"], color=colours[group], label=group)
-                    ax.fill_between(
-                        line["step"],
-                        line["low"],
-                        line["high"],
-                        color=colours[group],
-                        alpha=0.2,
-                        linewidth=0,
-                    )
+                plot_bands(ax, bands[bands["metric"] == metric], order, colours)
                 ax.set_title(panel_title)
                 ax.set_ylabel(row_label if j == 0 else "")
                 ax.set_xlabel(time_label(results) if i == nrows - 1 else "")

@@ -24,6 +24,13 @@ def _axes(title: str, xlabel: str, ylabel: str):
     return fig, ax
 
 
+def _line_per_group(ax, table: pd.DataFrame, group: str, x: str, label, marker="o") -> None:
+    """One line of mean knowledge against ``x`` for each value of ``group``, labelled by
+    ``label(value)``."""
+    for color, (value, cell) in zip(PALETTE, table.groupby(group), strict=False):
+        ax.plot(cell[x], cell["mean"], marker=marker, color=color, label=label(value))
+
+
 def plot_fig1(fig1: pd.DataFrame) -> Figure:
     """Equilibrium knowledge vs socialization rate, one line per code learning rate p2."""
     fig, ax = _axes(
@@ -31,8 +38,7 @@ def plot_fig1(fig1: pd.DataFrame) -> Figure:
         "socialization rate p1",
         "equilibrium knowledge of the code",
     )
-    for color, (p2, cell) in zip(PALETTE, fig1.groupby("p2"), strict=False):
-        ax.plot(cell.p1, cell["mean"], marker="o", color=color, label=f"p2 = {p2}")
+    _line_per_group(ax, fig1, "p2", "p1", lambda p2: f"p2 = {p2}")
     ax.legend(title="code learning rate")
     return fig
 
@@ -44,9 +50,8 @@ def plot_fig2(fig2: pd.DataFrame) -> Figure:
         "fast learners (p1 = 0.9) among 50; slow learners have p1 = 0.1",
         "equilibrium knowledge of the code",
     )
-    for color, (group, cell) in zip(PALETTE, fig2.groupby("group"), strict=False):
-        label = "mixed fast/slow" if group == "mixed" else "homogeneous, same mean p1"
-        ax.plot(cell.fast_learners, cell["mean"], marker="o", color=color, label=label)
+    labels = {"mixed": "mixed fast/slow", "homogeneous": "homogeneous, same mean p1"}
+    _line_per_group(ax, fig2, "group", "fast_learners", labels.get)
     ax.legend()
     return fig
 
@@ -58,8 +63,7 @@ def plot_turnover(table: pd.DataFrame) -> Figure:
         "turnover rate p3 (per period)",
         "knowledge of the code",
     )
-    for color, (p1, cell) in zip(PALETTE, table.groupby("p1"), strict=False):
-        ax.plot(cell.p3, cell["mean"], marker="o", color=color, label=f"p1 = {p1}")
+    _line_per_group(ax, table, "p1", "p3", lambda p1: f"p1 = {p1}")
     ax.legend(title="socialization rate")
     return fig
 
@@ -69,8 +73,7 @@ def plot_turbulence(table: pd.DataFrame) -> Figure:
     fig, ax = _axes(
         "March (1991): turbulence p4 = 0.02 (p1 = p2 = 0.5)", "period", "knowledge of the code"
     )
-    for color, (p3, cell) in zip(PALETTE, table.groupby("p3"), strict=False):
-        ax.plot(cell.period, cell["mean"], color=color, label=f"turnover p3 = {p3}")
+    _line_per_group(ax, table, "p3", "period", lambda p3: f"turnover p3 = {p3}", marker=None)
     ax.axhline(0, color="grey", lw=0.8)
     ax.legend()
     return fig

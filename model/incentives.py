@@ -38,32 +38,24 @@ def draw_types(n: int, share_conditional: float, share_free: float, rng) -> np.n
     ).astype(np.int8)
 
 
-def unit_mean_of_others(values, unit, unit_order, unit_starts, unit_sizes) -> np.ndarray:
+def unit_mean_of_others(values, structure) -> np.ndarray:
     """Mean of ``values`` over the other members of each person's unit (own value if alone)."""
-    sums = np.add.reduceat(values[unit_order], unit_starts)
-    size = unit_sizes[unit]
+    sums = np.add.reduceat(values[structure.unit_order], structure.unit_starts)
+    size = structure.size_of_unit
     others = np.maximum(size - 1, 1)
-    return np.where(size > 1, (sums[unit] - values) / others, values)
+    return np.where(size > 1, (sums[structure.unit] - values) / others, values)
 
 
 def update_willingness(state, structure, params) -> None:
     """Conditional cooperators adjust their goodwill to the willingness they see in their unit."""
-    observed = unit_mean_of_others(
-        state.willingness,
-        structure.unit,
-        structure.unit_order,
-        structure.unit_starts,
-        structure.unit_sizes,
-    )
+    observed = unit_mean_of_others(state.willingness, structure)
     sanctions = params["peer_sanctions"]
     slope = params["conditional_slope"] + sanctions * (1.0 - params["conditional_slope"])
     target = np.minimum(1.0, slope * observed)
     state.goodwill += params["cooperation_adaptation"] * (target - state.goodwill)
-    state.willingness = np.where(
-        state.type == COOPERATOR,
-        1.0,
-        np.where(state.type == CONDITIONAL, state.goodwill, sanctions),
-    )
+    # cooperators 1, conditional cooperators their goodwill, free riders the sanctions' force:
+    # per-type constants plus goodwill where conditional (exactly the nested choice by type)
+    state.willingness = state.willingness_base + state.conditional * state.goodwill
 
 
 def choose_effort(state, marginal_return: np.ndarray, params) -> None:
@@ -73,22 +65,29 @@ def choose_effort(state, marginal_return: np.ndarray, params) -> None:
     state.cooperation = state.cooperativeness * state.willingness
 
 
-def settle_pay(state, structure, role, own_share: float, params) -> None:
+def settle_pay(state, structure, own_share: float, params) -> None:
     """Score attributable output, pay it out by the incentive scheme, update morale.
 
     Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
     ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort.
     """
     state.output_smoothed += OUTPUT_SMOOTHING * (state.output - state.output_smoothed)
-    role_mean = np.bincount(role, weights=state.output_smoothed) / np.maximum(np.bincount(role), 1)
+    role = structure.role
+    role_mean = np.bincount(
+        role, weights=state.output_smoothed, minlength=len(structure.role_counts)
+    )
+    role_mean /= np.maximum(structure.role_counts, 1)
     scale = role_mean[role]
     score = np.divide(state.output_smoothed, scale, out=np.zeros_like(scale), where=scale > 0)
-    unit_args = (structure.unit, structure.unit_order, structure.unit_starts, structure.unit_sizes)
-    unit_score = np.add.reduceat(score[structure.unit_order], structure.unit_starts)[structure.unit]
-    unit_score = unit_score / structure.unit_sizes[structure.unit]
-    state.pay = own_share * score + (1.0 - own_share) * unit_score
+    if own_share == 1.0:  # individual pay: the unit's results and fairness play no part
+        state.pay = score
+        target = 1.0
+    else:
+        unit_sum = np.add.reduceat(score[structure.unit_order], structure.unit_starts)
+        unit_score = unit_sum[structure.unit] / structure.size_of_unit
+        state.pay = own_share * score + (1.0 - own_share) * unit_score
+        others_effort = unit_mean_of_others(state.effort, structure)
+        unfairness = (1.0 - own_share) * np.maximum(0.0, state.effort - others_effort)
+        target = 1.0 - np.minimum(1.0, params["unfairness_sensitivity"] * unfairness)
     state.payoff = state.pay - params["effort_cost"] * state.effort
-    others_effort = unit_mean_of_others(state.effort, *unit_args)
-    unfairness = (1.0 - own_share) * np.maximum(0.0, state.effort - others_effort)
-    target = 1.0 - np.minimum(1.0, params["unfairness_sensitivity"] * unfairness)
     state.morale += params["morale_adaptation"] * (target - state.morale)

@@ -8,6 +8,8 @@ loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -19,10 +21,18 @@ def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> No
 
 def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
     """Share of each domain's dimensions believed correctly, per person (people x domains)."""
-    n, m = correct.shape
+    m = correct.shape[1]
     per_domain = m // n_domains
-    # exact counts over the domain's dimensions: the same as .mean(axis=2), without its overhead
-    return correct.reshape(n, n_domains, per_domain).sum(axis=2) / per_domain
+    # exact counts by one matrix product with the dimension -> domain indicator (a reshaped
+    # sum over the short domain axis costs several times more at these sizes)
+    return np.dot(correct, _domain_indicator(m, n_domains)) / per_domain
+
+
+@functools.cache
+def _domain_indicator(dimensions: int, n_domains: int) -> np.ndarray:
+    """Dimensions x domains 0/1 matrix: which domain each dimension belongs to."""
+    per_domain = dimensions // n_domains
+    return (np.arange(dimensions)[:, None] // per_domain == np.arange(n_domains)).astype(float)
 
 
 def learn_by_doing(
@@ -125,10 +135,11 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     exploration).
     """
     n = beliefs.shape[0]
-    # exact counts; add.reduce skips count_nonzero's slow path for an axis
-    plus = np.add.reduce(beliefs == 1, axis=0) / n
-    minus = np.add.reduce(beliefs == -1, axis=0) / n
-    zero = 1.0 - plus - minus
+    # with beliefs in {-1, 0, 1}: sum = #plus - #minus and sum of squares = #plus + #minus
+    values = beliefs.astype(np.float64)
+    total = np.add.reduce(values, axis=0)
+    held = np.add.reduce(values * values, axis=0)
+    plus, minus, zero = (held + total) / (2 * n), (held - total) / (2 * n), 1.0 - held / n
     gini = 1.0 - plus * plus - minus * minus - zero * zero
     return float(np.add.reduce(gini)) / len(gini) * 1.5
 

@@ -75,13 +75,23 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 
-def _masked_mean(values: np.ndarray, mask: np.ndarray) -> float:
-    count = np.count_nonzero(mask)
-    return float(np.add.reduce(values[mask])) / count if count else float("nan")
+#: Indices of the flows in the ring buffer's rows.
+F = {name: i for i, name in enumerate(FLOWS)}
+#: Per-person quantities averaged over groups: the domains' knowledge, then these four.
+PERSON_FIELDS = ("cooperation", "effort", "payoff", "morale")
+ROLE_KEYS = tuple(f"knowledge_{role}" for role in ROLES)
+DOMAIN_KEYS = tuple(f"knowledge_{domain}" for domain in DOMAINS)
+#: Groups averaged over: everyone, each role, free riders, unconditional cooperators.
+ALL, FREE_ROW, COOP_ROW = 0, 1 + len(ROLES), 2 + len(ROLES)
 
 
 class Metrics:
-    """The weekly flows ring buffer and the current value of every metric."""
+    """The weekly flows ring buffer and the current value of every metric.
+
+    Every mean over people (by role, by type, over everyone) comes from one matrix product of a
+    groups x people indicator matrix with a people x quantities matrix, instead of a reduction
+    per metric: a week's metrics cost a handful of numpy calls whatever the head count.
+    """
 
     def __init__(self, structure) -> None:
         self.structure = structure
@@ -89,12 +99,14 @@ class Metrics:
         # running window sums, updated as weeks enter and leave the ring buffer
         self.quarter = np.zeros(len(FLOWS))
         self.year = np.zeros(len(FLOWS))
-        self.flow_index = {name: i for i, name in enumerate(FLOWS)}
         self.weeks = 0
-        counts = np.bincount(structure.role, minlength=len(ROLES))
-        self.role_counts = np.maximum(counts, 1)
-        self.roles_present = (counts > 0).tolist()
-        self.cross_weights = CROSS_FUNCTIONAL[structure.role]
+        role, n, d = structure.role, len(structure.role), len(DOMAINS)
+        self.groups = np.zeros((3 + len(ROLES), n))
+        self.groups[ALL] = 1.0
+        self.groups[1 : 1 + len(ROLES)] = np.arange(len(ROLES))[:, None] == role
+        self.group_counts = self.groups.sum(axis=1)
+        # people x quantities, rewritten in place every week
+        self.quantities = np.zeros((n, d + len(PERSON_FIELDS)))
         self.values: dict[str, float] = dict.fromkeys(METRICS, float("nan"))
 
     def __repr__(self) -> str:
@@ -108,55 +120,72 @@ class Metrics:
         self.flows[step % YEAR] = new
         self.weeks = step
 
+    def group_means(self, domain_knowledge: np.ndarray, people) -> tuple[np.ndarray, np.ndarray]:
+        """Sums and means of each domain's knowledge and of :data:`PERSON_FIELDS` per group.
+
+        Returns ``(sums, means)``, groups x quantities; a group without members has NaN means.
+        """
+        d, q, g = domain_knowledge.shape[1], self.quantities, self.groups
+        q[:, :d] = domain_knowledge
+        for j, name in enumerate(PERSON_FIELDS, start=d):
+            q[:, j] = getattr(people, name)
+        # types change with every new hire: their rows are rebuilt weekly (two compares)
+        np.equal(people.type, FREE_RIDER, out=g[FREE_ROW], casting="unsafe")
+        np.equal(people.type, COOPERATOR, out=g[COOP_ROW], casting="unsafe")
+        counts = self.group_counts
+        counts[FREE_ROW:] = np.add.reduce(g[FREE_ROW:], axis=1)
+        sums = g @ q
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / counts[:, None]
+        return sums, means
+
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
-        step, people, role = model.steps, model.people, self.structure.role
-        week = dict(zip(FLOWS, self.flows[step % YEAR].tolist(), strict=True))
-        quarter = dict(zip(FLOWS, self.quarter.tolist(), strict=True))
-        year = dict(zip(FLOWS, self.year.tolist(), strict=True))
-        n = len(role)
+        step, n = model.steps, len(self.structure.role)
+        week = self.flows[step % YEAR].tolist()
+        quarter = self.quarter.tolist()
+        year = self.year.tolist()
+        d = len(DOMAINS)
+        sums, means = self.group_means(model.domain_knowledge, model.people)
         arr = model.customers.arr
         v = self.values
-        v["bookings"] = week["new_bookings"] + week["expansion_bookings"]
-        v["new_bookings"] = week["new_bookings"]
+        v["bookings"] = week[F["new_bookings"]] + week[F["expansion_bookings"]]
+        v["new_bookings"] = week[F["new_bookings"]]
         v["arr"] = arr
         v["customers"] = float(len(model.customers))
-        v["leads"] = week["leads"] + week["referrals"]
-        v["referrals"] = week["referrals"]
+        v["leads"] = week[F["leads"]] + week[F["referrals"]]
+        v["referrals"] = week[F["referrals"]]
         v["open_leads"] = float(len(model.pipeline.leads))
-        v["win_rate"] = _ratio(quarter["won"], quarter["won"] + quarter["lost"])
-        v["lead_to_qualified"] = _ratio(quarter["qualified"], quarter["worked"])
-        v["qualified_to_won"] = _ratio(quarter["won"], quarter["qualified"])
-        v["sales_cycle_weeks"] = _ratio(quarter["cycle_weeks"], quarter["won"] + quarter["lost"])
-        v["churn_annual"] = _ratio(year["churned"], year["renewals_due"])
-        v["nrr"] = _ratio(year["arr_retained"], year["arr_due"])
+        won, lost = quarter[F["won"]], quarter[F["lost"]]
+        v["win_rate"] = _ratio(won, won + lost)
+        v["lead_to_qualified"] = _ratio(quarter[F["qualified"]], quarter[F["worked"]])
+        v["qualified_to_won"] = _ratio(won, quarter[F["qualified"]])
+        v["sales_cycle_weeks"] = _ratio(quarter[F["cycle_weeks"]], won + lost)
+        v["churn_annual"] = _ratio(year[F["churned"]], year[F["renewals_due"]])
+        v["nrr"] = _ratio(year[F["arr_retained"]], year[F["arr_due"]])
         v["revenue_per_employee"] = arr / n
-        v["knowledge"] = np.count_nonzero(model.correct) / model.correct.size
+        everyone = means[ALL].tolist()
+        # every domain has the same number of dimensions: overall knowledge is their mean
+        v["knowledge"] = sum(everyone[:d]) / d
         v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
-        role_knowledge = np.bincount(role, weights=model.performance, minlength=len(ROLES))
-        role_knowledge = role_knowledge / self.role_counts
-        for r, value, present in zip(
-            ROLES, role_knowledge.tolist(), self.roles_present, strict=True
-        ):
-            v[f"knowledge_{r}"] = value if present else float("nan")
-        domain_knowledge = np.add.reduce(model.domain_knowledge, axis=0) / n
-        for d, value in zip(DOMAINS, domain_knowledge.tolist(), strict=True):
-            v[f"knowledge_{d}"] = value
-        cross = np.add.reduce(model.domain_knowledge * self.cross_weights, axis=None)
+        # role-weighted knowledge of a role = its weights applied to its members' mean knowledge
+        role_knowledge = np.add.reduce(WEIGHTS * means[1:FREE_ROW, :d], axis=1).tolist()
+        v.update(zip(ROLE_KEYS, role_knowledge, strict=True))
+        v.update(zip(DOMAIN_KEYS, everyone[:d], strict=True))
+        cross = np.vdot(CROSS_FUNCTIONAL, sums[1:FREE_ROW, :d])
         v["cross_functional_knowledge"] = float(cross) / n
-        v["belief_diversity"] = belief_diversity(people.beliefs)
-        v["cooperation"] = float(np.add.reduce(people.cooperation)) / n
-        v["effort"] = float(np.add.reduce(people.effort)) / n
-        free, coop = people.type == FREE_RIDER, people.type == COOPERATOR
-        v["effort_free_riders"] = _masked_mean(people.effort, free)
-        v["effort_cooperators"] = _masked_mean(people.effort, coop)
-        v["payoff_free_riders"] = _masked_mean(people.payoff, free)
-        v["payoff_cooperators"] = _masked_mean(people.payoff, coop)
-        v["morale"] = float(np.add.reduce(people.morale)) / n
+        v["belief_diversity"] = belief_diversity(model.people.beliefs)
+        v["cooperation"], v["effort"], _, v["morale"] = everyone[d:]
+        free, coop = means[FREE_ROW, d:].tolist(), means[COOP_ROW, d:].tolist()
+        v["effort_free_riders"], v["payoff_free_riders"] = free[1], free[2]
+        v["effort_cooperators"], v["payoff_cooperators"] = coop[1], coop[2]
         weeks = min(max(step, 1), YEAR)
-        v["attrition"] = year["leavers"] / n * (YEAR / weeks)
+        v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
 
 
-def role_performance(domain_knowledge: np.ndarray, role: np.ndarray) -> np.ndarray:
-    """Role-weighted knowledge: how much of what one's role needs one knows."""
-    return (domain_knowledge * WEIGHTS[role]).sum(axis=1)
+def role_performance(domain_knowledge: np.ndarray, role_weights: np.ndarray) -> np.ndarray:
+    """Role-weighted knowledge: how much of what one's role needs one knows.
+
+    ``role_weights`` is people x domains: each person's row of :data:`model.knowledge.WEIGHTS`.
+    """
+    return np.add.reduce(domain_knowledge * role_weights, axis=1)

@@ -23,6 +23,7 @@ from model.knowledge import (
     ROLE_INDEX,
     ROLES,
     VANTAGE,
+    WEIGHTS,
     dimension_domains,
     feedback_dimension_mask,
     talk_masks,
@@ -105,6 +106,7 @@ class SalesOrgModel(mesa.Model):
             * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
         )
 
+        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
 
         self.pipeline = Pipeline(p, self.structure)
@@ -255,15 +257,14 @@ class SalesOrgModel(mesa.Model):
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
-        settle_pay(self.people, self.structure, self.structure.role, self.own_share, self.params)
+        settle_pay(self.people, self.structure, self.own_share, self.params)
 
     def turnover(self) -> None:
         """Leavers, more when morale is low, replaced by new hires in their seats (7.4)."""
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
-        hazard = np.minimum(
-            1.0, base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
-        )
+        # a hazard above 1 needs no clipping: every uniform draw falls below it
+        hazard = base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
         people.replace(leavers, self.streams["attrition"])
@@ -274,7 +275,7 @@ class SalesOrgModel(mesa.Model):
         """What people know now (used by next week's work) and this week's metrics."""
         self.correct = self.people.beliefs == self.reality
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
-        self.performance = role_performance(self.domain_knowledge, self.structure.role)
+        self.performance = role_performance(self.domain_knowledge, self._role_weights)
         self.metrics_state.update(self)
 
     def knowledge_by_role_and_domain(self):

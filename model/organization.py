@@ -14,6 +14,7 @@ numbers). The design only changes the grouping:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,6 +54,16 @@ class Structure:
     @property
     def size(self) -> int:
         return len(self.role)
+
+    @cached_property
+    def size_of_unit(self) -> np.ndarray:
+        """Size of each person's unit (per person)."""
+        return self.unit_sizes[self.unit]
+
+    @cached_property
+    def role_counts(self) -> np.ndarray:
+        """Head count of each role (zero for a role the design does not staff)."""
+        return np.bincount(self.role, minlength=len(ROLES))
 
     def members(self, role: int) -> np.ndarray:
         """Indices of the people in ``role``, sorted by queue (for per-queue sampling)."""

@@ -25,6 +25,7 @@ class People:
             n, params["share_conditional_cooperators"], params["share_free_riders"], rng
         )
         self.cooperativeness = self._draw_cooperativeness(n, rng)
+        self.willingness_base, self.conditional = self._willingness_terms(self.type)
         self.goodwill = np.full(n, params["initial_goodwill"])
         self.willingness = self._initial_willingness(self.type)
         self.cooperation = self.cooperativeness * self.willingness
@@ -65,6 +66,17 @@ class People:
             ),
         )
 
+    def _willingness_terms(self, types: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Willingness = base + conditional x goodwill: 1 for cooperators, goodwill for
+        conditional cooperators, the peer sanctions' force for free riders."""
+        conditional = (types == CONDITIONAL).astype(float)
+        base = np.where(
+            types == COOPERATOR,
+            1.0,
+            np.where(conditional > 0, 0.0, float(self.params["peer_sanctions"])),
+        )
+        return base, conditional
+
     def _skill_after(self, weeks: np.ndarray) -> np.ndarray:
         p = self.params
         return 1.0 - (1.0 - p["new_hire_skill"]) * (1.0 - p["skill_growth"]) ** weeks
@@ -90,6 +102,7 @@ class People:
             k, p["share_conditional_cooperators"], p["share_free_riders"], rng
         )
         self.cooperativeness[leavers] = self._draw_cooperativeness(k, rng)
+        self.willingness_base, self.conditional = self._willingness_terms(self.type)
         self.goodwill[leavers] = p["initial_goodwill"]
         self.willingness[leavers] = self._initial_willingness(self.type[leavers])
         self.morale[leavers] = 1.0

@@ -40,10 +40,11 @@ def draw_types(n: int, share_conditional: float, share_free: float, rng) -> np.n
 
 def unit_mean_of_others(values, structure) -> np.ndarray:
     """Mean of ``values`` over the other members of each person's unit (own value if alone)."""
-    sums = np.add.reduceat(values[structure.unit_order], structure.unit_starts)
-    size = structure.size_of_unit
-    others = np.maximum(size - 1, 1)
-    return np.where(size > 1, (sums[structure.unit] - values) / others, values)
+    sums = np.bincount(structure.unit, weights=values, minlength=structure.n_units)
+    mean = (sums[structure.unit] - values) / structure.others_in_unit
+    if structure.anyone_alone:
+        return np.where(structure.size_of_unit > 1, mean, values)
+    return mean
 
 
 def update_willingness(state, structure, params) -> None:
@@ -83,7 +84,7 @@ def settle_pay(state, structure, own_share: float, params) -> None:
         state.pay = score
         target = 1.0
     else:
-        unit_sum = np.add.reduceat(score[structure.unit_order], structure.unit_starts)
+        unit_sum = np.bincount(structure.unit, weights=score, minlength=structure.n_units)
         unit_score = unit_sum[structure.unit] / structure.size_of_unit
         state.pay = own_share * score + (1.0 - own_share) * unit_score
         others_effort = unit_mean_of_others(state.effort, structure)

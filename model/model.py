@@ -263,8 +263,9 @@ class SalesOrgModel(mesa.Model):
         """Leavers, more when morale is low, replaced by new hires in their seats (7.4)."""
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
-        # a hazard above 1 needs no clipping: every uniform draw falls below it
-        hazard = base * (1.0 + p["morale_attrition_effect"] * (1.0 - people.morale))
+        effect = base * p["morale_attrition_effect"]
+        # base x (1 + effect x (1 - morale)); above 1 needs no clip: every draw falls below it
+        hazard = (base + effect) - effect * people.morale
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
         people.replace(leavers, self.streams["attrition"])

@@ -61,6 +61,16 @@ class Structure:
         return self.unit_sizes[self.unit]
 
     @cached_property
+    def others_in_unit(self) -> np.ndarray:
+        """Number of other members of each person's unit (at least 1, to divide by)."""
+        return np.maximum(self.size_of_unit - 1, 1)
+
+    @cached_property
+    def anyone_alone(self) -> bool:
+        """True if some unit has a single member."""
+        return bool((self.unit_sizes == 1).any())
+
+    @cached_property
     def role_counts(self) -> np.ndarray:
         """Head count of each role (zero for a role the design does not staff)."""
         return np.bincount(self.role, minlength=len(ROLES))

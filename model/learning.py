@@ -134,14 +134,15 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     agrees (March 1991 tracks the loss of this diversity as exploitation crowds out
     exploration).
     """
-    n = beliefs.shape[0]
-    # with beliefs in {-1, 0, 1}: sum = #plus - #minus and sum of squares = #plus + #minus
+    n, dims = beliefs.shape
+    # with beliefs in {-1, 0, 1}: column sums are #plus - #minus (t) and, of the squares,
+    # #plus + #minus (h); so share(+)^2 + share(-)^2 = (t^2 + h^2) / 2n^2, share(0) = 1 - h/n
     values = beliefs.astype(np.float64)
-    total = np.add.reduce(values, axis=0)
-    held = np.add.reduce(values * values, axis=0)
-    plus, minus, zero = (held + total) / (2 * n), (held - total) / (2 * n), 1.0 - held / n
-    gini = 1.0 - plus * plus - minus * minus - zero * zero
-    return float(np.add.reduce(gini)) / len(gini) * 1.5
+    ones = np.ones(n)
+    t, h = ones @ values, ones @ (values * values)
+    zero = 1.0 - h / n
+    agreement = (t @ t + h @ h) / (2.0 * n * n) + zero @ zero
+    return (1.0 - float(agreement) / dims) * 1.5
 
 
 def relay_observations(

@@ -104,7 +104,12 @@ class Metrics:
         self.groups = np.zeros((3 + len(ROLES), n))
         self.groups[ALL] = 1.0
         self.groups[1 : 1 + len(ROLES)] = np.arange(len(ROLES))[:, None] == role
-        self.group_counts = self.groups.sum(axis=1)
+        # 1 / group size, NaN for an empty group (so its means are NaN, not 0)
+        counts = self.groups.sum(axis=1)
+        self.inverse_counts = np.divide(
+            1.0, counts, out=np.full(len(counts), np.nan), where=counts > 0
+        )
+        self.types_of = -1  # People.next_hire_id when the type rows were last built
         # people x quantities, rewritten in place every week
         self.quantities = np.zeros((n, d + len(PERSON_FIELDS)))
         self.values: dict[str, float] = dict.fromkeys(METRICS, float("nan"))
@@ -129,15 +134,19 @@ class Metrics:
         q[:, :d] = domain_knowledge
         for j, name in enumerate(PERSON_FIELDS, start=d):
             q[:, j] = getattr(people, name)
-        # types change with every new hire: their rows are rebuilt weekly (two compares)
-        np.equal(people.type, FREE_RIDER, out=g[FREE_ROW], casting="unsafe")
-        np.equal(people.type, COOPERATOR, out=g[COOP_ROW], casting="unsafe")
-        counts = self.group_counts
-        counts[FREE_ROW:] = np.add.reduce(g[FREE_ROW:], axis=1)
+        if self.types_of != people.next_hire_id:  # types change only with new hires
+            self._type_rows(people.type)
+            self.types_of = people.next_hire_id
         sums = g @ q
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = sums / counts[:, None]
+        means = sums * self.inverse_counts[:, None]
         return sums, means
+
+    def _type_rows(self, types: np.ndarray) -> None:
+        """Rebuild the free-rider and cooperator rows of the group matrix."""
+        for row, kind in ((FREE_ROW, FREE_RIDER), (COOP_ROW, COOPERATOR)):
+            self.groups[row] = types == kind
+            count = self.groups[row].sum()
+            self.inverse_counts[row] = 1.0 / count if count else np.nan
 
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""

@@ -14,9 +14,14 @@ import numpy as np
 
 
 def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> None:
-    """Flip each dimension of the market reality with probability ``rate`` (March's p4)."""
-    flip = rng.random(reality.shape[0]) < rate
-    reality[flip] *= -1
+    """Flip each dimension of the market reality with probability ``rate`` (March's p4).
+
+    Drawn as the number of flips, Binomial(dimensions, rate), then which dimensions: the same
+    distribution as one coin per dimension, with one draw in the usual week without a flip.
+    """
+    flips = rng.binomial(reality.shape[0], rate)
+    if flips:
+        reality[rng.choice(reality.shape[0], flips, replace=False)] *= -1
 
 
 def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
@@ -135,14 +140,16 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     exploration).
     """
     n, dims = beliefs.shape
-    # with beliefs in {-1, 0, 1}: column sums are #plus - #minus (t) and, of the squares,
-    # #plus + #minus (h); so share(+)^2 + share(-)^2 = (t^2 + h^2) / 2n^2, share(0) = 1 - h/n
-    values = beliefs.astype(np.float64)
-    ones = np.ones(n)
-    t, h = ones @ values, ones @ (values * values)
-    zero = 1.0 - h / n
-    agreement = (t @ t + h @ h) / (2.0 * n * n) + zero @ zero
-    return (1.0 - float(agreement) / dims) * 1.5
+    # one count per (dimension, value) cell; sum over cells of share^2 = agreement
+    counts = np.bincount((beliefs + _value_cells(n, dims)).ravel(), minlength=3 * dims)
+    agreement = float(counts @ counts) / (n * n * dims)
+    return (1.0 - agreement) * 1.5
+
+
+@functools.cache
+def _value_cells(n: int, dims: int) -> np.ndarray:
+    """n x dims offsets that map a belief in {-1, 0, 1} on dimension j to cell 3j + belief + 1."""
+    return np.tile(np.arange(dims, dtype=np.intp) * 3 + 1, (n, 1))
 
 
 def relay_observations(

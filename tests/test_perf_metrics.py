@@ -84,3 +84,26 @@ def test_willingness_by_type_terms_equals_the_nested_choice():
             np.where(people.type == CONDITIONAL, people.goodwill, model.params["peer_sanctions"]),
         )
         np.testing.assert_array_equal(people.willingness, expected)
+
+
+def test_turbulence_flips_each_dimension_independently_at_its_rate():
+    from scipy import stats
+
+    from model.learning import turbulence
+
+    rng = np.random.default_rng(3)
+    reality = np.ones(30, np.int8)
+    weeks, rate = 4000, 0.05
+    flips_per_dimension = np.zeros(30)
+    flips_per_week = np.zeros(weeks)
+    for week in range(weeks):
+        before = reality.copy()
+        turbulence(reality, rate, rng)
+        flipped = reality != before
+        flips_per_dimension += flipped
+        flips_per_week[week] = flipped.sum()
+    # every dimension flips at the rate; a week's flips are Binomial(30, rate)
+    assert stats.chisquare(flips_per_dimension).pvalue > 0.001
+    assert flips_per_dimension.sum() / (30 * weeks) == pytest.approx(rate, rel=0.05)
+    assert flips_per_week.var() == pytest.approx(30 * rate * (1 - rate), rel=0.1)
+    assert set(np.unique(reality)) <= {-1, 1}

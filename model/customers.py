@@ -30,80 +30,83 @@ SATISFACTION_ADAPTATION = 0.1
 TARGET_WEIGHT = 0.25
 
 
-#: the ``empty`` values of :meth:`_Arrays.ratios`, by call pattern
-_EMPTY_ROWS: dict[tuple, np.ndarray] = {}
+def _ratio(a: float, b: float, empty: float) -> float:
+    """``a / b``, or ``empty`` where ``b`` is 0."""
+    return a / b if b > 0 else empty
 
 
-class _Floats:
-    """Per-queue arithmetic on plain floats: one shared queue (far cheaper than 1-element
-    arrays)."""
-
-    minimum = staticmethod(min)
-
-    @staticmethod
-    def join(a: float, b: float) -> np.ndarray:
-        return np.array([a, b])
-
-    @staticmethod
-    def ratios(*triples) -> list[float]:
-        """``a / b`` for each ``(a, b, empty)``, or ``empty`` where ``b`` is 0."""
-        return [a / b if b > 0 else empty for a, b, empty in triples]
-
-
-class _Arrays:
-    """Per-queue arithmetic on arrays: many queues."""
-
-    minimum = staticmethod(np.minimum)
-
-    @staticmethod
-    def join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.concatenate((a, b))
-
-    @staticmethod
-    def ratios(*triples) -> np.ndarray:
-        """``a / b`` for each ``(a, b, empty)``, or ``empty`` where ``b`` is 0; in one
-        division (a row per triple)."""
-        a = np.concatenate([a for a, _, _ in triples])
-        b = np.concatenate([b for _, b, _ in triples])
-        empties = tuple(empty for _, _, empty in triples)
-        key = empties, len(b)
-        if key not in _EMPTY_ROWS:
-            _EMPTY_ROWS[key] = np.repeat(empties, len(b) // len(triples))
-        out = _EMPTY_ROWS[key].copy()
-        return np.divide(a, b, out=out, where=b > 0).reshape(len(triples), -1)
-
-
-def service_levels(totals, tickets, accounts, p: dict, ops):
-    """Each queue's support and CSM service (ODD 7.3), from its staff's productivity sums.
+def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
+    """One queue's support and CSM service (ODD 7.3), from its staff's productivity sums.
 
     Args:
-        totals: per queue, sums of productivity p over support staff, then over CSMs; of
+        totals: sums of productivity p over the support staff, then over the CSMs; of
             p x performance (support, CSMs); of p x referral knowledge (unused, CSMs).
-        tickets, accounts: per queue, this week's support tickets and customers.
-        ops: :class:`_Floats` (one queue, values are floats) or :class:`_Arrays`.
+        tickets, accounts: this week's support tickets and customers.
 
     Returns:
-        Per queue: ``(solved tickets per unit of support productivity, support quality,
-        CSM coverage, CSM quality, referral skill)``.
+        ``(solved tickets per unit of support productivity, 1 / CSM productivity (0 without),
+        support quality, CSM coverage, CSM quality, referral skill)``.
     """
     support_effort, csm_effort, support_perf, csm_perf, _, csm_knowledge = totals
-    solved = ops.minimum(p["support_capacity"] * support_effort, tickets)
-    resolution, support_mean, cover, csm_mean, referral_mean, solved_per_effort = ops.ratios(
-        (solved, tickets, 1.0),
-        (support_perf, support_effort, 0.0),  # productivity-weighted mean performance
-        (p["csm_capacity"] * csm_effort, accounts, 1.0),
-        (csm_perf, csm_effort, 0.0),
-        (csm_knowledge, csm_effort, 0.0),
-        (solved, support_effort, 0.0),
-    )
-    coverage = ops.minimum(1.0, cover)
+    solved = min(p["support_capacity"] * support_effort, tickets)
+    resolution = _ratio(solved, tickets, 1.0)
+    coverage = min(1.0, _ratio(p["csm_capacity"] * csm_effort, accounts, 1.0))
     return (
-        solved_per_effort,
-        resolution * support_mean,
+        _ratio(solved, support_effort, 0.0),
+        _ratio(1.0, csm_effort, 0.0),
+        resolution * _ratio(support_perf, support_effort, 0.0),  # x productivity-weighted q
         coverage,
-        coverage * csm_mean,
-        coverage * referral_mean,
+        coverage * _ratio(csm_perf, csm_effort, 0.0),
+        coverage * _ratio(csm_knowledge, csm_effort, 0.0),
     )
+
+
+class QueueService:
+    """:func:`service_levels` for many queues at once, in a fixed number of array operations.
+
+    The per-queue inputs are stacked as rows of one array; every ratio of the formulas is
+    then one row of a single division (``NUMERATOR`` row / ``DENOMINATOR`` row, ``EMPTY``
+    where the denominator is 0).
+    """
+
+    # rows of the stacked inputs
+    SUPPORT_P, CSM_P, SUPPORT_PQ, CSM_PQ, _, CSM_PK, TICKETS, ACCOUNTS, SOLVED, COVERED, ONE = (
+        range(11)
+    )
+    #: resolution, coverage (twice); mean support q, CSM q, CSM referral K; solved / p,
+    #: 1 / CSM p (each quality is a row of the first three times the row three below it)
+    NUMERATOR = (SOLVED, COVERED, COVERED, SUPPORT_PQ, CSM_PQ, CSM_PK, SOLVED, ONE)
+    DENOMINATOR = (TICKETS, ACCOUNTS, ACCOUNTS, SUPPORT_P, CSM_P, CSM_P, SUPPORT_P, CSM_P)
+    EMPTY = (1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    def __init__(self, n_queues: int, p: dict) -> None:
+        self.capacity = np.array([[p["support_capacity"]], [p["csm_capacity"]]])
+        #: poor- and good-fit customer counts -> tickets (a poor fit files twice as many) and
+        #: accounts
+        self.demand = np.array([[2.0, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
+        self.one = np.ones((1, n_queues))
+        self.numerator, self.denominator = np.array(self.NUMERATOR), np.array(self.DENOMINATOR)
+        self.empty = np.repeat(np.array(self.EMPTY)[:, None], n_queues, axis=1)
+
+    def levels(self, totals: np.ndarray, counts: np.ndarray) -> tuple:
+        """As :func:`service_levels`, each value an array over queues.
+
+        Args:
+            totals: :meth:`_ServiceRoles.totals` (6 x queues).
+            counts: poor-fit and good-fit customers (2 x queues).
+        """
+        demand = self.demand.dot(counts)  # tickets, accounts
+        # tickets solved and accounts covered: capacity up to demand
+        served = np.minimum(totals[:2] * self.capacity, demand)
+        stacked = np.concatenate((totals, demand, served, self.one))
+        denominator = stacked[self.denominator]
+        ratio = np.divide(
+            stacked[self.numerator], denominator, out=self.empty.copy(), where=denominator > 0
+        )
+        # support quality, CSM quality, referral skill
+        quality = ratio[:3] * ratio[3:6]
+        coverage, solved_per_effort, per_csm_effort = ratio[1], ratio[6], ratio[7]
+        return solved_per_effort, per_csm_effort, quality[0], coverage, quality[1], quality[2]
 
 
 class _ServiceRoles:
@@ -166,10 +169,8 @@ class Customers(ColumnStore):
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
         self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
-        #: customers per queue, poor-fit (row 0) and good-fit (row 1), kept up to date with
-        #: many queues (one queue counts in a single call each week)
-        self._tally = None if self.single_queue else np.zeros((2, nq))
         self._roles: _ServiceRoles | None = None
+        self._queue_service = QueueService(nq, params)
         self._per_effort = None
 
     def __repr__(self) -> str:
@@ -205,8 +206,6 @@ class Customers(ColumnStore):
             renewal_week=np.mod(start, WEEKS_PER_YEAR),
         )
         self.acquired += len(queue)
-        if self._tally is not None:
-            self._tally += self._segment_counts(queue, fit)
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""
@@ -224,14 +223,17 @@ class Customers(ColumnStore):
         :meth:`credit_staff` credits the support staff and CSMs for it.
         """
         roles = self._service_roles(members)
-        totals, ops = roles.totals(wf), _Arrays
+        totals = roles.totals(wf)
         if self.single_queue:
-            totals, ops = totals.ravel().tolist(), _Floats
-        tickets, accounts = self._demand()
-        levels = service_levels(totals, tickets, accounts, self.p, ops)
-        solved_per_effort, support_quality, coverage, csm_quality, referral_skill = levels
-        self._coverage, self._referral_skill = coverage, referral_skill
-        self._per_effort = (solved_per_effort, totals[1], ops)  # totals[1]: CSM productivity
+            n = self._rows
+            good = int(np.count_nonzero(self._columns["fit"][:n]))
+            tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
+            levels = service_levels(totals.ravel().tolist(), tickets, float(n), self.p)
+        else:
+            levels = self._queue_service.levels(totals, self._fit_counts())
+        solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill = levels
+        self._coverage, self._referral_skill = coverage, skill
+        self._per_effort = solved_per_effort, per_csm_effort
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
         shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
@@ -289,11 +291,11 @@ class Customers(ColumnStore):
     def credit_staff(self, wf: Workforce, retained: np.ndarray) -> None:
         """Credit support with this week's solved tickets and CSMs with ``retained`` (per
         queue, in units of the median ACV), each in proportion to productivity in the queue."""
-        solved_per_effort, csm_effort, ops = self._per_effort
+        solved_per_effort, per_csm_effort = self._per_effort
         if self.single_queue:
-            retained = float(retained[0])
-        (retained_per_effort,) = ops.ratios((retained, csm_effort, 0.0))
-        per_effort = ops.join(solved_per_effort, retained_per_effort)
+            per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort])
+        else:
+            per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort))
         wf.output += wf.productivity * self._roles.indicator.dot(per_effort)
 
     def refer(self, rng: np.random.Generator):
@@ -327,27 +329,11 @@ class Customers(ColumnStore):
             roles = self._roles = _ServiceRoles(members, self.structure)
         return roles
 
-    def _demand(self):
-        """Per queue: this week's support tickets and number of customers (floats with one
-        queue). A poor-fit customer files twice as many tickets as a good-fit one."""
-        per_customer, n = self.p["tickets_per_customer"], self._rows
-        if self.single_queue:
-            good = int(np.count_nonzero(self._columns["fit"][:n]))
-            return per_customer * (2 * n - good), float(n)
-        poor, good = self._tally
-        return per_customer * (2 * poor + good), poor + good
-
-    def _segment_counts(self, queue, fit) -> np.ndarray:
-        """Counts of customers by fit (rows: poor, good) and queue (columns)."""
-        nq = self.structure.n_queues
-        segment = np.add(queue, nq * np.asarray(fit, dtype=np.intp))
+    def _fit_counts(self) -> np.ndarray:
+        """Customers per queue (columns), poor-fit (row 0) and good-fit (row 1)."""
+        n, nq, columns = self._rows, self.structure.n_queues, self._columns
+        segment = columns["queue"][:n] + columns["fit"][:n] * nq  # good fits count in q + nq
         return np.bincount(segment, minlength=2 * nq).reshape(2, nq)
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep the rows where ``mask`` is true, in their order."""
-        super().keep(mask)
-        if self._tally is not None:
-            self._tally = self._segment_counts(self.queue, self.fit).astype(float)
 
     def _remove(self, rows: np.ndarray) -> None:
         """Drop ``rows`` (sorted, distinct): the last live rows move into their places.
@@ -357,8 +343,6 @@ class Customers(ColumnStore):
         """
         n = self._rows
         remaining = n - len(rows)
-        if self._tally is not None:
-            self._tally -= self._segment_counts(self.queue[rows], self.fit[rows])
         if rows[-1] < remaining:  # usual: the newest customers at the end are not due
             holes, movers = rows, np.arange(remaining, n)
         else:

@@ -256,14 +256,14 @@ class Customers(ColumnStore):
         if k == 0:
             return np.zeros(self.structure.n_queues)
         s = columns["satisfaction"][due]
-        draws = rng.random(2 * k)  # churn, then expansion
-        # logit P(churn) = logit(churn_reference) - satisfaction_churn_effect (S - 0.5)
-        effect = p["satisfaction_churn_effect"]
-        churn = draws[:k] < 1.0 / (1.0 + np.exp(effect * s - self._churn_logit_at_zero))
+        # logit P(churn) = logit(churn_reference) - satisfaction_churn_effect (S - 0.5): a
+        # customer churns when a standard logistic draw falls below those log-odds
+        log_odds = self._churn_logit_at_zero - p["satisfaction_churn_effect"] * s
+        churn = rng.logistic(size=k) < log_odds
         coverage = self._coverage
         if not self.single_queue:
             coverage = coverage[columns["queue"][due]]
-        expand = (draws[k:] < s * (p["expansion_rate"] * coverage)) & ~churn
+        expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) & ~churn
         acv = columns["acv"]
         before = acv[due]
         added = before * (p["expansion_size"] * expand)

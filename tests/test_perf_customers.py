@@ -1,8 +1,9 @@
 """The rewritten customer kernels against straightforward reference implementations.
 
 The references are the plain per-queue ``bincount`` formulas of ODD 7.3 (the code before the
-rewrite). Service and satisfaction must agree to rounding; renewals and referrals draw the same
-random numbers in the same order, so the same seed must give the same decisions.
+rewrite). Service and satisfaction must agree to rounding; renewals and referrals use the same
+random numbers in the same order (a churn draw is a logistic variate L, the old uniform being
+sigmoid(L)), so the same seed must give the same decisions.
 """
 
 from types import SimpleNamespace
@@ -106,7 +107,8 @@ def reference_renew(s, coverage, step, rng, flow, p, nq):
     age = step - s["start"]
     due = ((age > 0) & (age % 52 == 0)).nonzero()[0]
     sat = s["satisfaction"][due]
-    churn = rng.random(len(due)) < sigmoid(
+    # the same randomness as the rewrite: a logistic draw L is the uniform sigmoid(L)
+    churn = sigmoid(rng.logistic(size=len(due))) < sigmoid(
         logit(p["churn_reference"]) - p["satisfaction_churn_effect"] * (sat - 0.5)
     )
     expand_p = p["expansion_rate"] * sat * coverage[s["queue"][due]]
@@ -159,7 +161,7 @@ def test_serve_and_staff_credit_match_reference(n_queues):
 
 
 @pytest.mark.parametrize("n_queues", [1, 4])
-def test_renew_matches_reference_with_the_same_draws(n_queues):
+def test_renew_matches_reference_with_the_same_randomness(n_queues):
     customers, _, team, wf = make_world(n_queues, 2000, seed=10 + n_queues)
     customers.serve(wf, team)
     coverage = customers.csm_coverage
@@ -251,3 +253,24 @@ def test_a_year_of_customer_flows_is_consistent(design):
     customers = model.customers
     assert churned == customers.churned and 0 < churned < renewals
     assert len(customers) == initial + customers.acquired - customers.churned
+
+
+def test_churn_probability_is_logistic_in_satisfaction():
+    """Churn at renewal: logit P = logit(churn_reference) - satisfaction_churn_effect (S - 0.5)."""
+    n = 40000
+    for satisfaction in (0.2, 0.5, 0.9):
+        customers, *_ = make_world(1, 0, seed=1)
+        customers.add(np.zeros(n, int), True, 0.5, 1000.0, 0, satisfaction)
+        customers._coverage = 0.5
+        flow = dict.fromkeys(["renewals_due", "churned", "arr_due", "arr_retained"], 0.0)
+        flow["expansion_bookings"] = 0.0
+        customers.renew(52, np.random.default_rng(3), flow)
+        expected = sigmoid(
+            logit(P["churn_reference"]) - P["satisfaction_churn_effect"] * (satisfaction - 0.5)
+        )
+        assert flow["renewals_due"] == n
+        assert flow["churned"] / n == pytest.approx(expected, abs=4 * np.sqrt(0.25 / n))
+        # renewing customers expand with probability expansion_rate x S x coverage
+        expanded = flow["expansion_bookings"] / (1000.0 * P["expansion_size"])
+        rate = P["expansion_rate"] * satisfaction * 0.5
+        assert expanded / (n - flow["churned"]) == pytest.approx(rate, abs=4 * np.sqrt(0.25 / n))

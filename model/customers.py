@@ -146,7 +146,7 @@ class Customers(ColumnStore):
     """
 
     FIELDS = (
-        ("queue", np.int32),
+        ("queue", np.intp),  # intp: the index type, so per-queue lookups need no conversion
         ("fit", np.bool_),
         ("expectations", np.float64),
         ("acv", np.float64),
@@ -257,9 +257,10 @@ class Customers(ColumnStore):
             return np.zeros(self.structure.n_queues)
         s = columns["satisfaction"][due]
         # logit P(churn) = logit(churn_reference) - satisfaction_churn_effect (S - 0.5): a
-        # customer churns when a standard logistic draw falls below those log-odds
-        log_odds = self._churn_logit_at_zero - p["satisfaction_churn_effect"] * s
-        churn = rng.logistic(size=k) < log_odds
+        # customer churns when satisfaction_churn_effect x S falls short of a logistic draw
+        # centred on the churn log-odds at S = 0
+        threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
+        churn = p["satisfaction_churn_effect"] * s < threshold
         coverage = self._coverage
         if not self.single_queue:
             coverage = coverage[columns["queue"][due]]

@@ -2,8 +2,8 @@
 
 The references are the plain per-queue ``bincount`` formulas of ODD 7.3 (the code before the
 rewrite). Service and satisfaction must agree to rounding; renewals and referrals use the same
-random numbers in the same order (a churn draw is a logistic variate L, the old uniform being
-sigmoid(L)), so the same seed must give the same decisions.
+random numbers in the same order (a churn draw is a logistic variate, a monotone transform of
+the old uniform), so the same seed must give the same decisions.
 """
 
 from types import SimpleNamespace
@@ -107,8 +107,10 @@ def reference_renew(s, coverage, step, rng, flow, p, nq):
     age = step - s["start"]
     due = ((age > 0) & (age % 52 == 0)).nonzero()[0]
     sat = s["satisfaction"][due]
-    # the same randomness as the rewrite: a logistic draw L is the uniform sigmoid(L)
-    churn = sigmoid(rng.logistic(size=len(due))) < sigmoid(
+    # the same randomness as the rewrite: its logistic draw M (centred on c) is the uniform
+    # sigmoid(c - M)
+    centre = logit(p["churn_reference"]) + 0.5 * p["satisfaction_churn_effect"]
+    churn = sigmoid(centre - rng.logistic(centre, 1.0, len(due))) < sigmoid(
         logit(p["churn_reference"]) - p["satisfaction_churn_effect"] * (sat - 0.5)
     )
     expand_p = p["expansion_rate"] * sat * coverage[s["queue"][due]]

@@ -290,13 +290,14 @@ class Customers(ColumnStore):
         return credit
 
     def credit_staff(self, wf: Workforce, retained: np.ndarray) -> None:
-        """Credit support with this week's solved tickets and CSMs with ``retained`` (per
-        queue, in units of the median ACV), each in proportion to productivity in the queue."""
+        """Credit support with this week's solved tickets and CSMs with the ARR ``retained`` per
+        queue (in units of the median ACV), each in proportion to productivity in the queue."""
         solved_per_effort, per_csm_effort = self._per_effort
+        unit = self.p["acv_median"]
         if self.single_queue:
-            per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort])
+            per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort / unit])
         else:
-            per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort))
+            per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
         wf.output += wf.productivity * self._roles.indicator.dot(per_effort)
 
     def refer(self, rng: np.random.Generator):

@@ -204,7 +204,7 @@ class SalesOrgModel(mesa.Model):
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.steps, s["churn"], self.flow)
-        customers.credit_staff(wf, retained / self.params["acv_median"])
+        customers.credit_staff(wf, retained)
         ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)
         self.flow["referrals"] += len(ref_queue)

@@ -152,7 +152,7 @@ def test_serve_and_staff_credit_match_reference(n_queues):
         customers.serve(wf, team)
         coverage, referral_skill = reference_serve(ref, ref_wf, team, structure, P)
         retained = np.linspace(1000.0, 5000.0, n_queues)
-        customers.credit_staff(wf, retained / P["acv_median"])
+        customers.credit_staff(wf, retained)
         reference_credit_csms(ref_wf, team, structure, retained, P["acv_median"])
         np.testing.assert_allclose(customers.satisfaction, ref["satisfaction"], rtol=1e-12)
         np.testing.assert_allclose(customers.csm_coverage, coverage, rtol=1e-12)

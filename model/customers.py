@@ -92,9 +92,10 @@ class QueueService:
         """As :func:`service_levels`, each value an array over queues.
 
         Args:
-            totals: :meth:`_ServiceRoles.totals` (6 x queues).
+            totals: :meth:`_ServiceRoles.totals`.
             counts: poor-fit and good-fit customers (2 x queues).
         """
+        totals = totals.reshape(6, -1)  # rows as in :func:`service_levels`
         demand = self.demand.dot(counts)  # tickets, accounts
         # tickets solved and accounts covered: capacity up to demand
         served = np.minimum(totals[:2] * self.capacity, demand)
@@ -127,14 +128,13 @@ class _ServiceRoles:
         self.values = np.empty((3, structure.size))
 
     def totals(self, wf: Workforce) -> np.ndarray:
-        """Sums of p, p x performance and p x K_referrals over each queue's support staff and
-        CSMs: rows (support p, CSM p, support p x perf., CSM p x perf., -, CSM p x K), a
-        column per queue."""
+        """Sums of p, p x performance and p x K_referrals (rows) over each queue's support staff,
+        then each queue's CSMs (columns)."""
         values, p = self.values, wf.productivity
         values[0] = p
         np.multiply(p, wf.performance, out=values[1])
         np.multiply(p, wf.knowledge[:, REFERRALS], out=values[2])
-        return values.dot(self.indicator).reshape(6, -1)
+        return values.dot(self.indicator)
 
 
 class Customers(ColumnStore):

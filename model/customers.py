@@ -39,15 +39,15 @@ def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
     """One queue's support and CSM service (ODD 7.3), from its staff's productivity sums.
 
     Args:
-        totals: sums of productivity p over the support staff, then over the CSMs; of
-            p x performance (support, CSMs); of p x referral knowledge (unused, CSMs).
+        totals: sums of productivity p, of p x performance and of p x referral knowledge
+            (rows) over the support staff and over the CSMs (columns).
         tickets, accounts: this week's support tickets and customers.
 
     Returns:
         ``(solved tickets per unit of support productivity, 1 / CSM productivity (0 without),
         support quality, CSM coverage, CSM quality, referral skill)``.
     """
-    support_effort, csm_effort, support_perf, csm_perf, _, csm_knowledge = totals
+    (support_effort, csm_effort), (support_perf, csm_perf), (_, csm_knowledge) = totals
     solved = min(p["support_capacity"] * support_effort, tickets)
     resolution = _ratio(solved, tickets, 1.0)
     coverage = min(1.0, _ratio(p["csm_capacity"] * csm_effort, accounts, 1.0))
@@ -95,7 +95,8 @@ class QueueService:
             totals: :meth:`_ServiceRoles.totals`.
             counts: poor-fit and good-fit customers (2 x queues).
         """
-        totals = totals.reshape(6, -1)  # rows as in :func:`service_levels`
+        # rows: support p, CSM p, support p x perf., CSM p x perf., -, CSM p x K
+        totals = totals.reshape(6, -1)
         demand = self.demand.dot(counts)  # tickets, accounts
         # tickets solved and accounts covered: capacity up to demand
         served = np.minimum(totals[:2] * self.capacity, demand)
@@ -228,7 +229,7 @@ class Customers(ColumnStore):
             n = self._rows
             good = int(np.count_nonzero(self._columns["fit"][:n]))
             tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
-            levels = service_levels(totals.ravel().tolist(), tickets, float(n), self.p)
+            levels = service_levels(totals.tolist(), tickets, n, self.p)
         else:
             levels = self._queue_service.levels(totals, self._fit_counts())
         solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill = levels
@@ -264,7 +265,9 @@ class Customers(ColumnStore):
         coverage = self._coverage
         if not self.single_queue:
             coverage = coverage[columns["queue"][due]]
-        expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) & ~churn
+        # a renewing customer expands with probability expansion_rate x S x coverage
+        # (for booleans, ``x > churn`` is ``x and not churn``)
+        expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) > churn
         acv = columns["acv"]
         before = acv[due]
         added = before * (p["expansion_size"] * expand)

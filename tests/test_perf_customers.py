@@ -40,7 +40,7 @@ def make_world(n_queues, n_customers, seed, n_people=30):
     )
     customers = Customers(P, structure)
     queue = rng.integers(0, staffed, n_customers)
-    start = rng.integers(-60, 40, n_customers)
+    start = rng.integers(-60, 41, n_customers)  # up to week 40: see the renewal test
     customers.add(
         queue,
         rng.random(n_customers) < 0.7,
@@ -169,7 +169,8 @@ def test_renew_matches_reference_with_the_same_randomness(n_queues):
     coverage = customers.csm_coverage
     flows = ("renewals_due", "churned", "arr_due", "arr_retained", "expansion_bookings")
     flow, ref_flow = dict.fromkeys(flows, 0.0), dict.fromkeys(flows, 0.0)
-    for step in (40, 41, 52):  # step 40: customers signed that very week are not due
+    assert (customers.start == 40).sum() > 10  # signed in week 40: not due in week 40
+    for step in (40, 41, 52):
         # removals reorder the rows, and the draws go to the due customers in row order
         ref = state(customers)
         credit = customers.renew(step, np.random.default_rng(step), flow)

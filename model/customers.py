@@ -5,6 +5,12 @@ deal was sold, support solves its problems and its CSM covers it well (MODEL.md 
 Contracts renew yearly; renewal probability rises with satisfaction (logistic), satisfied
 customers with a covering CSM expand, and satisfied customers of CSMs who cultivate referrals
 refer new, better-fitting leads.
+
+The week's cost is a fixed number of numpy calls, so few calls is what makes it cheap: the
+part of a customer's satisfaction target that never changes (fit and expectations) and its
+renewal week are stored when it is signed; each queue's support and CSM sums come from one
+matrix product; per-queue values are plain floats when there is one shared queue; and a
+churned customer's row is filled by the last row (customers have no order that matters).
 """
 
 from __future__ import annotations
@@ -13,25 +19,142 @@ import numpy as np
 
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
-from model.pipeline import Workforce, logit, sigmoid
-from model.queues import queue_totals, weighted_mean_by_queue
+from model.pipeline import Workforce, logit
 
 WEEKS_PER_YEAR = 52
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weekly speed at which satisfaction moves toward what the customer experiences.
 SATISFACTION_ADAPTATION = 0.1
+#: Weight of each of the four parts of the satisfaction target (fit, expectations, support
+#: quality, CSM quality), which is their mean.
+TARGET_WEIGHT = 0.25
+
+
+def _ratio(a: float, b: float, empty: float) -> float:
+    """``a / b``, or ``empty`` where ``b`` is 0."""
+    return a / b if b > 0 else empty
+
+
+def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
+    """One queue's support and CSM service (ODD 7.3), from its staff's productivity sums.
+
+    Args:
+        totals: sums of productivity p, of p x performance and of p x referral knowledge
+            (rows) over the support staff and over the CSMs (columns).
+        tickets, accounts: this week's support tickets and customers.
+
+    Returns:
+        ``(solved tickets per unit of support productivity, 1 / CSM productivity (0 without),
+        support quality, CSM coverage, CSM quality, referral skill)``.
+    """
+    (support_effort, csm_effort), (support_perf, csm_perf), (_, csm_knowledge) = totals
+    solved = min(p["support_capacity"] * support_effort, tickets)
+    resolution = _ratio(solved, tickets, 1.0)
+    coverage = min(1.0, _ratio(p["csm_capacity"] * csm_effort, accounts, 1.0))
+    return (
+        _ratio(solved, support_effort, 0.0),
+        _ratio(1.0, csm_effort, 0.0),
+        resolution * _ratio(support_perf, support_effort, 0.0),  # x productivity-weighted q
+        coverage,
+        coverage * _ratio(csm_perf, csm_effort, 0.0),
+        coverage * _ratio(csm_knowledge, csm_effort, 0.0),
+    )
+
+
+class QueueService:
+    """:func:`service_levels` for many queues at once, in a fixed number of array operations.
+
+    The per-queue inputs are stacked as rows of one array; every ratio of the formulas is
+    then one row of a single division (``NUMERATOR`` row / ``DENOMINATOR`` row, ``EMPTY``
+    where the denominator is 0).
+    """
+
+    # rows of the stacked inputs
+    SUPPORT_P, CSM_P, SUPPORT_PQ, CSM_PQ, _, CSM_PK, TICKETS, ACCOUNTS, SOLVED, COVERED, ONE = (
+        range(11)
+    )
+    #: resolution, coverage (twice); mean support q, CSM q, CSM referral K; solved / p,
+    #: 1 / CSM p (each quality is a row of the first three times the row three below it)
+    NUMERATOR = (SOLVED, COVERED, COVERED, SUPPORT_PQ, CSM_PQ, CSM_PK, SOLVED, ONE)
+    DENOMINATOR = (TICKETS, ACCOUNTS, ACCOUNTS, SUPPORT_P, CSM_P, CSM_P, SUPPORT_P, CSM_P)
+    EMPTY = (1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    def __init__(self, n_queues: int, p: dict) -> None:
+        self.capacity = np.array([[p["support_capacity"]], [p["csm_capacity"]]])
+        #: poor- and good-fit customer counts -> tickets (a poor fit files twice as many) and
+        #: accounts
+        self.demand = np.array([[2.0, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
+        self.one = np.ones((1, n_queues))
+        self.numerator, self.denominator = np.array(self.NUMERATOR), np.array(self.DENOMINATOR)
+        self.empty = np.repeat(np.array(self.EMPTY)[:, None], n_queues, axis=1)
+
+    def levels(self, totals: np.ndarray, counts: np.ndarray) -> tuple:
+        """As :func:`service_levels`, each value an array over queues.
+
+        Args:
+            totals: :meth:`_ServiceRoles.totals`.
+            counts: poor-fit and good-fit customers (2 x queues).
+        """
+        # rows: support p, CSM p, support p x perf., CSM p x perf., -, CSM p x K
+        totals = totals.reshape(6, -1)
+        demand = self.demand.dot(counts)  # tickets, accounts
+        # tickets solved and accounts covered: capacity up to demand
+        served = np.minimum(totals[:2] * self.capacity, demand)
+        stacked = np.concatenate((totals, demand, served, self.one))
+        denominator = stacked[self.denominator]
+        ratio = np.divide(
+            stacked[self.numerator], denominator, out=self.empty.copy(), where=denominator > 0
+        )
+        # support quality, CSM quality, referral skill
+        quality = ratio[:3] * ratio[3:6]
+        coverage, solved_per_effort, per_csm_effort = ratio[1], ratio[6], ratio[7]
+        return solved_per_effort, per_csm_effort, quality[0], coverage, quality[1], quality[2]
+
+
+class _ServiceRoles:
+    """Support and CSM staff by queue, for per-queue sums as one matrix product.
+
+    ``indicator`` (people x 2 queues) is 1 where a person is support staff in queue q (column
+    q) or a CSM in queue q (column n_queues + q), so ``values @ indicator`` sums per-person
+    values over each queue's support staff and each queue's CSMs at once.
+    """
+
+    def __init__(self, members: dict, structure) -> None:
+        nq = structure.n_queues
+        self.support, self.csms = members["support"], members["csm"]
+        self.indicator = np.zeros((structure.size, 2 * nq))
+        self.indicator[self.support, structure.queue[self.support]] = 1.0
+        self.indicator[self.csms, nq + structure.queue[self.csms]] = 1.0
+        #: rows: productivity, productivity x performance, productivity x referral knowledge
+        self.values = np.empty((3, structure.size))
+
+    def totals(self, wf: Workforce) -> np.ndarray:
+        """Sums of p, p x performance and p x K_referrals (rows) over each queue's support staff,
+        then each queue's CSMs (columns)."""
+        values, p = self.values, wf.productivity
+        values[0] = p
+        np.multiply(p, wf.performance, out=values[1])
+        np.multiply(p, wf.knowledge[:, REFERRALS], out=values[2])
+        return values.dot(self.indicator)
 
 
 class Customers(ColumnStore):
-    """The customer base as parallel arrays (one entry per live customer)."""
+    """The customer base as parallel arrays (one entry per live customer, in no set order).
+
+    Besides what was sold (queue, fit, expectations, ACV, start) and satisfaction, each row
+    stores ``pull``, the constant part of its weekly satisfaction move (fit and expectations),
+    and ``renewal_week``, the week of the year its contract renews (start mod 52).
+    """
 
     FIELDS = (
-        ("queue", np.int32),
+        ("queue", np.intp),  # intp: the index type, so per-queue lookups need no conversion
         ("fit", np.bool_),
         ("expectations", np.float64),
         ("acv", np.float64),
         ("start", np.int32),
         ("satisfaction", np.float64),
+        ("pull", np.float64),
+        ("renewal_week", np.int8),
     )
 
     def __init__(self, params: dict, structure) -> None:
@@ -41,9 +164,15 @@ class Customers(ColumnStore):
         self.churned = 0
         self.acquired = 0
         nq = structure.n_queues
-        self.csm_coverage = np.zeros(nq)
-        self.referral_skill = np.zeros(nq)
+        self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
+        #: churn log-odds at zero satisfaction
+        self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
+        # this week's per-queue service (floats with one queue), set by serve
+        self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
+        self._roles: _ServiceRoles | None = None
+        self._queue_service = QueueService(nq, params)
+        self._per_effort = None
 
     def __repr__(self) -> str:
         return f"Customers(n={len(self)}, arr={self.arr:,.0f}, churned={self.churned})"
@@ -52,6 +181,16 @@ class Customers(ColumnStore):
     def arr(self) -> float:
         """Annual recurring revenue: the sum of live contract values."""
         return float(self.acv.sum())
+
+    @property
+    def csm_coverage(self) -> np.ndarray:
+        """This week's CSM coverage per queue."""
+        return np.atleast_1d(np.asarray(self._coverage, dtype=float))
+
+    @property
+    def referral_skill(self) -> np.ndarray:
+        """This week's referral skill (coverage x CSMs' referral knowledge) per queue."""
+        return np.atleast_1d(np.asarray(self._referral_skill, dtype=float))
 
     def draw_acv(self, k: int, rng: np.random.Generator) -> np.ndarray:
         return self.p["acv_median"] * np.exp(self.p["acv_spread"] * rng.standard_normal(k))
@@ -64,6 +203,8 @@ class Customers(ColumnStore):
             acv=acv,
             start=start,
             satisfaction=satisfaction,
+            pull=SATISFACTION_ADAPTATION * TARGET_WEIGHT * np.add(fit, expectations),
+            renewal_week=np.mod(start, WEEKS_PER_YEAR),
         )
         self.acquired += len(queue)
 
@@ -78,45 +219,30 @@ class Customers(ColumnStore):
         self.acquired = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:
-        """Support and CSM service per queue; satisfaction moves toward what customers get."""
-        p, nq = self.p, self.structure.n_queues
-        queue = self.structure.queue
-        n_customers = np.bincount(self.queue, minlength=nq)
-        # each role's queues, productivity and its per-queue total are read once (they recur)
-        support = members["support"]
-        support_queue, support_productivity = queue[support], wf.productivity[support]
-        support_effort = queue_totals(support_queue, support_productivity, nq)
-        capacity = queue_totals(support_queue, p["support_capacity"] * support_productivity, nq)
-        load = queue_totals(self.queue, p["tickets_per_customer"] * (2.0 - self.fit), nq)
-        solved = np.minimum(capacity, load)
-        resolution = np.divide(solved, load, out=np.ones(nq), where=load > 0)
-        support_quality = resolution * weighted_mean_by_queue(
-            support_queue, wf.performance[support], support_productivity, nq, support_effort
-        )
-        # each support person is credited with the queue's solved tickets in proportion to
-        # their productivity
-        effort = support_effort[support_queue]
-        share = np.divide(
-            support_productivity, effort, out=np.zeros(len(support)), where=effort > 0
-        )
-        wf.output[support] += solved[support_queue] * share
-        csms = members["csm"]
-        csm_queue, csm_productivity = queue[csms], wf.productivity[csms]
-        csm_effort = queue_totals(csm_queue, csm_productivity, nq)
-        cover = queue_totals(csm_queue, p["csm_capacity"] * csm_productivity, nq)
-        self.csm_coverage = np.minimum(
-            1.0, np.divide(cover, n_customers, out=np.ones(nq), where=n_customers > 0)
-        )
-        csm_quality = self.csm_coverage * weighted_mean_by_queue(
-            csm_queue, wf.performance[csms], csm_productivity, nq, csm_effort
-        )
-        self.referral_skill = self.csm_coverage * weighted_mean_by_queue(
-            csm_queue, wf.knowledge[csms, REFERRALS], csm_productivity, nq, csm_effort
-        )
-        target = 0.25 * (
-            self.fit + self.expectations + support_quality[self.queue] + csm_quality[self.queue]
-        )
-        self.satisfaction += SATISFACTION_ADAPTATION * (target - self.satisfaction)
+        """Support and CSM service per queue; satisfaction moves toward what customers get.
+
+        :meth:`credit_staff` credits the support staff and CSMs for it.
+        """
+        roles = self._service_roles(members)
+        totals = roles.totals(wf)
+        if self.single_queue:
+            n = self._rows
+            good = int(np.count_nonzero(self._columns["fit"][:n]))
+            tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
+            levels = service_levels(totals.tolist(), tickets, n, self.p)
+        else:
+            levels = self._queue_service.levels(totals, self._fit_counts())
+        solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill = levels
+        self._coverage, self._referral_skill = coverage, skill
+        self._per_effort = solved_per_effort, per_csm_effort
+        # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
+        # a customer's own part of a T is its stored pull
+        shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
+        columns, n = self._columns, self._rows
+        satisfaction = columns["satisfaction"][:n]
+        satisfaction *= 1.0 - SATISFACTION_ADAPTATION
+        satisfaction += columns["pull"][:n]
+        satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
         """Contracts at their anniversary renew (maybe expanded) or churn.
@@ -124,40 +250,112 @@ class Customers(ColumnStore):
         Returns:
             ARR retained or added per queue (credited to that queue's CSMs).
         """
-        p = self.p
-        age = step - self.start
-        due = ((age > 0) & (age % WEEKS_PER_YEAR == 0)).nonzero()[0]
-        s = self.satisfaction[due]
-        churn = rng.random(len(due)) < sigmoid(
-            self.churn_base - p["satisfaction_churn_effect"] * (s - 0.5)
-        )
-        expand_p = p["expansion_rate"] * s * self.csm_coverage[self.queue[due]]
-        expand = ~churn & (rng.random(len(due)) < expand_p)
-        before = self.acv[due]
-        added = np.where(expand, before * p["expansion_size"], 0.0)
-        self.acv[due] += added
-        flow["renewals_due"] += len(due)
-        flow["churned"] += int(churn.sum())
+        p, columns, n = self.p, self._columns, self._rows
+        this_week = (columns["renewal_week"][:n] == step % WEEKS_PER_YEAR).nonzero()[0]
+        due = this_week[columns["start"][this_week] < step]  # not those signed this week
+        k = len(due)
+        if k == 0:
+            return np.zeros(self.structure.n_queues)
+        s = columns["satisfaction"][due]
+        # logit P(churn) = logit(churn_reference) - satisfaction_churn_effect (S - 0.5): a
+        # customer churns when satisfaction_churn_effect x S falls short of a logistic draw
+        # centred on the churn log-odds at S = 0
+        threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
+        churn = p["satisfaction_churn_effect"] * s < threshold
+        coverage = self._coverage
+        if not self.single_queue:
+            coverage = coverage[columns["queue"][due]]
+        # a renewing customer expands with probability expansion_rate x S x coverage
+        # (for booleans, ``x > churn`` is ``x and not churn``)
+        expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) > churn
+        acv = columns["acv"]
+        before = acv[due]
+        added = before * (p["expansion_size"] * expand)
+        renewed = before + added
+        acv[due] = renewed
+        kept = np.where(churn, 0.0, renewed)
+        retained = float(kept.sum())
+        churned = int(np.count_nonzero(churn))
+        flow["renewals_due"] += k
+        flow["churned"] += churned
         flow["arr_due"] += float(before.sum())
-        flow["arr_retained"] += float((before + added)[~churn].sum())
+        flow["arr_retained"] += retained
         flow["expansion_bookings"] += float(added.sum())
-        kept = np.where(churn, 0.0, before + added)
-        credit = np.bincount(self.queue[due], weights=kept, minlength=self.structure.n_queues)
-        if churn.any():
-            alive = np.ones(len(self), dtype=bool)
-            alive[due[churn]] = False
-            self.keep(alive)
-            self.churned += int(churn.sum())
+        if self.single_queue:
+            credit = np.array([retained])
+        else:
+            credit = np.bincount(
+                columns["queue"][due], weights=kept, minlength=self.structure.n_queues
+            )
+        if churned:
+            self._remove(due[churn])
+            self.churned += churned
         return credit
+
+    def credit_staff(self, wf: Workforce, retained: np.ndarray) -> None:
+        """Credit support with this week's solved tickets and CSMs with the ARR ``retained`` per
+        queue (in units of the median ACV), each in proportion to productivity in the queue."""
+        solved_per_effort, per_csm_effort = self._per_effort
+        unit = self.p["acv_median"]
+        if self.single_queue:
+            per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort / unit])
+        else:
+            per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
+        wf.output += wf.productivity * self._roles.indicator.dot(per_effort)
 
     def refer(self, rng: np.random.Generator):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.
 
         Returns:
-            ``(queue, fit)`` of the referred leads.
+            ``(queue, fit, technical)`` of the referred leads (technical: needs an SE).
         """
-        p = self.p
-        chance = p["referral_rate"] * self.satisfaction**2 * self.referral_skill[self.queue]
-        referrers = (rng.random(len(self)) < chance).nonzero()[0]
-        fit = rng.random(len(referrers)) < p["referral_fit"]
-        return self.queue[referrers], fit
+        p, columns, n = self.p, self._columns, self._rows
+        satisfaction = columns["satisfaction"][:n]
+        chance = satisfaction * satisfaction
+        if self.single_queue:
+            chance *= p["referral_rate"] * self._referral_skill
+        else:
+            chance *= (p["referral_rate"] * self._referral_skill)[columns["queue"][:n]]
+        referrers = (rng.random(n) < chance).nonzero()[0]
+        k = len(referrers)
+        draws = rng.random(2 * k)  # fit, then technical
+        fit = draws[:k] < p["referral_fit"]
+        technical = draws[k:] < p["technical_deal_share"]
+        return columns["queue"][referrers], fit, technical
+
+    # ------------------------------------------------------------------ helpers
+    def _service_roles(self, members: dict) -> _ServiceRoles:
+        roles = self._roles
+        if (
+            roles is None
+            or roles.support is not members["support"]
+            or (roles.csms is not members["csm"])
+        ):
+            roles = self._roles = _ServiceRoles(members, self.structure)
+        return roles
+
+    def _fit_counts(self) -> np.ndarray:
+        """Customers per queue (columns), poor-fit (row 0) and good-fit (row 1)."""
+        n, nq, columns = self._rows, self.structure.n_queues, self._columns
+        segment = columns["queue"][:n] + columns["fit"][:n] * nq  # good fits count in q + nq
+        return np.bincount(segment, minlength=2 * nq).reshape(2, nq)
+
+    def _remove(self, rows: np.ndarray) -> None:
+        """Drop ``rows`` (sorted, distinct): the last live rows move into their places.
+
+        Customers have no order that matters (unlike the first-in first-out lead queue), so
+        filling the holes from the end moves a few rows instead of compacting every column.
+        """
+        n = self._rows
+        remaining = n - len(rows)
+        if rows[-1] < remaining:  # usual: the newest customers at the end are not due
+            holes, movers = rows, np.arange(remaining, n)
+        else:
+            split = int(rows.searchsorted(remaining))
+            holes = rows[:split]  # rows[split:] are in the tail that is cut off anyway
+            leaving = np.zeros(n - remaining, dtype=bool)
+            leaving[rows[split:] - remaining] = True
+            movers = (~leaving).nonzero()[0] + remaining
+        for column in self._columns.values():
+            column[holes] = column[movers]
+        self._rows = remaining

@@ -206,14 +206,8 @@ class SalesOrgModel(mesa.Model):
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.steps, s["churn"], self.flow)
-        csms = self.pipeline.members["csm"]
-        queue = self.structure.queue[csms]
-        weight = self.productivity[csms]
-        total = np.bincount(queue, weights=weight, minlength=self.structure.n_queues)
-        share = np.divide(weight, total[queue], out=np.zeros(len(csms)), where=total[queue] > 0)
-        wf.output[csms] += retained[queue] * share / self.params["acv_median"]
-        ref_queue, ref_fit = customers.refer(s["leads"])
-        technical = s["leads"].random(len(ref_queue)) < self.params["technical_deal_share"]
+        customers.credit_staff(wf, retained)
+        ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)
         self.flow["referrals"] += len(ref_queue)
 

@@ -8,6 +8,8 @@ loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -91,12 +93,27 @@ def socialize(
     """People learn the unit playbook where it holds a view (March's p1).
 
     Where the code is non-zero and differs from a belief, the belief becomes the code's with
-    probability ``rate``.
+    probability ``rate``. The chances are drawn sparsely (:func:`event_cells`): the rate is small
+    and only the cells it hits cost anything.
     """
-    code = codes.take(unit, axis=0)
-    adopt = rng.random(beliefs.shape, dtype=np.float32) < rate
-    adopt &= code != 0  # where the code agrees with the belief, adopting it changes nothing
-    np.copyto(beliefs, code, where=adopt)
+    person, dim = np.divmod(event_cells(beliefs.size, rate, rng), beliefs.shape[1])
+    code = codes[unit[person], dim]
+    held = code != 0
+    beliefs[person[held], dim[held]] = code[held]
+
+
+def event_cells(n_cells: int, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Flat indices of the cells where an event of probability ``rate`` happens this week.
+
+    Exactly an independent Bernoulli(``rate``) draw per cell, in time proportional to the events
+    rather than the cells: the hits of a Poisson process of intensity ``-log(1 - rate)`` per cell
+    hit each cell at least once with probability ``rate``, independently. A cell hit twice is
+    listed twice (harmless for the idempotent updates that use it).
+    """
+    if rate >= 1.0:
+        return np.arange(n_cells)
+    hits = rng.poisson(-math.log1p(-rate) * n_cells)
+    return (rng.random(hits) * n_cells).astype(np.intp)  # floor(u n) < n for numpy's doubles
 
 
 def learn_code(

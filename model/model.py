@@ -249,9 +249,10 @@ class SalesOrgModel(mesa.Model):
             relay_observations(beliefs, reality, receivers, rate, rng)
         socialize(beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
         # the superior group: people who know more than their unit's code, and share
-        known = correct_counts(beliefs, reality)
-        contributes = known > correct_counts(self.codes, reality)[structure.unit]
-        contributes &= rng.random(len(known)) < people.cooperation
+        n = len(beliefs)
+        known = correct_counts(np.concatenate((beliefs, self.codes)), reality)  # people, codes
+        contributes = known[:n] > known[n:][structure.unit]
+        contributes &= rng.random(n) < people.cooperation
         learn_code(
             self.codes,
             beliefs,

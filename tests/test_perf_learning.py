@@ -13,6 +13,7 @@ from model.conversations import debrief_plan, draw_debriefs, draw_talks
 from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask
 from model.learning import (
     correct_counts,
+    event_cells,
     learn_by_doing,
     learn_code,
     peer_transfer,
@@ -81,18 +82,44 @@ def test_relay_observations_matches_loop():
     np.testing.assert_array_equal(beliefs, expected)
 
 
-def test_socialize_matches_loop():
+def test_event_cells_are_independent_bernoulli_draws_per_cell():
+    n_cells, rate, runs = 40, 0.3, 20000
+    rng = np.random.default_rng(12)
+    hit = np.zeros((runs, n_cells), bool)
+    for k in range(runs):
+        hit[k, event_cells(n_cells, rate, rng)] = True
+    share = hit.mean(axis=0)
+    assert np.abs(share - rate).max() < 5 * np.sqrt(rate * (1 - rate) / runs)
+    # independent cells: the number hit per week is binomial (its variance n p (1 - p))
+    assert abs(hit.sum(axis=1).var() / (n_cells * rate * (1 - rate)) - 1) < 0.05
+    assert (event_cells(7, 1.0, rng) == np.arange(7)).all()
+    assert len(event_cells(7, 0.0, rng)) == 0
+
+
+def test_socialize_matches_loop_over_the_event_cells():
     beliefs, _ = small_beliefs(10)
     codes = np.random.default_rng(11).integers(-1, 2, (3, beliefs.shape[1])).astype(np.int8)
     unit = np.arange(len(beliefs)) % 3
     expected = beliefs.copy()
-    u = np.random.default_rng(12).random(beliefs.shape, dtype=np.float32)
-    for i, d in np.ndindex(*beliefs.shape):
-        code = codes[unit[i], d]
-        if code != 0 and code != beliefs[i, d] and u[i, d] < 0.4:
-            expected[i, d] = code
+    for cell in event_cells(beliefs.size, 0.4, np.random.default_rng(12)):
+        i, d = divmod(int(cell), beliefs.shape[1])
+        if codes[unit[i], d] != 0:
+            expected[i, d] = codes[unit[i], d]
     socialize(beliefs, codes, unit, 0.4, np.random.default_rng(12))
     np.testing.assert_array_equal(beliefs, expected)
+
+
+def test_socialize_adopts_a_held_code_view_with_the_rate():
+    codes = np.array([[1, 0, -1]], dtype=np.int8)
+    rng, runs, adopted = np.random.default_rng(13), 20000, np.zeros((4, 3))
+    for _ in range(runs):
+        beliefs = np.full((4, 3), -1, dtype=np.int8)
+        beliefs[:, 2] = 1
+        socialize(beliefs, codes, np.zeros(4, np.intp), 0.1, rng)
+        adopted += beliefs != [[-1, -1, 1]]
+    share = adopted / runs
+    assert (share[:, 1] == 0).all()  # the code holds no view
+    assert np.abs(share[:, [0, 2]] - 0.1).max() < 5 * np.sqrt(0.1 * 0.9 / runs)
 
 
 def reference_learn_code(codes, beliefs, contributes, unit, rate, u):

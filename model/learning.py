@@ -28,9 +28,8 @@ def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
 
 
 def correct_counts(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
-    """Number of dimensions each row of ``beliefs`` gets right (float, exact)."""
-    # a matrix product counts faster than a sum over an axis at these sizes
-    return (beliefs == reality) @ np.ones(len(reality), dtype=np.float32)
+    """Number of dimensions each row of ``beliefs`` gets right."""
+    return np.add.reduce(beliefs == reality, axis=1)
 
 
 def learn_by_doing(

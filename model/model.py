@@ -91,8 +91,10 @@ class SalesOrgModel(mesa.Model):
             :, dimension_domains(p["dimensions_per_domain"])
         ]
         # learning's fixed tables: what each person talks about (people x dimensions), the
-        # loops' debrief slots and what each loop relays (loops x dimensions)
+        # vantage in float32 like the uniforms it is compared with, the loops' debrief slots
+        # and what each loop relays (loops x dimensions)
         self._talk_masks = talk_masks(p["dimensions_per_domain"])[self.structure.role]
+        self._vantage32 = self.vantage.astype(np.float32)
         loops = self._feedback_loops(dims)
         self._feedback = debrief_plan(loops)
         self._feedback_masks = np.array([relay for *_, relay in loops]).reshape(len(loops), dims)
@@ -226,7 +228,8 @@ class SalesOrgModel(mesa.Model):
         """Learning by doing, informal talks, feedback debriefs and playbooks (7.4)."""
         p, people, rng = self.params, self.people, self.streams["learning"]
         structure, beliefs, reality = self.structure, people.beliefs, self.reality
-        rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
+        effort_rate = (p["learning_by_doing_rate"] * people.effort).astype(np.float32)
+        rate = self._vantage32 * effort_rate[:, None]
         learn_by_doing(beliefs, reality, rate, rng)
         people.skill += self.skill_growth * people.effort * (1.0 - people.skill)
         # informal talk passes beliefs (right or wrong), gated by the source's cooperation

@@ -95,10 +95,10 @@ def socialize(
     probability ``rate``. The chances are drawn sparsely (:func:`event_cells`): the rate is small
     and only the cells it hits cost anything.
     """
-    person, dim = np.divmod(event_cells(beliefs.size, rate, rng), beliefs.shape[1])
-    code = codes[unit[person], dim]
-    held = code != 0
-    beliefs[person[held], dim[held]] = code[held]
+    cell = event_cells(beliefs.size, rate, rng)  # flat (person, dimension) indices
+    code = codes.take(unit, axis=0).ravel()[cell]
+    held = code.nonzero()[0]
+    beliefs.put(cell[held], code[held])
 
 
 def event_cells(n_cells: int, rate: float, rng: np.random.Generator) -> np.ndarray:

@@ -36,8 +36,10 @@ def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation
     # a random position in one's unit's segment of unit_order or, across a cross-unit link,
     # in all of it (unit_order lists everyone once, so that is a random person of any unit)
     cross = u[1] < params["cross_unit_links"]
-    start = np.where(cross, 0, s.unit_starts[s.unit])
-    size = np.where(cross, n, s.unit_sizes[s.unit])
+    start = s.unit_starts.take(s.unit)
+    np.copyto(start, 0, where=cross)
+    size = s.unit_sizes.take(s.unit)
+    np.copyto(size, n, where=cross)
     colleague = s.unit_order[start + (u[2] * size).astype(np.intp)]
     sources = np.concatenate((neighbour, colleague)).reshape(2, n)  # np.stack costs 10x more
     chance = np.array([[params["talk_probability"]], [params["unit_talk_probability"]]])

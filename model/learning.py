@@ -138,7 +138,7 @@ def learn_code(
     # the contributors' beliefs sorted by unit, summed over each unit's segment (int64: the
     # segmented sum is fastest without a cast inside it)
     votes = beliefs.take(unit_order, axis=0).astype(np.int64)
-    votes *= contributes.take(unit_order)[:, None]
+    votes[~contributes.take(unit_order)] = 0
     tally = np.add.reduceat(votes, unit_starts, axis=0)
     # the code keeps its view with probability (1 - rate) ** k: always where there is no
     # majority (k = 0); where it already holds the majority's view a change changes nothing

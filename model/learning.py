@@ -59,8 +59,10 @@ def peer_transfer(
 
     Args:
         beliefs: people x dimensions int8 array, updated in place (synchronously: all pairs
-            read the beliefs from before this call; if a receiver has several sources, the last
-            pair wins on a dimension).
+            read the beliefs from before this call). If a receiver has several sources, the
+            last pair's row is kept whole: what earlier pairs passed to it is lost (docs/ODD.md
+            section 3 says the last pair wins per dimension; this behaviour predates the
+            vectorisation and is kept as it was).
         receivers, sources: person indices of the pairs that talk and share.
         adopt_probability: per pair, the probability of adopting each differing dimension.
         dimension_mask: pairs x dimensions (or broadcastable) mask of what the talk covers.

@@ -97,7 +97,7 @@ class SalesOrgModel(mesa.Model):
         self._vantage32 = self.vantage.astype(np.float32)
         loops = self._feedback_loops(dims)
         self._feedback = debrief_plan(loops)
-        self._feedback_masks = np.array([relay for *_, relay in loops]).reshape(len(loops), dims)
+        self._feedback_relay = np.array([relay for *_, relay in loops]).reshape(len(loops), dims)
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = (
             self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
@@ -248,7 +248,7 @@ class SalesOrgModel(mesa.Model):
             receivers, sources, loop = draw_debriefs(
                 self._feedback, p["feedback_rate"], rng, people.cooperation
             )
-            rate = p["peer_learning_rate"] * self._feedback_masks[loop]
+            rate = p["peer_learning_rate"] * self._feedback_relay[loop]
             relay_observations(beliefs, reality, receivers, rate, rng)
         socialize(beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
         # the superior group: people who know more than their unit's code, and share

@@ -255,7 +255,7 @@ def test_debriefs_relay_the_source_roles_vantage_inside_the_loop_domains():
     ):
         role = model.ROLES.index(source)
         expected = VANTAGE[role][domains] * feedback_dimension_mask(source, receiver, dpd)
-        np.testing.assert_array_equal(model._feedback_masks[k], expected)
+        np.testing.assert_array_equal(model._feedback_relay[k], expected)
         pool = plan.pool[plan.pool_start[plan.loop == k][0] :][: plan.pool_size[plan.loop == k][0]]
         assert (model.structure.role[pool] == role).all()
         receivers = plan.receivers[plan.loop == k]

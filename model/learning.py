@@ -9,6 +9,7 @@ loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -40,6 +41,11 @@ def _domain_indicator(dimensions: int, n_domains: int) -> np.ndarray:
     return (np.arange(dimensions)[:, None] // per_domain == np.arange(n_domains)).astype(float)
 
 
+def correct_counts(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
+    """Number of dimensions each row of ``beliefs`` gets right."""
+    return np.add.reduce(beliefs == reality, axis=1)
+
+
 def learn_by_doing(
     beliefs: np.ndarray,
     reality: np.ndarray,
@@ -52,7 +58,7 @@ def learn_by_doing(
     person's effort: people learn what their own work shows them.
     """
     observe = rng.random(beliefs.shape, dtype=np.float32) < rate
-    np.copyto(beliefs, np.broadcast_to(reality, beliefs.shape), where=observe)
+    np.copyto(beliefs, reality, where=observe)  # copyto broadcasts the reality over people
 
 
 def peer_transfer(
@@ -67,8 +73,10 @@ def peer_transfer(
 
     Args:
         beliefs: people x dimensions int8 array, updated in place (synchronously: all pairs
-            read the beliefs from before this call; if a receiver has several sources, the last
-            pair wins on a dimension).
+            read the beliefs from before this call). If a receiver has several sources, the
+            last pair's row is kept whole: what earlier pairs passed to it is lost (docs/ODD.md
+            section 3 says the last pair wins per dimension; this behaviour predates the
+            vectorisation and is kept as it was).
         receivers, sources: person indices of the pairs that talk and share.
         adopt_probability: per pair, the probability of adopting each differing dimension.
         dimension_mask: pairs x dimensions (or broadcastable) mask of what the talk covers.
@@ -79,12 +87,15 @@ def peer_transfer(
     """
     if len(receivers) == 0:
         return 0
-    told = beliefs[sources]
-    own = beliefs[receivers]
-    draw = rng.random(own.shape, dtype=np.float32)
-    adopt = (told != 0) & (told != own) & dimension_mask & (draw < adopt_probability[:, None])
-    beliefs[receivers] = np.where(adopt, told, own)
-    return int(adopt.sum())
+    told = beliefs.take(sources, axis=0)
+    own = beliefs.take(receivers, axis=0)
+    adopt = rng.random(own.shape, dtype=np.float32) < adopt_probability[:, None]
+    adopt &= dimension_mask
+    adopt &= told != 0
+    adopt &= told != own
+    np.copyto(own, told, where=adopt)
+    beliefs[receivers] = own
+    return int(np.count_nonzero(adopt))
 
 
 def socialize(
@@ -97,11 +108,27 @@ def socialize(
     """People learn the unit playbook where it holds a view (March's p1).
 
     Where the code is non-zero and differs from a belief, the belief becomes the code's with
-    probability ``rate``.
+    probability ``rate``. The chances are drawn sparsely (:func:`event_cells`): the rate is small
+    and only the cells it hits cost anything.
     """
-    code = codes[unit]
-    adopt = (code != 0) & (code != beliefs) & (rng.random(beliefs.shape, dtype=np.float32) < rate)
-    np.copyto(beliefs, code, where=adopt)
+    cell = event_cells(beliefs.size, rate, rng)  # flat (person, dimension) indices
+    code = codes.take(unit, axis=0).ravel()[cell]
+    held = code.nonzero()[0]
+    beliefs.put(cell[held], code[held])
+
+
+def event_cells(n_cells: int, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Flat indices of the cells where an event of probability ``rate`` happens this week.
+
+    Exactly an independent Bernoulli(``rate``) draw per cell, in time proportional to the events
+    rather than the cells: the hits of a Poisson process of intensity ``-log(1 - rate)`` per cell
+    hit each cell at least once with probability ``rate``, independently. A cell hit twice is
+    listed twice (harmless for the idempotent updates that use it).
+    """
+    if rate >= 1.0:
+        return np.arange(n_cells)
+    hits = rng.poisson(-math.log1p(-rate) * n_cells)
+    return (rng.random(hits) * n_cells).astype(np.intp)  # floor(u n) < n for numpy's doubles
 
 
 def learn_code(
@@ -124,12 +151,16 @@ def learn_code(
         rate: March's p2. On each dimension the code adopts the superior group's majority
             belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
     """
-    votes = np.where(contributes[:, None], beliefs, 0).astype(np.int32)[unit_order]
+    # the contributors' beliefs sorted by unit, summed over each unit's segment (int64: the
+    # segmented sum is fastest without a cast inside it)
+    votes = beliefs.take(unit_order, axis=0).astype(np.int64)
+    votes[~contributes.take(unit_order)] = 0
     tally = np.add.reduceat(votes, unit_starts, axis=0)
-    majority = np.sign(tally).astype(np.int8)
-    p = 1.0 - (1.0 - rate) ** np.abs(tally)
-    change = (majority != 0) & (majority != codes) & (rng.random(codes.shape) < p)
-    np.copyto(codes, majority, where=change)
+    # the code keeps its view with probability (1 - rate) ** k: always where there is no
+    # majority (k = 0); where it already holds the majority's view a change changes nothing
+    keep = (1.0 - rate) ** np.abs(tally)
+    change = rng.random(codes.shape) >= keep
+    np.copyto(codes, np.sign(tally), where=change)
 
 
 def belief_diversity(beliefs: np.ndarray) -> float:
@@ -168,6 +199,7 @@ def relay_observations(
     """
     if len(receivers) == 0:
         return
-    own = beliefs[receivers]
+    own = beliefs.take(receivers, axis=0)
     told = rng.random(own.shape, dtype=np.float32) < rate
-    beliefs[receivers] = np.where(told, reality, own)
+    np.copyto(own, reality, where=told)
+    beliefs[receivers] = own

@@ -14,7 +14,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import AGENT_REPORTERS, Employee
 from model.collection import MetricCollector
-from model.conversations import draw_debriefs, draw_talks
+from model.conversations import debrief_plan, draw_debriefs, draw_talks
 from model.customers import Customers
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
 from model.knowledge import (
@@ -29,6 +29,7 @@ from model.knowledge import (
     talk_masks,
 )
 from model.learning import (
+    correct_counts,
     domain_knowledge,
     learn_by_doing,
     learn_code,
@@ -90,11 +91,14 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
-        self._feedback = self._feedback_loops(dims)
-        self._talk_masks = talk_masks(p["dimensions_per_domain"])
-        self._feedback_masks = np.array([mask for *_, mask in self._feedback], dtype=bool).reshape(
-            len(self._feedback), dims
-        )
+        # learning's fixed tables: what each person talks about (people x dimensions), the
+        # vantage in float32 like the uniforms it is compared with, the loops' debrief slots
+        # and what each loop relays (loops x dimensions)
+        self._talk_masks = talk_masks(p["dimensions_per_domain"])[self.structure.role]
+        self._vantage32 = self.vantage.astype(np.float32)
+        loops = self._feedback_loops(dims)
+        self._feedback = debrief_plan(loops)
+        self._feedback_relay = np.array([relay for *_, relay in loops]).reshape(len(loops), dims)
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = (
             self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
@@ -144,9 +148,14 @@ class SalesOrgModel(mesa.Model):
             agent.cell = cells[(x, y)]
 
     def _feedback_loops(self, dims: int):
-        """The Model's loops as (sources, receivers, dimension mask); none in other designs."""
+        """The Model's loops as (sources, receivers, relay); none in other designs.
+
+        ``relay`` is what a debrief passes per dimension: the source role's vantage on the
+        domains it sees better than the receiver, zero elsewhere.
+        """
         if self.params["design"] != "the_model":
             return []
+        domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
         for source, receiver in FEEDBACK_LOOPS:
             src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
@@ -155,7 +164,7 @@ class SalesOrgModel(mesa.Model):
                 mask = feedback_dimension_mask(
                     source, receiver, self.params["dimensions_per_domain"]
                 )
-                loops.append((src, dst, mask))
+                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
     # ------------------------------------------------------------------ the week
@@ -214,34 +223,38 @@ class SalesOrgModel(mesa.Model):
     def learn(self) -> None:
         """Learning by doing, informal talks, feedback debriefs and playbooks (7.4)."""
         p, people, rng = self.params, self.people, self.streams["learning"]
-        structure = self.structure
-        rate = self.vantage * (p["learning_by_doing_rate"] * people.effort)[:, None]
-        learn_by_doing(people.beliefs, self.reality, rate, rng)
+        structure, beliefs, reality = self.structure, people.beliefs, self.reality
+        effort_rate = (p["learning_by_doing_rate"] * people.effort).astype(np.float32)
+        rate = self._vantage32 * effort_rate[:, None]
+        learn_by_doing(beliefs, reality, rate, rng)
         people.skill += self.skill_growth * people.effort * (1.0 - people.skill)
         # informal talk passes beliefs (right or wrong), gated by the source's cooperation
-        receivers, sources = draw_talks(structure, self.neighbours, self.neighbour_counts, p, rng)
-        shares = rng.random(len(sources)) < people.cooperation[sources]
-        receivers, sources = receivers[shares], sources[shares]
-        better = self.performance[sources] >= self.performance[receivers]
-        adopt = p["peer_learning_rate"] * np.where(better, 1.0, p["worse_source_weight"])
-        topics = self._talk_masks[structure.role[sources]]
-        peer_transfer(people.beliefs, receivers, sources, adopt, topics, rng)
-        # The Model's feedback loops relay what downstream roles observed
-        receivers, sources, loop = draw_debriefs(self._feedback, p["feedback_rate"], rng)
-        shares = rng.random(len(sources)) < people.cooperation[sources]
-        receivers, sources, loop = receivers[shares], sources[shares], loop[shares]
-        rate = p["peer_learning_rate"] * self.vantage[sources] * self._feedback_masks[loop]
-        relay_observations(people.beliefs, self.reality, receivers, rate, rng)
-        socialize(people.beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
-        dims = len(self.reality)
-        own = (people.beliefs == self.reality).sum(axis=1) / dims  # exact: same as .mean(axis=1)
-        code_knowledge = (self.codes == self.reality).sum(axis=1) / dims
-        contributes = (own > code_knowledge[structure.unit]) & (
-            rng.random(len(own)) < people.cooperation
+        receivers, sources = draw_talks(
+            structure, self.neighbours, self.neighbour_counts, p, rng, people.cooperation
         )
+        adopt = np.where(
+            self.performance[sources] >= self.performance[receivers],
+            p["peer_learning_rate"],
+            p["peer_learning_rate"] * p["worse_source_weight"],
+        )
+        topics = self._talk_masks.take(sources, axis=0)
+        peer_transfer(beliefs, receivers, sources, adopt, topics, rng)
+        # The Model's feedback loops relay what downstream roles observed
+        if len(self._feedback.receivers):
+            receivers, sources, loop = draw_debriefs(
+                self._feedback, p["feedback_rate"], rng, people.cooperation
+            )
+            rate = p["peer_learning_rate"] * self._feedback_relay[loop]
+            relay_observations(beliefs, reality, receivers, rate, rng)
+        socialize(beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
+        # the superior group: people who know more than their unit's code, and share
+        n = len(beliefs)
+        known = correct_counts(np.concatenate((beliefs, self.codes)), reality)  # people, codes
+        contributes = known[:n] > known[n:][structure.unit]
+        contributes &= rng.random(n) < people.cooperation
         learn_code(
             self.codes,
-            people.beliefs,
+            beliefs,
             contributes,
             structure.unit_order,
             structure.unit_starts,

@@ -73,10 +73,8 @@ def peer_transfer(
 
     Args:
         beliefs: people x dimensions int8 array, updated in place (synchronously: all pairs
-            read the beliefs from before this call). If a receiver has several sources, the
-            last pair's row is kept whole: what earlier pairs passed to it is lost (docs/ODD.md
-            section 3 says the last pair wins per dimension; this behaviour predates the
-            vectorisation and is kept as it was).
+            read the beliefs from before this call). If a receiver has several sources, each
+            dimension keeps what the last pair that changed it passed (docs/ODD.md section 3).
         receivers, sources: person indices of the pairs that talk and share.
         adopt_probability: per pair, the probability of adopting each differing dimension.
         dimension_mask: pairs x dimensions (or broadcastable) mask of what the talk covers.
@@ -93,9 +91,11 @@ def peer_transfer(
     adopt &= dimension_mask
     adopt &= told != 0
     adopt &= told != own
-    np.copyto(own, told, where=adopt)
-    beliefs[receivers] = own
-    return int(np.count_nonzero(adopt))
+    # per cell, not per row: a later pair overwrites only the dimensions it changes (with
+    # repeated cells numpy's assignment keeps the last value)
+    pair, dim = adopt.nonzero()
+    beliefs[receivers[pair], dim] = told[pair, dim]
+    return len(pair)
 
 
 def socialize(
@@ -199,7 +199,6 @@ def relay_observations(
     """
     if len(receivers) == 0:
         return
-    own = beliefs.take(receivers, axis=0)
-    told = rng.random(own.shape, dtype=np.float32) < rate
-    np.copyto(own, reality, where=told)
-    beliefs[receivers] = own
+    told = rng.random((len(receivers), beliefs.shape[1]), dtype=np.float32) < rate
+    pair, dim = told.nonzero()  # per cell: several debriefs of one receiver all count
+    beliefs[receivers[pair], dim] = reality[dim]

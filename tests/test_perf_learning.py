@@ -47,7 +47,7 @@ def test_learn_by_doing_matches_loop():
     np.testing.assert_array_equal(beliefs, expected)
 
 
-def test_peer_transfer_matches_loop_with_synchronous_reads_and_last_pair_per_receiver():
+def test_peer_transfer_matches_loop_with_synchronous_reads_and_last_pair_per_dimension():
     beliefs, _ = small_beliefs(4)
     receivers = np.array([0, 1, 2, 1, 5, 0])  # 0 and 1 hear twice, 1 also tells
     sources = np.array([1, 3, 1, 4, 0, 7])
@@ -56,13 +56,11 @@ def test_peer_transfer_matches_loop_with_synchronous_reads_and_last_pair_per_rec
     before, expected, changed = beliefs.copy(), beliefs.copy(), 0
     u = np.random.default_rng(6).random(mask.shape, dtype=np.float32)
     for k, (r, s) in enumerate(zip(receivers, sources, strict=True)):
-        row = before[r].copy()  # everyone reads the beliefs from before the talks
         for d in range(beliefs.shape[1]):
-            told = before[s, d]
-            if mask[k, d] and told != 0 and told != row[d] and u[k, d] < probability[k]:
-                row[d] = told
+            told = before[s, d]  # everyone reads the beliefs from before the talks
+            if mask[k, d] and told != 0 and told != before[r, d] and u[k, d] < probability[k]:
+                expected[r, d] = told  # a later pair overwrites only what it changes
                 changed += 1
-        expected[r] = row  # a later pair with the same receiver replaces the row
     count = peer_transfer(beliefs, receivers, sources, probability, mask, np.random.default_rng(6))
     np.testing.assert_array_equal(beliefs, expected)
     assert count == changed
@@ -72,12 +70,10 @@ def test_relay_observations_matches_loop():
     beliefs, reality = small_beliefs(7)
     receivers = np.array([3, 0, 3])
     rate = np.random.default_rng(8).random((3, beliefs.shape[1]))
-    before, expected = beliefs.copy(), beliefs.copy()
+    expected = beliefs.copy()
     u = np.random.default_rng(9).random(rate.shape, dtype=np.float32)
     for k, r in enumerate(receivers):
-        row = before[r].copy()
-        row[u[k] < rate[k]] = reality[u[k] < rate[k]]
-        expected[r] = row
+        expected[r, u[k] < rate[k]] = reality[u[k] < rate[k]]  # every debrief counts
     relay_observations(beliefs, reality, receivers, rate, np.random.default_rng(9))
     np.testing.assert_array_equal(beliefs, expected)
 

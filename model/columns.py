@@ -76,3 +76,76 @@ def _accessors(name: str):
         self._columns[name][: self._rows] = values
 
     return read, write
+
+
+class FifoStore:
+    """Parallel columns worked first in, first out: rows join at the back and leave from the
+    front, so the live rows are ``[head, tail)`` of each column and the front leaving is a move
+    of ``head`` (no copy). Rows taken out of line are removed by compaction (:meth:`remove`).
+
+    A subclass declares ``FIELDS`` as :class:`ColumnStore` does; each field reads as a view of
+    the live rows, oldest first, valid until the next :meth:`append` or :meth:`remove`.
+    """
+
+    FIELDS: tuple[tuple[str, type], ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, _ in cls.FIELDS:
+            setattr(cls, name, property(_fifo_reader(name), doc=f"live rows of {name!r}"))
+
+    def __init__(self) -> None:
+        self.head = self.tail = 0
+        self.columns = {name: np.empty(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
+
+    def __len__(self) -> int:
+        return self.tail - self.head
+
+    def append(self, k: int, *values) -> None:
+        """Add ``k`` rows at the back: per field in ``FIELDS`` order, an array of length ``k``
+        or a scalar."""
+        if self.tail + k > len(self.columns[self.FIELDS[0][0]]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        for column, value in zip(self.columns.values(), values, strict=True):
+            column[start:stop] = value
+
+    def drop(self, k: int) -> None:
+        """The ``k`` oldest rows leave."""
+        self.head += k
+        if self.head >= self.tail:  # empty: start again at the front of the columns
+            self.head = self.tail = 0
+
+    def remove(self, rows: np.ndarray) -> None:
+        """The rows at indices ``rows`` (into the live rows) leave; the others keep their order."""
+        n = len(self)
+        if len(rows) == n:
+            self.head = self.tail = 0
+            return
+        keep = np.ones(n, dtype=bool)
+        keep[rows] = False
+        index = keep.nonzero()[0]
+        head = self.head
+        for column in self.columns.values():
+            column[: len(index)] = column[head:][index]
+        self.head, self.tail = 0, len(index)
+
+    def _make_room(self, k: int) -> None:
+        n, capacity = len(self), len(self.columns[self.FIELDS[0][0]])
+        if n + k > capacity // 2:  # more than half full after the arrival: double
+            capacity = max(2 * capacity, 2 * (n + k))
+        head = self.head
+        for name, dtype in self.FIELDS:
+            old = self.columns[name]
+            column = old if capacity == len(old) else np.empty(capacity, dtype)
+            column[:n] = old[head : head + n]  # move the live rows to the front
+            self.columns[name] = column
+        self.head, self.tail = 0, n
+
+
+def _fifo_reader(name: str):
+    def read(self: FifoStore) -> np.ndarray:
+        return self.columns[name][self.head : self.tail]
+
+    return read

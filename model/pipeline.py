@@ -6,6 +6,11 @@ AEs take qualified opportunities as deal slots free up, with an SE on technical 
 close after a geometric sales cycle, won or lost by a logistic win model. Every lead is in
 exactly one open stage (new, waiting for an AE, active) or closed (disqualified, expired, won,
 lost); :meth:`Pipeline.accounted` checks the books.
+
+Each open stage keeps its own leads, so no week scans all leads by stage: new leads and
+qualified opportunities wait in line (:class:`Line`, oldest first, so a queue's first-in
+first-out work is a prefix of its line and expiry a prefix of the whole line), active deals sit
+in a table of reusable slots (:class:`Deals`). Closed leads are only counted.
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.columns import ColumnStore
+from model.columns import MIN_CAPACITY, FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
-from model.queues import pick_workers, queue_rank, queue_totals
+from model.queues import Crew, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -24,6 +29,20 @@ OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 TECH = DOMAIN_INDEX["product_technical"]
 EXPECT = DOMAIN_INDEX["expectation_setting"]
+
+#: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
+FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
+#: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
+HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
+    (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
+)
+
+# Operands as 0-d arrays: numpy 2 combines an array with a 0-d array in about half the time it
+# takes with a Python number (which it must first inspect), and these small arrays are all
+# fixed overhead. The same goes for keyword arguments of numpy calls: they are passed
+# positionally.
+_TECHNICAL, _REFERRAL, _HELPED = np.array(TECHNICAL), np.array(REFERRAL), np.array(HELPED)
+_ZERO, _HALF, _ONE = np.array(0.0), np.array(0.5), np.array(1.0)
 
 
 def logit(p: float) -> float:
@@ -34,37 +53,153 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-class Leads(ColumnStore):
-    """Open leads as parallel arrays, oldest first (so array order is first-in first-out)."""
+def trait(code: np.ndarray, bit: int) -> np.ndarray:
+    """Whether each lead has the trait ``bit`` (FIT, TECHNICAL, REFERRAL or HELPED)."""
+    return (code & bit) != 0
 
-    FIELDS = (
-        ("queue", np.int32),
-        ("fit", np.bool_),
-        ("technical", np.bool_),
-        ("referral", np.bool_),
-        ("stage", np.int8),
-        ("since", np.int32),
-        ("qualified_at", np.int32),
-        ("ae", np.int32),
-        ("se", np.int32),
-    )
+
+class Line(FifoStore):
+    """Leads waiting in line for one stage (new ones for an SDR, qualified ones for an AE),
+    oldest first; ``since`` is the week they joined the line. With one shared queue there is
+    no queue column (every lead is in queue 0)."""
+
+    FIELDS = (("code", np.intp), ("since", np.int64))
+
+    @property
+    def queue(self) -> np.ndarray:
+        return np.zeros(len(self), np.intp)
+
+
+class QueueLine(Line):
+    """A :class:`Line` shared by several queues: each lead also keeps its queue."""
+
+    FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
+
+
+class Deals:
+    """Active deals as a log of rows, one column per deal (a 2D array, so that a block of deals
+    moves in one call); rows ``CLOSE_AT, CODE, AE, SE, QUALIFIED_AT`` and, with several queues,
+    ``QUEUE``. ``SE`` is the AE where no SE helps, so pairing an AE with it is a no-op.
+
+    A deal's close week is drawn when it starts: closing with probability 1 / sales cycle each
+    week it is active (from its first week on) makes the weeks to close geometric, and nothing
+    else ends a deal. New deals are appended; closed ones stay in the log (their close week
+    has passed) until it is compacted to make room.
+
+    Attributes:
+        count: active deals; ``helped``: those an SE works.
+        week: the last week whose deals have closed.
+    """
+
+    CLOSE_AT, CODE, AE, SE, QUALIFIED_AT, QUEUE = range(6)
+
+    def __init__(self, queues: bool) -> None:
+        self.table = np.zeros((6 if queues else 5, MIN_CAPACITY), np.intp)
+        self.tail = self.count = self.helped = 0
+        self.week = -1
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def live(self) -> np.ndarray:
+        """Which columns of the log hold an active deal."""
+        return self.table[self.CLOSE_AT, : self.tail] > self.week
+
+    def per_queue(self, n_queues: int, helped: bool = False) -> np.ndarray:
+        """Active deals (or those an SE works) per queue."""
+        live = self.live
+        if helped:
+            live &= self.table[self.CODE, : self.tail] >= HELPED
+        return np.bincount(self.table[self.QUEUE, : self.tail][live], minlength=n_queues)
+
+    def open(self, rows: tuple) -> None:
+        """Start deals: ``rows`` holds one array per row of the log, all of one length."""
+        k = len(rows[0])
+        if self.tail + k > self.table.shape[1]:
+            self._make_room(k)
+        self.table[:, self.tail : self.tail + k] = rows
+        self.tail += k
+        self.count += k
+
+    def _make_room(self, k: int) -> None:
+        live = self.live.nonzero()[0]
+        n, capacity = len(live), self.table.shape[1]
+        if n + k > capacity // 2:  # more than half full after the arrivals: double
+            capacity = max(2 * capacity, 2 * (n + k))
+        kept = self.table.take(live, axis=1)
+        if capacity > self.table.shape[1]:
+            self.table = np.zeros((len(self.table), capacity), np.intp)
+        self.table[:, :n] = kept
+        self.tail = n
+
+
+class Leads:
+    """The open leads, stage by stage (new, waiting for an AE, active), for inspection.
+
+    Each field is one array over all open leads: new leads, then waiting ones, each oldest
+    first, then active deals. ``qualified_at`` is -1 for new leads; ``ae`` and ``se`` are -1
+    where none is assigned.
+    """
+
+    def __init__(self, new: Line, waiting: Line, deals: Deals) -> None:
+        self.new, self.waiting, self.deals = new, waiting, deals
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.waiting) + len(self.deals)
 
     def __repr__(self) -> str:
         counts = np.bincount(self.stage, minlength=len(STAGES))
         return "Leads(" + ", ".join(f"{s}={c}" for s, c in zip(STAGES, counts, strict=True)) + ")"
 
-    def add(self, queue, fit, technical, referral, step: int) -> None:
-        self.append(
-            queue=queue,
-            fit=fit,
-            technical=technical,
-            referral=referral,
-            stage=NEW,
-            since=step,
-            qualified_at=-1,
-            ae=-1,
-            se=-1,
-        )
+    def _deal(self, name: str) -> np.ndarray:
+        deals = self.deals
+        row = getattr(Deals, name.upper())
+        if row >= len(deals.table):  # one shared queue
+            return np.zeros(len(deals), np.intp)
+        return deals.table[row, : deals.tail][deals.live]
+
+    def _join(self, new, waiting, active) -> np.ndarray:
+        sizes = (len(self.new), len(self.waiting))
+        return np.concatenate([np.broadcast_to(new, sizes[0]), np.broadcast_to(waiting, sizes[1]),
+                               active])  # fmt: skip
+
+    @property
+    def stage(self) -> np.ndarray:
+        return self._join(NEW, WAITING, np.full(len(self.deals), ACTIVE)).astype(np.int8)
+
+    @property
+    def queue(self) -> np.ndarray:
+        return self._join(self.new.queue, self.waiting.queue, self._deal("queue"))
+
+    @property
+    def code(self) -> np.ndarray:
+        return self._join(self.new.code, self.waiting.code, self._deal("code"))
+
+    @property
+    def fit(self) -> np.ndarray:
+        return trait(self.code, FIT)
+
+    @property
+    def technical(self) -> np.ndarray:
+        return trait(self.code, TECHNICAL)
+
+    @property
+    def referral(self) -> np.ndarray:
+        return trait(self.code, REFERRAL)
+
+    @property
+    def qualified_at(self) -> np.ndarray:
+        return self._join(-1, self.waiting.since, self._deal("qualified_at"))
+
+    @property
+    def ae(self) -> np.ndarray:
+        return self._join(-1, -1, self._deal("ae"))
+
+    @property
+    def se(self) -> np.ndarray:
+        ae, se = self._deal("ae"), self._deal("se")
+        return self._join(-1, -1, np.where(se == ae, -1, se))
 
 
 @dataclass
@@ -87,168 +222,277 @@ class Workforce:
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
-    NO_REFERRALS = (np.empty(0, np.int32), np.empty(0, bool), np.empty(0, bool))
-
     def __init__(self, params: dict, structure) -> None:
         self.p = params
         self.structure = structure
-        self.leads = Leads()
+        self.n_queues = structure.n_queues
+        self.single = self.n_queues == 1
+        line = Line if self.single else QueueLine
+        self.new, self.waiting, self.deals = line(), line(), Deals(queues=not self.single)
         self.generated = 0
-        self.closed = np.zeros(len(STAGES), dtype=np.int64)
+        self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
+        self.crews = {
+            role: Crew(self.members[role], structure.queue, self.n_queues)
+            for role in ("marketer", "sdr", "ae", "se")
+            if len(self.members[role])
+        }
         self.win_base = logit(params["win_rate_reference"])
-        self.referred = self.NO_REFERRALS
+        self.close_chance = 1.0 / params["sales_cycle_weeks"]
+        self.log_odds = self._log_odds_by_code(params)
+        self.referred = (0, None, None, None)
+        self.no_queue = np.zeros(0, np.intp)
+        p = params
+        self._fit_min = np.array(p["lead_fit_min"])
+        self._fit_span = np.array(p["lead_fit_max"] - p["lead_fit_min"])
+        self._technical_share = np.array(p["technical_deal_share"])
+        self._accuracy_min = np.array(p["qualification_accuracy_min"])
+        self._accuracy_span = np.array(
+            p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
+        )
+        self._effect = np.array(p["knowledge_win_effect"])
+        self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._per_median = np.array(1.0 / p["acv_median"])
+        self._step = None
+
+    def week(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """``step`` and ``step - 1`` as 0-d arrays (made once a week)."""
+        if self._step is None or step != self._step[0]:
+            self._step = (step, np.array(step), np.array(step - 1))
+        return self._step[1], self._step[2]
+
+    def _log_odds_by_code(self, p: dict) -> np.ndarray:
+        """The part of a deal's win log-odds fixed by its traits, for each trait ``code``,
+        with the knowledge term's centring (``- knowledge_win_effect x 0.5``) folded in."""
+        code = np.arange(2 * HELPED)
+        return (
+            self.win_base
+            - 0.5 * p["knowledge_win_effect"]
+            - p["problem_customer_penalty"] * ~trait(code, FIT)
+            - p["no_se_penalty"] * (trait(code, TECHNICAL) & ~trait(code, HELPED))
+            + p["referral_win_bonus"] * trait(code, REFERRAL)
+        )
 
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
 
+    @property
+    def leads(self) -> Leads:
+        """The open leads of every stage (a view for inspection; the stages keep them)."""
+        return Leads(self.new, self.waiting, self.deals)
+
+    @property
+    def closed(self) -> np.ndarray:
+        """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
+        return np.array(self._closed, dtype=np.int64)
+
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
-        return self.generated == len(self.leads) + int(self.closed.sum())
-
-    def _role(self, role: str):
-        people = self.members[role]
-        return people, self.structure.queue[people]
+        return self.generated == len(self.leads) + sum(self._closed)
 
     def add_leads(self, queue, fit, technical, referral, step: int) -> None:
-        self.leads.add(queue, fit, technical, referral, step)
-        self.generated += len(queue)
+        """New leads join the line of their queue (arrays of equal length)."""
+        code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
+        self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
+
+    def _join_line(self, code: np.ndarray, queue, step: int) -> None:
+        k = len(code)
+        week = self.week(step)[0]
+        if self.single:
+            self.new.append(k, code, week)
+        else:
+            self.new.append(k, code, week, queue)
+        self.generated += k
 
     def refer(self, queue, fit, technical) -> None:
         """Hold referred leads until next week's lead intake (one array append per week)."""
-        self.referred = (queue, fit, technical)
+        self.referred = (len(queue), queue, fit, technical)
 
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
-        last week's referrals join them."""
-        p = self.p
-        people, _ = self._role("marketer")
-        q = wf.performance[people]
-        counts = rng.poisson(p["leads_per_marketer"] * wf.productivity[people] * (0.5 + q))
-        source = np.repeat(people, counts)
-        fit_share = p["lead_fit_min"] + (p["lead_fit_max"] - p["lead_fit_min"]) * wf.performance
-        k = len(source)
-        fit = rng.random(k) < fit_share[source]
-        technical = rng.random(k) < p["technical_deal_share"]
-        ref_queue, ref_fit, ref_technical = self.referred
-        self.referred = self.NO_REFERRALS
-        self.add_leads(
-            np.concatenate([self.structure.queue[source], ref_queue]),
-            np.concatenate([fit, ref_fit]),
-            np.concatenate([technical, ref_technical]),
-            np.arange(k + len(ref_queue)) >= k,
-            step,
+        last week's referrals join them.
+
+        The marketers' Poisson counts are drawn as one Poisson total split among them in
+        proportion to their rates (the same joint distribution); the week's leads are ordered
+        by marketer, as if each marketer's were drawn in turn.
+        """
+        crew = self.crews["marketer"]
+        q = wf.performance[crew.people]
+        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + _HALF))
+        total = float(cumulative[-1])
+        k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
+        referred, ref_queue, ref_fit, ref_technical = self.referred
+        self.referred = (0, None, None, None)
+        if referred:
+            ref_code = ref_technical * _TECHNICAL + ref_fit + _REFERRAL
+        if not k:
+            if referred:
+                self._join_line(ref_code, ref_queue, step)
+            return
+        u = rng.random(3 * k)
+        share = u[:k]
+        share.sort()
+        # the marketer of each lead: the last bound is left out, so a draw rounded up to the
+        # total stays with the last marketer
+        source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
+        fit_share = self._fit_span * q
+        fit_share += self._fit_min
+        code = (u[k : 2 * k] < fit_share[source]) + _TECHNICAL * (
+            u[2 * k :] < self._technical_share
         )
-        wf.output[people] += counts
+        queue = None if self.single else crew.queue[source]
+        if referred:  # they join the line after this week's generated leads
+            code = np.concatenate((code, ref_code))
+            queue = None if self.single else np.concatenate((queue, ref_queue))
+        self._join_line(code, queue, step)
+        np.add.at(wf.output, crew.people[source], _ONE)
         flow["leads"] += k
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """SDRs work new leads first-in first-out up to their capacity; accuracy from knowledge."""
-        p, leads, nq = self.p, self.leads, self.structure.n_queues
-        people, pq = self._role("sdr")
-        weight = wf.productivity[people]
-        capacity = queue_totals(pq, p["sdr_capacity"] * weight, nq)
-        can_work = np.floor(capacity + rng.random(nq)).astype(np.int64)
-        waiting = (leads.stage == NEW).nonzero()[0]  # flatnonzero, minus its overhead
-        lq = leads.queue[waiting]
-        worked = waiting[queue_rank(lq, nq) < can_work[lq]]
-        u_pick, u_call = rng.random(len(worked)), rng.random(len(worked))
-        if len(worked):
-            sdr = pick_workers(leads.queue[worked], people, pq, weight, nq, u_pick)
-            accuracy = (
-                p["qualification_accuracy_min"]
-                + (p["qualification_accuracy_max"] - p["qualification_accuracy_min"])
-                * wf.performance[sdr]
-            )
-            right_call = u_call < accuracy
-            passed = np.where(leads.fit[worked], right_call, ~right_call)
-            leads.stage[worked] = np.where(passed, WAITING, DISQUALIFIED)
-            leads.since[worked] = step
-            leads.qualified_at[worked] = step
-            wf.output += np.bincount(sdr[passed], minlength=len(wf.output))
-            flow["worked"] += len(worked)
-            flow["qualified"] += int(passed.sum())
-        self._expire(NEW, step)
+        crew, line = self.crews["sdr"], self.new
+        capacity = self.p["sdr_capacity"] * crew.load(wf.productivity)
+        # one batch of uniforms: r to round the capacities (one per queue), then two per lead
+        # for at most `most` leads worked
+        r = 1 if self.single else self.n_queues
+        most = min(len(line), int(capacity if self.single else capacity.sum()) + r)
+        u = rng.random(r + 2 * most)
+        if self.single:  # the oldest floor(capacity + U) leads
+            k = min(int(capacity + u[0]), len(line))
+            code, queue = line.code[:k], None
+        else:
+            rows, queue = first_in_line(line.queue, capacity + u[:r])
+            k = len(rows)
+            code = line.code[rows]
+        if not k:
+            return self._expire(line, step)
+        sdr = crew.pick(u[r : r + k], queue)
+        accuracy = self._accuracy_span * wf.performance[sdr]
+        accuracy += self._accuracy_min
+        right_call = u[r + most : r + most + k] < accuracy
+        passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
+        np.add.at(wf.output, sdr[passed], _ONE)
+        kept = passed.nonzero()[0]
+        week = self.week(step)[0]
+        if self.single:
+            self.waiting.append(len(kept), code[kept], week)
+            line.drop(k)
+        else:
+            self.waiting.append(len(kept), code[kept], week, queue[kept])
+            line.remove(rows)
+        self._closed[DISQUALIFIED] += k - len(kept)
+        flow["worked"] += k
+        flow["qualified"] += len(kept)
+        self._expire(line, step)
 
     def assign(self, step: int, wf: Workforce, rng: np.random.Generator) -> None:
-        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals."""
-        p, leads, nq = self.p, self.leads, self.structure.n_queues
-        aes, aq = self._role("ae")
-        ae_weight = wf.productivity[aes]
-        slots = np.floor(queue_totals(aq, p["ae_capacity"] * ae_weight, nq))
-        active = leads.stage == ACTIVE
-        free = np.maximum(slots - np.bincount(leads.queue[active], minlength=nq), 0)
-        waiting = (leads.stage == WAITING).nonzero()[0]
-        lq = leads.queue[waiting]
-        start = waiting[queue_rank(lq, nq) < free[lq]]
-        u_ae, u_se = rng.random(len(start)), rng.random(len(start))
-        if len(start):
-            leads.stage[start] = ACTIVE
-            leads.since[start] = step
-            leads.ae[start] = pick_workers(leads.queue[start], aes, aq, ae_weight, nq, u_ae)
-            ses, sq = self._role("se")
-            tech = start[leads.technical[start]]
-            if len(ses) and len(tech):
-                se_weight = wf.productivity[ses]
-                se_slots = np.floor(queue_totals(sq, p["se_capacity"] * se_weight, nq))
-                helped = active & (leads.se >= 0)
-                se_free = np.maximum(se_slots - np.bincount(leads.queue[helped], minlength=nq), 0)
-                tq = leads.queue[tech]
-                get_se = tech[queue_rank(tq, nq) < se_free[tq]]
-                pick = u_se[np.searchsorted(start, get_se)]
-                leads.se[get_se] = pick_workers(leads.queue[get_se], ses, sq, se_weight, nq, pick)
-        self._expire(WAITING, step)
+        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals.
+
+        Each new deal's close week is drawn now (see :class:`Deals`).
+        """
+        line, deals, crew = self.waiting, self.deals, self.crews["ae"]
+        # floor(capacity) - busy free slots: the leads at 1-based positions up to
+        # capacity - busy in their queue's line
+        room = self.p["ae_capacity"] * crew.load(wf.productivity)
+        if self.single:
+            k = max(0, min(int(room - deals.count), len(line)))
+            code, queue = line.code[:k], None
+        else:
+            busy = deals.per_queue(self.n_queues)
+            rows, queue = first_in_line(line.queue, room - busy)
+            k = len(rows)
+            code = line.code[rows]
+        if not k:
+            return self._expire(line, step)
+        u = rng.random(2 * k)
+        ae = crew.pick(u[:k], queue)
+        se = self._join_se(code, ae, queue, u[k:], wf)
+        close_at = rng.geometric(self.close_chance, k)
+        close_at += self.week(step)[1]  # a deal can close in its first week
+        if self.single:
+            deals.open((close_at, code, ae, se, line.since[:k]))
+            line.drop(k)
+        else:
+            deals.open((close_at, code, ae, se, line.since[rows], queue))
+            line.remove(rows)
+        self._expire(line, step)
+
+    def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
+        """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
+        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
+        tech = HAS_TECHNICAL[code].nonzero()[0]
+        if not len(tech) or "se" not in self.crews:
+            return ae
+        crew, deals = self.crews["se"], self.deals
+        room = self.p["se_capacity"] * crew.load(wf.productivity)
+        if self.single:
+            get_se = tech[: max(0, int(room - deals.helped))]
+        else:  # tech is grouped by queue, first-in first-out within each
+            room = room - deals.per_queue(self.n_queues, helped=True)
+            tq = queue[tech]
+            position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
+            get_se = tech[position <= room[tq]]
+        if not len(get_se):
+            return ae
+        se = ae.copy()
+        se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
+        code[get_se] += _HELPED  # code: this week's leads leaving the line, or a copy of them
+        deals.helped += len(get_se)
+        return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
-        """Active deals close with hazard 1 / sales cycle; won or lost by a logistic model.
+        """Deals close in their close week; won or lost by a logistic model.
 
         Returns:
-            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is -1 where no SE
-            helped).
+            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where no
+            SE helped).
         """
-        p, leads = self.p, self.leads
-        active = (leads.stage == ACTIVE).nonzero()[0]
-        closing = active[rng.random(len(active)) < 1.0 / p["sales_cycle_weeks"]]
-        ae, se = leads.ae[closing], leads.se[closing]
-        helped = se >= 0
-        tech_weight = WEIGHTS[ROLE_INDEX["ae"], TECH]
-        ae_tech = wf.knowledge[ae, TECH]
+        deals = self.deals
+        deals.week = step
+        closing = (deals.table[Deals.CLOSE_AT, : deals.tail] == self.week(step)[0]).nonzero()[0]
+        n = len(closing)
+        if not n:
+            return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
+        block = deals.table[:, closing]
+        code, ae = block[Deals.CODE], block[Deals.AE]
+        tech = wf.knowledge[:, TECH][block[Deals.AE : Deals.SE + 1]]  # the AE's, the SE's
         # an SE brings the technical knowledge of the better of the two to the deal
-        best_tech = np.where(
-            helped, np.maximum(ae_tech, wf.knowledge[np.maximum(se, 0), TECH]), ae_tech
-        )
-        deal_knowledge = wf.performance[ae] + tech_weight * (best_tech - ae_tech)
-        log_odds = (
-            self.win_base
-            + p["knowledge_win_effect"] * (deal_knowledge - 0.5)
-            - p["problem_customer_penalty"] * ~leads.fit[closing]
-            - p["no_se_penalty"] * (leads.technical[closing] & ~helped)
-            + p["referral_win_bonus"] * leads.referral[closing]
-        )
-        won = rng.random(len(closing)) < sigmoid(log_odds)
-        leads.stage[closing] = np.where(won, WON, LOST)
-        winners = closing[won]
-        expectations = wf.knowledge[leads.ae[winners], EXPECT]
-        se_won = leads.se[winners]
-        expectations = np.where(
-            se_won >= 0,
-            0.5 * (expectations + wf.knowledge[np.maximum(se_won, 0), EXPECT]),
-            expectations,
-        )
-        flow["won"] += len(winners)
-        flow["lost"] += len(closing) - len(winners)
-        flow["cycle_weeks"] += float((step - leads.qualified_at[closing]).sum())
-        return leads.queue[winners], leads.fit[winners], expectations, ae[won], se[won]
+        lift = tech[1] - tech[0]
+        np.maximum(lift, _ZERO, out=lift)
+        log_odds = self.log_odds[code]
+        log_odds += self._effect * wf.performance[ae]
+        log_odds += self._effect_tech * lift
+        # won with probability sigmoid(log_odds): a standard logistic draw falls below it
+        winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
+        won = len(winners)
+        deals.count -= n
+        deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        self._closed[WON] += won
+        self._closed[LOST] += n - won
+        flow["won"] += won
+        flow["lost"] += n - won
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(block[Deals.QUALIFIED_AT]))
+        block = block[:, winners]
+        pair = block[Deals.AE : Deals.SE + 1]
+        # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
+        expect = wf.knowledge[:, EXPECT][pair]
+        expectations = expect[0] + expect[1]
+        expectations *= _HALF
+        fit = HAS_FIT[block[Deals.CODE]]
+        queue = np.zeros(won, np.intp) if self.single else block[Deals.QUEUE]
+        return queue, fit, expectations, pair[0], pair[1]
 
-    def _expire(self, stage: int, step: int) -> None:
-        """Leads left waiting too long go cold."""
-        leads = self.leads
-        cold = (leads.stage == stage) & (step - leads.since >= self.p["lead_expiry_weeks"])
-        leads.stage[cold] = EXPIRED
+    def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
+        """The AE, and the SE who helped, of each won deal are credited with its value (ACV in
+        units of the median); ``se`` is the AE where none helped: no second credit."""
+        value = acv * self._per_median
+        np.add.at(wf.output, ae, value)
+        np.add.at(wf.output, se, value * (se != ae))
 
-    def settle(self) -> None:
-        """Book closed leads into the closed counters and drop them from the open arrays."""
-        stage = self.leads.stage
-        is_open = stage <= ACTIVE
-        self.closed += np.bincount(stage[~is_open], minlength=len(STAGES))
-        self.leads.keep(is_open)
+    def _expire(self, line: Line, step: int) -> None:
+        """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""
+        last = step - self.p["lead_expiry_weeks"]  # joined the line in this week or before
+        if len(line) and line.columns["since"][line.head] <= last:
+            cold = int(line.since.searchsorted(last, "right"))
+            line.drop(cold)
+            self._closed[EXPIRED] += cold

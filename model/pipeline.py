@@ -329,17 +329,15 @@ class Pipeline:
             if referred:
                 self._join_line(ref_code, ref_queue, step)
             return
-        u = rng.random(3 * k)
-        share = u[:k]
+        u = rng.random(3 * k)  # three per lead (so that one more lead leaves the others' alone)
+        share = u[0::3]
         share.sort()
         # the marketer of each lead: the last bound is left out, so a draw rounded up to the
         # total stays with the last marketer
         source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
         fit_share = self._fit_span * q
         fit_share += self._fit_min
-        code = (u[k : 2 * k] < fit_share[source]) + _TECHNICAL * (
-            u[2 * k :] < self._technical_share
-        )
+        code = (u[1::3] < fit_share[source]) + _TECHNICAL * (u[2::3] < self._technical_share)
         queue = None if self.single else crew.queue[source]
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
@@ -353,7 +351,7 @@ class Pipeline:
         crew, line = self.crews["sdr"], self.new
         capacity = self.p["sdr_capacity"] * crew.load(wf.productivity)
         # one batch of uniforms: r to round the capacities (one per queue), then two per lead
-        # for at most `most` leads worked
+        # (SDR, call) for at most `most` leads worked
         r = 1 if self.single else self.n_queues
         most = min(len(line), int(capacity if self.single else capacity.sum()) + r)
         u = rng.random(r + 2 * most)
@@ -366,10 +364,10 @@ class Pipeline:
             code = line.code[rows]
         if not k:
             return self._expire(line, step)
-        sdr = crew.pick(u[r : r + k], queue)
+        sdr = crew.pick(u[r : r + 2 * k : 2], queue)
         accuracy = self._accuracy_span * wf.performance[sdr]
         accuracy += self._accuracy_min
-        right_call = u[r + most : r + most + k] < accuracy
+        right_call = u[r + 1 : r + 2 * k : 2] < accuracy
         passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
         np.add.at(wf.output, sdr[passed], _ONE)
         kept = passed.nonzero()[0]
@@ -404,9 +402,9 @@ class Pipeline:
             code = line.code[rows]
         if not k:
             return self._expire(line, step)
-        u = rng.random(2 * k)
-        ae = crew.pick(u[:k], queue)
-        se = self._join_se(code, ae, queue, u[k:], wf)
+        u = rng.random(2 * k)  # two per deal: AE, SE
+        ae = crew.pick(u[0::2], queue)
+        se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
         if self.single:

@@ -130,18 +130,17 @@ def reference_qualify(pipeline, wf, u, step):
     weight = wf.productivity[people]
     capacity = np.bincount(pq, weights=p["sdr_capacity"] * weight, minlength=nq)
     r = nq
-    most = min(len(line), int(capacity.sum()) + r)
     can_work = np.floor(capacity + u[:r]).astype(int)
     lq = line.queue
     worked = np.flatnonzero(queue_rank(lq, nq) < can_work[lq])
     worked = worked[np.argsort(lq[worked], kind="stable")]  # the new draw order: by queue
     k = len(worked)
-    sdr = pick_workers(lq[worked], people, pq, weight, nq, u[r : r + k])
+    sdr = pick_workers(lq[worked], people, pq, weight, nq, u[r : r + 2 * k : 2])
     accuracy = (
         p["qualification_accuracy_min"]
         + (p["qualification_accuracy_max"] - p["qualification_accuracy_min"]) * wf.performance[sdr]
     )
-    right = u[r + most : r + most + k] < accuracy
+    right = u[r + 1 : r + 2 * k : 2] < accuracy
     fit = (line.code[worked] & FIT) != 0
     passed = np.where(fit, right, ~right)
     output = np.bincount(sdr[passed], minlength=len(wf.output)).astype(float)
@@ -177,13 +176,13 @@ def reference_assign(pipeline, wf, u, code, lq, busy, helped_busy):
     start = np.flatnonzero(queue_rank(lq, nq) < free[lq])
     start = start[np.argsort(lq[start], kind="stable")]  # the new draw order: by queue
     k = len(start)
-    ae = pick_workers(lq[start], aes, aq, wf.productivity[aes], nq, u[:k])
+    ae = pick_workers(lq[start], aes, aq, wf.productivity[aes], nq, u[0::2])
     se = np.full(k, -1)
     tech = np.flatnonzero(code[start] & TECHNICAL)
     tq = lq[start][tech]
     se_slots = np.bincount(sq, weights=p["se_capacity"] * wf.productivity[ses], minlength=nq)
     get = tech[queue_rank(tq, nq) < np.maximum(np.floor(se_slots) - helped_busy, 0)[tq]]
-    se[get] = pick_workers(lq[start][get], ses, sq, wf.productivity[ses], nq, u[k:][get])
+    se[get] = pick_workers(lq[start][get], ses, sq, wf.productivity[ses], nq, u[1::2][get])
     return start, ae, se
 
 

@@ -41,12 +41,13 @@ class ColumnStore:
 
         The first field must be given as an array; its length is the number of new rows.
         """
-        k = len(values[self.FIELDS[0][0]])
-        start, stop = self._rows, self._rows + k
-        if stop > len(self._columns[self.FIELDS[0][0]]):
+        columns = self._columns
+        start = self._rows
+        stop = start + len(values[self.FIELDS[0][0]])
+        if stop > len(columns[self.FIELDS[0][0]]):
             self._grow(stop)
-        for name, _ in self.FIELDS:
-            self._columns[name][start:stop] = values[name]
+        for name, column in columns.items():
+            column[start:stop] = values[name]
         self._rows = stop
 
     def keep(self, mask: np.ndarray) -> None:
@@ -96,7 +97,8 @@ class FifoStore:
 
     def __init__(self) -> None:
         self.head = self.tail = 0
-        self.columns = {name: np.empty(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
+        self.columns = {name: np.zeros(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
+        self._ordered = list(self.columns.values())
 
     def __len__(self) -> int:
         return self.tail - self.head
@@ -104,11 +106,11 @@ class FifoStore:
     def append(self, k: int, *values) -> None:
         """Add ``k`` rows at the back: per field in ``FIELDS`` order, an array of length ``k``
         or a scalar."""
-        if self.tail + k > len(self.columns[self.FIELDS[0][0]]):
+        if self.tail + k > len(self._ordered[0]):
             self._make_room(k)
         start = self.tail
         self.tail = stop = start + k
-        for column, value in zip(self.columns.values(), values, strict=True):
+        for column, value in zip(self._ordered, values, strict=True):
             column[start:stop] = value
 
     def drop(self, k: int) -> None:
@@ -119,28 +121,27 @@ class FifoStore:
 
     def remove(self, rows: np.ndarray) -> None:
         """The rows at indices ``rows`` (into the live rows) leave; the others keep their order."""
-        n = len(self)
+        head, n = self.head, self.tail - self.head
         if len(rows) == n:
             self.head = self.tail = 0
             return
         keep = np.ones(n, dtype=bool)
         keep[rows] = False
         index = keep.nonzero()[0]
-        head = self.head
-        for column in self.columns.values():
+        for column in self._ordered:
             column[: len(index)] = column[head:][index]
         self.head, self.tail = 0, len(index)
 
     def _make_room(self, k: int) -> None:
-        n, capacity = len(self), len(self.columns[self.FIELDS[0][0]])
+        head, n, capacity = self.head, self.tail - self.head, len(self._ordered[0])
         if n + k > capacity // 2:  # more than half full after the arrival: double
             capacity = max(2 * capacity, 2 * (n + k))
-        head = self.head
         for name, dtype in self.FIELDS:
             old = self.columns[name]
-            column = old if capacity == len(old) else np.empty(capacity, dtype)
+            column = old if capacity == len(old) else np.zeros(capacity, dtype)
             column[:n] = old[head : head + n]  # move the live rows to the front
             self.columns[name] = column
+        self._ordered = list(self.columns.values())
         self.head, self.tail = 0, n
 
 

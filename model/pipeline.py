@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.columns import MIN_CAPACITY, FifoStore
+from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import Crew, first_in_line
 
@@ -76,26 +76,31 @@ class QueueLine(Line):
     FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
 
 
-class Deals:
-    """Active deals as a log of rows, one column per deal (a 2D array, so that a block of deals
-    moves in one call); rows ``CLOSE_AT, CODE, AE, SE, QUALIFIED_AT`` and, with several queues,
-    ``QUEUE``. ``SE`` is the AE where no SE helps, so pairing an AE with it is a no-op.
+class Deals(FifoStore):
+    """Active deals, as a log: new deals join at the back, closed ones stay (their close week
+    has passed) until the log is compacted to make room; the log starts at row 0.
+    ``se`` is the AE where no SE helps, so pairing an AE with it is a no-op.
 
     A deal's close week is drawn when it starts: closing with probability 1 / sales cycle each
     week it is active (from its first week on) makes the weeks to close geometric, and nothing
-    else ends a deal. New deals are appended; closed ones stay in the log (their close week
-    has passed) until it is compacted to make room.
+    else ends a deal.
 
     Attributes:
         count: active deals; ``helped``: those an SE works.
         week: the last week whose deals have closed.
     """
 
-    CLOSE_AT, CODE, AE, SE, QUALIFIED_AT, QUEUE = range(6)
+    FIELDS = (
+        ("close_at", np.intp),
+        ("code", np.intp),
+        ("ae", np.intp),
+        ("se", np.intp),
+        ("qualified_at", np.intp),
+    )
 
-    def __init__(self, queues: bool) -> None:
-        self.table = np.zeros((6 if queues else 5, MIN_CAPACITY), np.intp)
-        self.tail = self.count = self.helped = 0
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = self.helped = 0
         self.week = -1
 
     def __len__(self) -> int:
@@ -103,35 +108,33 @@ class Deals:
 
     @property
     def live(self) -> np.ndarray:
-        """Which columns of the log hold an active deal."""
-        return self.table[self.CLOSE_AT, : self.tail] > self.week
+        """Which rows of the log hold an active deal."""
+        return self.close_at > self.week
 
     def per_queue(self, n_queues: int, helped: bool = False) -> np.ndarray:
         """Active deals (or those an SE works) per queue."""
         live = self.live
         if helped:
-            live &= self.table[self.CODE, : self.tail] >= HELPED
-        return np.bincount(self.table[self.QUEUE, : self.tail][live], minlength=n_queues)
+            live &= self.code >= HELPED
+        return np.bincount(self.queue[live], minlength=n_queues)
 
-    def open(self, rows: tuple) -> None:
-        """Start deals: ``rows`` holds one array per row of the log, all of one length."""
-        k = len(rows[0])
-        if self.tail + k > self.table.shape[1]:
-            self._make_room(k)
-        self.table[:, self.tail : self.tail + k] = rows
-        self.tail += k
+    def open(self, k: int, *values) -> None:
+        """Start ``k`` deals: per field, an array."""
+        self.append(k, *values)
         self.count += k
 
     def _make_room(self, k: int) -> None:
-        live = self.live.nonzero()[0]
-        n, capacity = len(live), self.table.shape[1]
-        if n + k > capacity // 2:  # more than half full after the arrivals: double
-            capacity = max(2 * capacity, 2 * (n + k))
-        kept = self.table.take(live, axis=1)
-        if capacity > self.table.shape[1]:
-            self.table = np.zeros((len(self.table), capacity), np.intp)
-        self.table[:, :n] = kept
-        self.tail = n
+        dead = (~self.live).nonzero()[0]
+        if len(dead):
+            self.remove(dead)
+        if self.tail + k > len(self._ordered[0]):
+            super()._make_room(k)
+
+
+class QueueDeals(Deals):
+    """:class:`Deals` shared by several queues: each deal also keeps its queue."""
+
+    FIELDS = (*Deals.FIELDS, ("queue", np.intp))
 
 
 class Leads:
@@ -154,10 +157,9 @@ class Leads:
 
     def _deal(self, name: str) -> np.ndarray:
         deals = self.deals
-        row = getattr(Deals, name.upper())
-        if row >= len(deals.table):  # one shared queue
+        if name not in deals.columns:  # one shared queue
             return np.zeros(len(deals), np.intp)
-        return deals.table[row, : deals.tail][deals.live]
+        return getattr(deals, name)[deals.live]
 
     def _join(self, new, waiting, active) -> np.ndarray:
         sizes = (len(self.new), len(self.waiting))
@@ -228,7 +230,8 @@ class Pipeline:
         self.n_queues = structure.n_queues
         self.single = self.n_queues == 1
         line = Line if self.single else QueueLine
-        self.new, self.waiting, self.deals = line(), line(), Deals(queues=not self.single)
+        self.new, self.waiting = line(), line()
+        self.deals = Deals() if self.single else QueueDeals()
         self.generated = 0
         self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
@@ -408,10 +411,10 @@ class Pipeline:
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
         if self.single:
-            deals.open((close_at, code, ae, se, line.since[:k]))
+            deals.open(k, close_at, code, ae, se, line.since[:k])
             line.drop(k)
         else:
-            deals.open((close_at, code, ae, se, line.since[rows], queue))
+            deals.open(k, close_at, code, ae, se, line.since[rows], queue)
             line.remove(rows)
         self._expire(line, step)
 
@@ -447,16 +450,16 @@ class Pipeline:
         """
         deals = self.deals
         deals.week = step
-        closing = (deals.table[Deals.CLOSE_AT, : deals.tail] == self.week(step)[0]).nonzero()[0]
+        columns = deals.columns  # the log starts at row 0: its rows are the columns' indices
+        closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
         n = len(closing)
         if not n:
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
-        block = deals.table[:, closing]
-        code, ae = block[Deals.CODE], block[Deals.AE]
-        tech = wf.knowledge[:, TECH][block[Deals.AE : Deals.SE + 1]]  # the AE's, the SE's
+        code, ae, se = columns["code"][closing], columns["ae"][closing], columns["se"][closing]
+        tech = wf.knowledge[:, TECH]
+        ae_tech = tech[ae]
         # an SE brings the technical knowledge of the better of the two to the deal
-        lift = tech[1] - tech[0]
-        np.maximum(lift, _ZERO, out=lift)
+        lift = np.maximum(tech[se] - ae_tech, _ZERO)
         log_odds = self.log_odds[code]
         log_odds += self._effect * wf.performance[ae]
         log_odds += self._effect_tech * lift
@@ -469,16 +472,15 @@ class Pipeline:
         self._closed[LOST] += n - won
         flow["won"] += won
         flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(block[Deals.QUALIFIED_AT]))
-        block = block[:, winners]
-        pair = block[Deals.AE : Deals.SE + 1]
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(columns["qualified_at"][closing]))
+        ae, se = ae[winners], se[winners]
         # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
-        expect = wf.knowledge[:, EXPECT][pair]
-        expectations = expect[0] + expect[1]
+        expect = wf.knowledge[:, EXPECT]
+        expectations = expect[ae] + expect[se]
         expectations *= _HALF
-        fit = HAS_FIT[block[Deals.CODE]]
-        queue = np.zeros(won, np.intp) if self.single else block[Deals.QUEUE]
-        return queue, fit, expectations, pair[0], pair[1]
+        fit = HAS_FIT[code[winners]]
+        queue = np.zeros(won, np.intp) if self.single else columns["queue"][closing[winners]]
+        return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
         """The AE, and the SE who helped, of each won deal are credited with its value (ACV in

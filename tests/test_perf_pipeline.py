@@ -209,7 +209,8 @@ def test_assign_matches_the_reference_on_the_same_uniforms(design, seed):
         start, ae, se = reference_assign(pipeline, wf, u, code, queue, busy, helped_busy)
         assert len(start) == k
         started.append(k)
-        table = pipeline.deals.table[:, before : before + k]
+        deals = pipeline.deals
+        table = [deals.columns[name][before : before + k] for name, _ in deals.FIELDS]
         np.testing.assert_array_equal(table[1] & ~HELPED, code[start])
         np.testing.assert_array_equal(table[2], ae)
         np.testing.assert_array_equal(np.where(table[3] == table[2], -1, table[3]), se)
@@ -294,7 +295,7 @@ def test_win_log_odds_and_probability_match_the_model():
         + p["referral_win_bonus"] * ((code & REFERRAL) != 0)
     )
     deals = pipeline.deals
-    deals.open((np.zeros(n, np.intp), code, ae, se, np.zeros(n, np.intp)))
+    deals.open(n, np.zeros(n, np.intp), code, ae, se, np.zeros(n, np.intp))
     flow = {"won": 0, "lost": 0, "cycle_weeks": 0}
     queue, fit, expectations, won_ae, won_se = pipeline.close(0, wf, rng, flow)
     assert flow["won"] + flow["lost"] == n and len(deals) == 0

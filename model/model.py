@@ -189,12 +189,10 @@ class SalesOrgModel(mesa.Model):
         pipeline.qualify(self.steps, wf, s["qualification"], flow)
         pipeline.assign(self.steps, wf, s["deals"])
         queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
-        if len(ae):
-            acv = self.customers.draw_acv(len(ae), s["deals"])
-            week, _ = pipeline.week(self.steps)
-            self.customers.add(queue, fit, expectations, acv, week, 0.5)
-            pipeline.credit(wf, ae, se, acv)
-            flow["new_bookings"] += float(np.add.reduce(acv))
+        acv = self.customers.draw_acv(len(ae), s["deals"])
+        self.customers.add(queue, fit, expectations, acv, pipeline.week(self.steps)[0], 0.5)
+        flow["new_bookings"] += float(np.add.reduce(acv))
+        pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
     def serve_customers(self) -> None:
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""

@@ -256,6 +256,8 @@ class Pipeline:
         self._effect = np.array(p["knowledge_win_effect"])
         self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = np.array(1.0 / p["acv_median"])
+        self._credited = []  # this week's unit credits, booked by credit()
+        self._ones = np.ones(256)
         self._step = None
 
     def week(self, step: int) -> tuple[np.ndarray, np.ndarray]:
@@ -346,7 +348,7 @@ class Pipeline:
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
         self._join_line(code, queue, step)
-        np.add.at(wf.output, crew.people[source], _ONE)
+        self._credited.append(crew.people[source])  # one credit per lead (see credit())
         flow["leads"] += k
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
@@ -372,7 +374,7 @@ class Pipeline:
         accuracy += self._accuracy_min
         right_call = u[r + 1 : r + 2 * k : 2] < accuracy
         passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
-        np.add.at(wf.output, sdr[passed], _ONE)
+        self._credited.append(sdr[passed])  # one credit per lead passed
         kept = passed.nonzero()[0]
         week = self.week(step)[0]
         if self.single:
@@ -483,11 +485,19 @@ class Pipeline:
         return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
-        """The AE, and the SE who helped, of each won deal are credited with its value (ACV in
-        units of the median); ``se`` is the AE where none helped: no second credit."""
+        """Book the week's credit into ``wf.output``, all at once: a marketer's per lead
+        generated and an SDR's per lead passed (noted by :meth:`generate` and :meth:`qualify`),
+        and the value of each won deal (ACV in units of the median) to its AE and to the SE
+        who helped (``se`` is the AE where none helped: no second credit)."""
+        units = self._credited
+        self._credited = []
         value = acv * self._per_median
-        np.add.at(wf.output, ae, value)
-        np.add.at(wf.output, se, value * (se != ae))
+        people = np.concatenate((*units, ae, se))
+        n_units = len(people) - 2 * len(ae)
+        if len(self._ones) < n_units:
+            self._ones = np.ones(2 * n_units)
+        weight = np.concatenate((self._ones[:n_units], value, value * (se != ae)))
+        np.add.at(wf.output, people, weight)
 
     def _expire(self, line: Line, step: int) -> None:
         """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""

@@ -106,6 +106,14 @@ def test_crew_pick_matches_pick_workers(n_queues, seed):
 
 
 # ---------------------------------------------------------------- a pipeline on small inputs
+NONE = np.zeros(0, np.intp)
+
+
+def book(pipeline, wf):
+    """Book the credit noted so far (the pipeline books it once a week, in credit())."""
+    pipeline.credit(wf, NONE, NONE, np.zeros(0))
+
+
 def make_pipeline(design, seed, weeks=3, **overrides):
     params = validate_parameters({"design": design, **overrides})
     structure = build_structure(design, params["employees"], params["pod_composition"])
@@ -159,6 +167,7 @@ def test_qualify_matches_the_reference_on_the_same_uniforms(design, seed):
     u = copy.deepcopy(rng).random(nq + 2 * most)
     kept, disqualified, output = reference_qualify(pipeline, wf, u, step)
     pipeline.qualify(step, wf, rng, {"worked": 0, "qualified": 0})
+    book(pipeline, wf)
     np.testing.assert_array_equal(pipeline.waiting.code, old_codes[kept])
     np.testing.assert_array_equal(pipeline.waiting.queue, old_queues[kept])
     assert pipeline.closed[DISQUALIFIED] == disqualified
@@ -233,6 +242,7 @@ def test_marketers_counts_are_poisson_with_their_rates():
     for week in range(3000):
         wf.output[:] = 0
         pipeline.generate(week, wf, rng, {"leads": 0})
+        book(pipeline, wf)
         counts.append(wf.output[people].copy())
         pipeline.new.drop(len(pipeline.new))
     counts = np.array(counts)
@@ -298,6 +308,13 @@ def test_win_log_odds_and_probability_match_the_model():
     deals.open(n, np.zeros(n, np.intp), code, ae, se, np.zeros(n, np.intp))
     flow = {"won": 0, "lost": 0, "cycle_weeks": 0}
     queue, fit, expectations, won_ae, won_se = pipeline.close(0, wf, rng, flow)
+    acv = np.full(len(won_ae), p["acv_median"])
+    wf.output[:] = 0
+    pipeline.credit(wf, won_ae, won_se, acv)
+    credit = np.bincount(won_ae, minlength=len(wf.output)) + np.bincount(
+        won_se[won_se != won_ae], minlength=len(wf.output)
+    )
+    np.testing.assert_allclose(wf.output, credit)  # one unit to the AE, one to a helping SE
     assert flow["won"] + flow["lost"] == n and len(deals) == 0
     assert abs(flow["won"] - sigmoid(log_odds).sum()) < 4 * np.sqrt(n * 0.25)
     # expectations: the AE's, averaged with the SE's where one helped

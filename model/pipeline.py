@@ -124,11 +124,17 @@ class Deals(FifoStore):
         self.count += k
 
     def _make_room(self, k: int) -> None:
-        dead = (~self.live).nonzero()[0]
-        if len(dead):
-            self.remove(dead)
-        if self.tail + k > len(self._ordered[0]):
-            super()._make_room(k)
+        """Compact the log to its active deals, with room for four times as many (compactions
+        stay rare; a longer log costs little to scan)."""
+        keep = self.live.nonzero()[0]
+        n = len(keep)
+        capacity = max(len(self._ordered[0]), 4 * (n + k))
+        for name, dtype in self.FIELDS:
+            column = np.zeros(capacity, dtype)
+            column[:n] = self.columns[name][keep]
+            self.columns[name] = column
+        self._ordered = list(self.columns.values())
+        self.head, self.tail = 0, n
 
 
 class QueueDeals(Deals):

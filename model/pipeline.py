@@ -263,6 +263,7 @@ class Pipeline:
         self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = np.array(1.0 / p["acv_median"])
         self._credited = []  # this week's unit credits, booked by credit()
+        self._arrivals = None  # this week's new leads, (code, week), before they join the line
         self._ones = np.ones(256)
         self._step = None
 
@@ -290,7 +291,15 @@ class Pipeline:
     @property
     def leads(self) -> Leads:
         """The open leads of every stage (a view for inspection; the stages keep them)."""
+        self._admit()
         return Leads(self.new, self.waiting, self.deals)
+
+    def _admit(self) -> None:
+        """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
+        if self._arrivals is not None:
+            code, step = self._arrivals
+            self._arrivals = None
+            self.new.append(len(code), code, self.week(step)[0])
 
     @property
     def closed(self) -> np.ndarray:
@@ -303,6 +312,7 @@ class Pipeline:
 
     def add_leads(self, queue, fit, technical, referral, step: int) -> None:
         """New leads join the line of their queue (arrays of equal length)."""
+        self._admit()
         code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
         self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
 
@@ -327,6 +337,7 @@ class Pipeline:
         proportion to their rates (the same joint distribution); the week's leads are ordered
         by marketer, as if each marketer's were drawn in turn.
         """
+        self._admit()
         crew = self.crews["marketer"]
         q = wf.performance[crew.people]
         cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + _HALF))
@@ -353,7 +364,13 @@ class Pipeline:
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
-        self._join_line(code, queue, step)
+        if self.single and not len(self.new):
+            # the usual case: last week's line was worked off, and the SDRs take these leads
+            # straight from here (qualify), without writing and reading back the line
+            self._arrivals = (code, step)
+            self.generated += len(code)
+        else:
+            self._join_line(code, queue, step)
         self._credited.append(crew.people[source])  # one credit per lead (see credit())
         flow["leads"] += k
 
@@ -364,12 +381,18 @@ class Pipeline:
         # one batch of uniforms: r to round the capacities (one per queue), then two per lead
         # (SDR, call) for at most `most` leads worked
         r = 1 if self.single else self.n_queues
-        most = min(len(line), int(capacity if self.single else capacity.sum()) + r)
-        u = rng.random(r + 2 * most)
         if self.single:  # the oldest floor(capacity + U) leads
-            k = min(int(capacity + u[0]), len(line))
-            code, queue = line.code[:k], None
+            pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
+            leads = line.code if pending is None else pending[0]
+            most = min(len(leads), int(capacity) + r)
+            u = rng.random(r + 2 * most)
+            k = min(int(capacity + u[0]), len(leads))
+            code, queue = leads[:k], None
+            if pending is not None and k < len(leads):  # the others join the line
+                line.append(len(leads) - k, leads[k:], self.week(pending[1])[0])
         else:
+            most = min(len(line), int(capacity.sum()) + r)
+            u = rng.random(r + 2 * most)
             rows, queue = first_in_line(line.queue, capacity + u[:r])
             k = len(rows)
             code = line.code[rows]
@@ -385,7 +408,8 @@ class Pipeline:
         week = self.week(step)[0]
         if self.single:
             self.waiting.append(len(kept), code[kept], week)
-            line.drop(k)
+            if pending is None:
+                line.drop(k)
         else:
             self.waiting.append(len(kept), code[kept], week, queue[kept])
             line.remove(rows)

@@ -122,11 +122,12 @@ class Crew:
 
     def load(self, productivity: np.ndarray):
         """Set the week's weights; returns the total weight (one queue) or weight per queue."""
+        if self.single:  # running weight (add.accumulate: a cumsum with less overhead)
+            self.bounds = np.add.accumulate(productivity[self.people])
+            self.total = self.bounds[-1:]  # an array operand (see model.pipeline)
+            return float(self.bounds[-1])
         cumulative = self.cumulative
-        np.add.accumulate(productivity[self.people], out=cumulative[1:])  # cumsum, less overhead
-        if self.single:
-            self.total = cumulative[-1:]  # an array operand (see model.pipeline)
-            return float(cumulative[-1])
+        np.add.accumulate(productivity[self.people], out=cumulative[1:])
         self.start = cumulative[self.first]
         self.span = cumulative[self.end] - self.start
         return self.span
@@ -137,7 +138,7 @@ class Crew:
         if self.single:
             # people whose running weight is <= the draw come before the one drawn; the last
             # bound is left out, so a draw rounded up to the total still picks the last person
-            position = self.cumulative[1:-1].searchsorted(uniform * self.total, "right")
+            position = self.bounds[:-1].searchsorted(uniform * self.total, "right")
             return self.people[position]
         target = self.start[item_queue] + uniform * self.span[item_queue]
         position = self.cumulative[1:].searchsorted(target, "right")

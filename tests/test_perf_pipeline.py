@@ -230,6 +230,31 @@ def test_assign_matches_the_reference_on_the_same_uniforms(design, seed):
     assert sum(started) > 0
 
 
+@pytest.mark.parametrize("sdr_capacity", [0.8, 10.0])
+def test_new_leads_taken_straight_to_the_sdrs_as_if_from_the_line(sdr_capacity):
+    """One queue: this week's leads skip the (empty) line on their way to the SDRs; the same
+    weeks with every lead written to the line first give the same pipeline."""
+    runs = []
+    for through_line in (False, True):
+        pipeline, wf, _ = make_pipeline("functional", 0, weeks=0, sdr_capacity=sdr_capacity)
+        streams = [np.random.default_rng(s) for s in (1, 2, 3)]
+        flow = dict.fromkeys(("leads", "worked", "qualified", "won", "lost", "cycle_weeks"), 0)
+        for step in range(8):
+            pipeline.generate(step, wf, streams[0], flow)
+            if through_line:
+                len(pipeline.leads)  # the view writes this week's leads to the line
+            pipeline.qualify(step, wf, streams[1], flow)
+            pipeline.assign(step, wf, streams[2])
+            _, _, _, ae, se = pipeline.close(step, wf, streams[2], flow)
+            pipeline.credit(wf, ae, se, np.ones(len(ae)))
+            assert pipeline.accounted()
+        leads = pipeline.leads
+        runs.append((flow, pipeline.closed.tolist(), leads.stage.tolist(), leads.code.tolist(),
+                     leads.qualified_at.tolist(), wf.output.tolist()))  # fmt: skip
+    assert runs[0] == runs[1]
+    assert runs[0][2].count(NEW) > 0 or sdr_capacity > 1  # low capacity leaves leads in line
+
+
 # ---------------------------------------------------------------- the draws that changed form
 def test_marketers_counts_are_poisson_with_their_rates():
     pipeline, wf, _ = make_pipeline("the_model", 0, weeks=0)
@@ -244,6 +269,7 @@ def test_marketers_counts_are_poisson_with_their_rates():
         pipeline.generate(week, wf, rng, {"leads": 0})
         book(pipeline, wf)
         counts.append(wf.output[people].copy())
+        len(pipeline.leads)  # this week's leads join the line, which is emptied
         pipeline.new.drop(len(pipeline.new))
     counts = np.array(counts)
     np.testing.assert_allclose(counts.mean(axis=0), rate, rtol=0.05)

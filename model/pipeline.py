@@ -69,11 +69,22 @@ class Line(FifoStore):
     def queue(self) -> np.ndarray:
         return np.zeros(len(self), np.intp)
 
+    def append(self, k: int, code, since) -> None:
+        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        codes, weeks = self._ordered
+        codes[start:stop] = code
+        weeks[start:stop] = since
+
 
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
     FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
+    append = FifoStore.append
 
 
 class Deals(FifoStore):

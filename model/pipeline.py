@@ -538,7 +538,7 @@ class Pipeline:
         if len(self._ones) < n_units:
             self._ones = np.ones(2 * n_units)
         weight = np.concatenate((self._ones[:n_units], value, value * (se != ae)))
-        np.add.at(wf.output, people, weight)
+        wf.output += np.bincount(people, weight, len(wf.output))
 
     def _expire(self, line: Line, step: int) -> None:
         """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""

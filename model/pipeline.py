@@ -129,9 +129,18 @@ class Deals(FifoStore):
             live &= self.code >= HELPED
         return np.bincount(self.queue[live], minlength=n_queues)
 
-    def open(self, k: int, *values) -> None:
-        """Start ``k`` deals: per field, an array."""
-        self.append(k, *values)
+    def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
+        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        columns = self._ordered
+        columns[0][start:stop] = close_at
+        columns[1][start:stop] = code
+        columns[2][start:stop] = ae
+        columns[3][start:stop] = se
+        columns[4][start:stop] = qualified_at
         self.count += k
 
     def _make_room(self, k: int) -> None:
@@ -152,6 +161,11 @@ class QueueDeals(Deals):
     """:class:`Deals` shared by several queues: each deal also keeps its queue."""
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))
+
+    def open(self, k: int, *values) -> None:
+        """Start ``k`` deals: per field, an array."""
+        self.append(k, *values)
+        self.count += k
 
 
 class Leads:

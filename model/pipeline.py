@@ -9,8 +9,13 @@ lost); :meth:`Pipeline.accounted` checks the books.
 
 Each open stage keeps its own leads, so no week scans all leads by stage: new leads and
 qualified opportunities wait in line (:class:`Line`, oldest first, so a queue's first-in
-first-out work is a prefix of its line and expiry a prefix of the whole line), active deals sit
-in a table of reusable slots (:class:`Deals`). Closed leads are only counted.
+first-out work is a prefix of its line and expiry a prefix of the whole line); active deals
+are kept in a log (:class:`Deals`) with the close week each drew when it started. Closed
+leads are only counted. :class:`Leads` shows the open leads of all stages at once.
+
+The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
+favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
+stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
 # fixed overhead. The same goes for keyword arguments of numpy calls: they are passed
 # positionally.
 _TECHNICAL, _REFERRAL, _HELPED = np.array(TECHNICAL), np.array(REFERRAL), np.array(HELPED)
-_ZERO, _HALF, _ONE = np.array(0.0), np.array(0.5), np.array(1.0)
+_ZERO, _HALF = np.array(0.0), np.array(0.5)
 
 
 def logit(p: float) -> float:

@@ -89,7 +89,17 @@ class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
     FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
-    append = FifoStore.append
+
+    def append(self, k: int, code, since, queue) -> None:
+        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        codes, weeks, queues = self._ordered
+        codes[start:stop] = code
+        weeks[start:stop] = since
+        queues[start:stop] = queue
 
 
 class Deals(FifoStore):
@@ -127,12 +137,17 @@ class Deals(FifoStore):
         """Which rows of the log hold an active deal."""
         return self.close_at > self.week
 
-    def per_queue(self, n_queues: int, helped: bool = False) -> np.ndarray:
-        """Active deals (or those an SE works) per queue."""
+    def per_queue(self, n_queues: int) -> tuple[np.ndarray, tuple]:
+        """Active deals per queue; also ``active``, their rows and queues (for
+        :meth:`helped_per_queue`)."""
         live = self.live
-        if helped:
-            live &= self.code >= HELPED
-        return np.bincount(self.queue[live], minlength=n_queues)
+        queue = self.queue[live]
+        return np.bincount(queue, None, n_queues), (live, queue)
+
+    def helped_per_queue(self, n_queues: int, active: tuple) -> np.ndarray:
+        """Active deals an SE works, per queue (``active``: from :meth:`per_queue`)."""
+        live, queue = active
+        return np.bincount(queue[HAS_HELPED[self.code[live]]], None, n_queues)
 
     def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
         """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
@@ -167,9 +182,19 @@ class QueueDeals(Deals):
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))
 
-    def open(self, k: int, *values) -> None:
-        """Start ``k`` deals: per field, an array."""
-        self.append(k, *values)
+    def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
+        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        columns = self._ordered
+        columns[0][start:stop] = close_at
+        columns[1][start:stop] = code
+        columns[2][start:stop] = ae
+        columns[3][start:stop] = se
+        columns[4][start:stop] = qualified_at
+        columns[5][start:stop] = queue
         self.count += k
 
 
@@ -461,7 +486,7 @@ class Pipeline:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
         else:
-            busy = deals.per_queue(self.n_queues)
+            busy, active = deals.per_queue(self.n_queues)
             rows, queue = first_in_line(line.queue, room - busy)
             k = len(rows)
             code = line.code[rows]
@@ -469,7 +494,7 @@ class Pipeline:
             return self._expire(line, step)
         u = rng.random(2 * k)  # two per deal: AE, SE
         ae = crew.pick(u[0::2], queue)
-        se = self._join_se(code, ae, queue, u[1::2], wf)
+        se = self._join_se(code, ae, queue, u[1::2], wf, None if self.single else active)
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
         if self.single:
@@ -480,9 +505,10 @@ class Pipeline:
             line.remove(rows)
         self._expire(line, step)
 
-    def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
+    def _join_se(self, code, ae, queue, u, wf: Workforce, active) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
-        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
+        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none).
+        ``active``: the active deals, from :meth:`Deals.per_queue` (several queues)."""
         tech = HAS_TECHNICAL[code].nonzero()[0]
         if not len(tech) or "se" not in self.crews:
             return ae
@@ -491,7 +517,7 @@ class Pipeline:
         if self.single:
             get_se = tech[: max(0, int(room - deals.helped))]
         else:  # tech is grouped by queue, first-in first-out within each
-            room = room - deals.per_queue(self.n_queues, helped=True)
+            room = room - deals.helped_per_queue(self.n_queues, active)
             tq = queue[tech]
             position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
             get_se = tech[position <= room[tq]]

@@ -318,7 +318,7 @@ class Pipeline:
         self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = np.array(1.0 / p["acv_median"])
         self._credited = []  # this week's unit credits, booked by credit()
-        self._arrivals = None  # this week's new leads, (code, week), before they join the line
+        self._arrivals = None  # this week's new leads (code, week, queue) before the line
         self._ones = np.ones(256)
         self._step = None
 
@@ -352,9 +352,9 @@ class Pipeline:
     def _admit(self) -> None:
         """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
         if self._arrivals is not None:
-            code, step = self._arrivals
+            code, step, queue = self._arrivals
             self._arrivals = None
-            self.new.append(len(code), code, self.week(step)[0])
+            self._write_line(code, queue, step)
 
     @property
     def closed(self) -> np.ndarray:
@@ -372,13 +372,16 @@ class Pipeline:
         self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
 
     def _join_line(self, code: np.ndarray, queue, step: int) -> None:
-        k = len(code)
+        """Newly generated leads join the new-lead line."""
+        self._write_line(code, queue, step)
+        self.generated += len(code)
+
+    def _write_line(self, code: np.ndarray, queue, step: int) -> None:
         week = self.week(step)[0]
         if self.single:
-            self.new.append(k, code, week)
+            self.new.append(len(code), code, week)
         else:
-            self.new.append(k, code, week, queue)
-        self.generated += k
+            self.new.append(len(code), code, week, queue)
 
     def refer(self, queue, fit, technical) -> None:
         """Hold referred leads until next week's lead intake (one array append per week)."""
@@ -419,10 +422,10 @@ class Pipeline:
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
-        if self.single and not len(self.new):
+        if not len(self.new):
             # the usual case: last week's line was worked off, and the SDRs take these leads
             # straight from here (qualify), without writing and reading back the line
-            self._arrivals = (code, step)
+            self._arrivals = (code, step, queue)
             self.generated += len(code)
         else:
             self._join_line(code, queue, step)
@@ -436,21 +439,28 @@ class Pipeline:
         # one batch of uniforms: r to round the capacities (one per queue), then two per lead
         # (SDR, call) for at most `most` leads worked
         r = 1 if self.single else self.n_queues
-        if self.single:  # the oldest floor(capacity + U) leads
-            pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
-            leads = line.code if pending is None else pending[0]
-            most = min(len(leads), int(capacity) + r)
-            u = rng.random(r + 2 * most)
-            k = min(int(capacity + u[0]), len(leads))
-            code, queue = leads[:k], None
-            if pending is not None and k < len(leads):  # the others join the line
-                line.append(len(leads) - k, leads[k:], self.week(pending[1])[0])
+        pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
+        if pending is None:
+            leads, lead_queue = line.code, (None if self.single else line.queue)
         else:
-            most = min(len(line), int(capacity.sum()) + r)
-            u = rng.random(r + 2 * most)
-            rows, queue = first_in_line(line.queue, capacity + u[:r])
-            k = len(rows)
-            code = line.code[rows]
+            leads, _, lead_queue = pending
+        n = len(leads)
+        most = min(n, int(capacity if self.single else capacity.sum()) + r)
+        u = rng.random(r + 2 * most)
+        if self.single:  # the oldest floor(capacity + U) leads
+            k = min(int(capacity + u[0]), n)
+            rows, code, queue = slice(0, k), leads[:k], None
+            rest = slice(k, n)
+        elif (np.bincount(lead_queue, None, r) <= capacity + u[:r]).all():
+            rows, code, queue, rest = None, leads, lead_queue, None  # each queue works all
+        else:
+            rows, queue = first_in_line(lead_queue, capacity + u[:r])
+            code = leads[rows]
+            rest = np.ones(n, dtype=bool)
+            rest[rows] = False
+        k = len(code)
+        if pending is not None and k < n:  # the others join the line
+            self._write_line(leads[rest], None if self.single else lead_queue[rest], pending[1])
         if not k:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
@@ -463,11 +473,13 @@ class Pipeline:
         week = self.week(step)[0]
         if self.single:
             self.waiting.append(len(kept), code[kept], week)
-            if pending is None:
-                line.drop(k)
         else:
             self.waiting.append(len(kept), code[kept], week, queue[kept])
-            line.remove(rows)
+        if pending is None:  # the worked leads leave the line
+            if rows is None or isinstance(rows, slice):
+                line.drop(k)
+            else:
+                line.remove(rows)
         self._closed[DISQUALIFIED] += k - len(kept)
         flow["worked"] += k
         flow["qualified"] += len(kept)

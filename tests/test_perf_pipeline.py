@@ -141,7 +141,8 @@ def reference_qualify(pipeline, wf, u, step):
     can_work = np.floor(capacity + u[:r]).astype(int)
     lq = line.queue
     worked = np.flatnonzero(queue_rank(lq, nq) < can_work[lq])
-    worked = worked[np.argsort(lq[worked], kind="stable")]  # the new draw order: by queue
+    if len(worked) < len(lq):  # the new draw order: by queue (line order if all are worked)
+        worked = worked[np.argsort(lq[worked], kind="stable")]
     k = len(worked)
     sdr = pick_workers(lq[worked], people, pq, weight, nq, u[r : r + 2 * k : 2])
     accuracy = (
@@ -230,13 +231,14 @@ def test_assign_matches_the_reference_on_the_same_uniforms(design, seed):
     assert sum(started) > 0
 
 
+@pytest.mark.parametrize("design", ["functional", "pods"])
 @pytest.mark.parametrize("sdr_capacity", [0.8, 10.0])
-def test_new_leads_taken_straight_to_the_sdrs_as_if_from_the_line(sdr_capacity):
-    """One queue: this week's leads skip the (empty) line on their way to the SDRs; the same
-    weeks with every lead written to the line first give the same pipeline."""
+def test_new_leads_taken_straight_to_the_sdrs_as_if_from_the_line(design, sdr_capacity):
+    """This week's leads skip the (empty) line on their way to the SDRs; the same weeks with
+    every lead written to the line first give the same pipeline."""
     runs = []
     for through_line in (False, True):
-        pipeline, wf, _ = make_pipeline("functional", 0, weeks=0, sdr_capacity=sdr_capacity)
+        pipeline, wf, _ = make_pipeline(design, 0, weeks=0, sdr_capacity=sdr_capacity)
         streams = [np.random.default_rng(s) for s in (1, 2, 3)]
         flow = dict.fromkeys(("leads", "worked", "qualified", "won", "lost", "cycle_weeks"), 0)
         for step in range(8):

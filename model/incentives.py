@@ -74,12 +74,11 @@ def settle_pay(state, structure, own_share: float, params) -> None:
     """
     state.output_smoothed += OUTPUT_SMOOTHING * (state.output - state.output_smoothed)
     role = structure.role
-    role_mean = np.bincount(
-        role, weights=state.output_smoothed, minlength=len(structure.role_counts)
-    )
-    role_mean /= np.maximum(structure.role_counts, 1)
-    scale = role_mean[role]
-    score = np.divide(state.output_smoothed, scale, out=np.zeros_like(scale), where=scale > 0)
+    role_mean = np.bincount(role, state.output_smoothed, len(structure.role_counts))
+    role_mean /= structure.role_divisor
+    # a role without output scores 0: dividing by an infinite mean gives exactly that
+    role_mean[role_mean == 0.0] = np.inf
+    score = state.output_smoothed / role_mean.take(role)
     if own_share == 1.0:  # individual pay: the unit's results and fairness play no part
         state.pay = score
         target = 1.0

@@ -75,6 +75,11 @@ class Structure:
         """Head count of each role (zero for a role the design does not staff)."""
         return np.bincount(self.role, minlength=len(ROLES))
 
+    @cached_property
+    def role_divisor(self) -> np.ndarray:
+        """Head count of each role, 1 for an unstaffed role (to divide role sums by)."""
+        return np.maximum(self.role_counts, 1).astype(float)
+
     def members(self, role: int) -> np.ndarray:
         """Indices of the people in ``role``, sorted by queue (for per-queue sampling)."""
         idx = np.flatnonzero(self.role == role)

@@ -78,9 +78,14 @@ CASES = [
 ]  # fmt: skip
 
 
+#: Cases whose effect is small next to the seed-to-seed noise get more seeds: seat radius 1 -> 3
+#: moves cross-functional knowledge by about +0.03 with a per-seed sd of about 0.04.
+SEEDS = {"seat_radius": range(12)}
+
+
 def outcome(name, value, metric, weeks, extra):
     values = []
-    for seed in (0, 1):
+    for seed in SEEDS.get(name, (0, 1)):
         model = SalesOrgModel(rng=seed, **{name: value}, **extra)
         for _ in range(weeks):
             model.step()

@@ -1,6 +1,6 @@
 """Who talks to whom this week: informal talks and The Model's feedback debriefs.
 
-All conversations of a week are drawn in one batch per kind (no per-person loops):
+All conversations of a week are drawn in one batch (no per-person loops):
 
 * **Informal talk**: with probability ``talk_probability`` a person talks with one random seat
   neighbour (the neighbour table is precomputed at seating), and with probability
@@ -26,30 +26,11 @@ def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation
     (per person) only the talks whose source shares come back: a talk happens and the source
     shares with the product of the two probabilities, drawn as one uniform per talk.
     """
-    s = structure
-    n = s.size
-    everyone = np.arange(n)
-    u = rng.random((5, n))
-    # floor(u k) < k for every double u < 1 numpy draws, so no index needs clipping
-    # a random seat neighbour (column 0 holds the -1 padding where a seat has none)
-    neighbour = neighbours[everyone, (u[0] * neighbour_counts).astype(np.intp)]
-    # a random position in one's unit's segment of unit_order or, across a cross-unit link,
-    # in all of it (unit_order lists everyone once, so that is a random person of any unit)
-    cross = u[1] < params["cross_unit_links"]
-    start = s.unit_starts.take(s.unit)
-    np.copyto(start, 0, where=cross)
-    size = s.unit_sizes.take(s.unit)
-    np.copyto(size, n, where=cross)
-    colleague = s.unit_order[start + (u[2] * size).astype(np.intp)]
-    sources = np.concatenate((neighbour, colleague)).reshape(2, n)  # np.stack costs 10x more
-    chance = np.array([[params["talk_probability"]], [params["unit_talk_probability"]]])
-    if cooperation is not None:
-        chance = chance * cooperation[sources]  # -1 (no neighbour) is masked out below
-    talks = u[3:] < chance
-    talks &= sources != everyone
-    talks &= sources >= 0
-    pair = talks.ravel().nonzero()[0]
-    return pair % n, sources.ravel()[pair]
+    plan = conversation_plan(structure, neighbours, neighbour_counts, params)
+    if cooperation is None:
+        cooperation = np.ones(structure.size)
+    slot, sources = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
+    return plan.receivers[slot], sources
 
 
 class DebriefPlan(NamedTuple):
@@ -84,17 +65,95 @@ def debrief_plan(loops) -> DebriefPlan:
     )
 
 
-def draw_debriefs(plan: DebriefPlan, feedback_rate: float, rng, cooperation=None):
-    """Feedback debriefs as ``(receivers, sources, loop)`` arrays, in loop order.
+class ConversationPlan(NamedTuple):
+    """Every conversation a week can hold, one slot each, drawn together (set up once).
+
+    Slots are the ``n`` neighbour talks (one per receiver), the ``n`` unit talks, then the
+    debriefs' slots in loop order, so a debrief comes after every talk.
+
+    Attributes:
+        receivers: the receiver of each slot.
+        chance: per slot, the probability that it happens if the source always shared: the
+            talk probabilities (0 for a seat without neighbours) and ``feedback_rate``.
+        neighbours: the seat neighbour table, flat; ``neighbour_row`` each row's offset in it
+            and ``neighbour_counts`` how many of the row are people.
+        unit_start, unit_size: per person, their unit's segment of ``unit_order``.
+        unit_order: people sorted by unit.
+        cross: ``cross_unit_links``.
+        debriefs: the feedback loops' slots (:func:`debrief_plan`).
+        n_uniforms: the uniforms :func:`draw_conversations` needs.
+    """
+
+    receivers: np.ndarray
+    chance: np.ndarray
+    neighbours: np.ndarray
+    neighbour_row: np.ndarray
+    neighbour_counts: np.ndarray
+    unit_start: np.ndarray
+    unit_size: np.ndarray
+    unit_order: np.ndarray
+    cross: np.ndarray
+    debriefs: DebriefPlan
+    n_uniforms: int
+
+
+def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=None):
+    """The week's possible conversations (:class:`ConversationPlan`), built once at set-up."""
+    s, n = structure, structure.size
+    if debriefs is None:
+        debriefs = debrief_plan([])
+    everyone = np.arange(n)
+    slots = len(debriefs.receivers)
+    return ConversationPlan(
+        receivers=np.concatenate((everyone, everyone, debriefs.receivers)),
+        chance=np.concatenate(
+            (
+                np.where(neighbour_counts > 0, params["talk_probability"], 0.0),
+                np.full(n, params["unit_talk_probability"]),
+                np.full(slots, params["feedback_rate"] if slots else 0.0),
+            )
+        ),
+        neighbours=np.ascontiguousarray(neighbours).ravel(),
+        neighbour_row=everyone * neighbours.shape[1],
+        neighbour_counts=neighbour_counts,
+        unit_start=s.unit_starts[s.unit],
+        unit_size=s.unit_sizes[s.unit],
+        unit_order=s.unit_order,
+        cross=np.array(params["cross_unit_links"]),
+        debriefs=debriefs,
+        n_uniforms=5 * n + 2 * slots,
+    )
+
+
+def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray):
+    """This week's conversations as ``(slots, sources)``: the slots that happen, in slot order.
+
+    Each person draws a random seat neighbour and a random member of their unit (or, with
+    probability ``cross``, of anyone); each debrief slot a random member of its loop's source
+    role. A slot happens and its source shares with the product of the two probabilities,
+    drawn as one uniform; nobody talks to themselves.
 
     Args:
-        plan: the loops' slots (:func:`debrief_plan`).
-        feedback_rate: probability per week that a receiver is debriefed in each loop.
-        cooperation: per person; if given, only debriefs whose source shares come back (the
-            debrief happens and the source shares with the product of the probabilities).
+        plan: :func:`conversation_plan`.
+        u: ``plan.n_uniforms`` uniforms in [0, 1): one per slot to decide it, then the
+            neighbour, cross-unit and colleague choices (``n`` each) and the debrief sources.
+        cooperation: per person, the probability of sharing.
     """
-    u = rng.random((2, len(plan.receivers)))
-    sources = plan.pool[plan.pool_start + (u[0] * plan.pool_size).astype(np.intp)]
-    chance = feedback_rate if cooperation is None else feedback_rate * cooperation[sources]
-    slot = (u[1] < chance).nonzero()[0]
-    return plan.receivers[slot], sources[slot], plan.loop[slot]
+    n, c = len(plan.unit_start), len(plan.receivers)
+    # floor(u k) < k for every double u < 1 numpy draws, so no index needs clipping; a seat
+    # without neighbours picks the -1 padding, whose slot has chance 0
+    pick = (u[c : c + n] * plan.neighbour_counts).astype(np.intp)
+    neighbour = plan.neighbours.take(pick + plan.neighbour_row)
+    # a random position in one's unit's segment of unit_order or, across a cross-unit link,
+    # in all of it (unit_order lists everyone once, so that is a random person of any unit)
+    cross = u[c + n : c + 2 * n] < plan.cross
+    start = np.where(cross, 0, plan.unit_start)
+    size = np.where(cross, n, plan.unit_size)
+    colleague = plan.unit_order.take(start + (u[c + 2 * n : c + 3 * n] * size).astype(np.intp))
+    d = plan.debriefs
+    briefer = d.pool.take(d.pool_start + (u[c + 3 * n :] * d.pool_size).astype(np.intp))
+    sources = np.concatenate((neighbour, colleague, briefer))
+    happens = u[:c] < plan.chance * cooperation.take(sources)
+    happens &= sources != plan.receivers
+    slot = happens.nonzero()[0]
+    return slot, sources.take(slot)

@@ -29,7 +29,7 @@ def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation
     plan = conversation_plan(structure, neighbours, neighbour_counts, params)
     if cooperation is None:
         cooperation = np.ones(structure.size)
-    slot, sources = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
+    slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
     return plan.receivers[slot], sources
 
 
@@ -81,6 +81,7 @@ class ConversationPlan(NamedTuple):
         unit_order: people sorted by unit.
         cross: ``cross_unit_links``.
         debriefs: the feedback loops' slots (:func:`debrief_plan`).
+        debrief_rows: per debrief slot, ``n`` + its loop.
         n_uniforms: the uniforms :func:`draw_conversations` needs.
     """
 
@@ -94,6 +95,7 @@ class ConversationPlan(NamedTuple):
     unit_order: np.ndarray
     cross: np.ndarray
     debriefs: DebriefPlan
+    debrief_rows: np.ndarray
     n_uniforms: int
 
 
@@ -121,12 +123,17 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
         unit_order=s.unit_order,
         cross=np.array(params["cross_unit_links"]),
         debriefs=debriefs,
+        debrief_rows=n + debriefs.loop,
         n_uniforms=5 * n + 2 * slots,
     )
 
 
 def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray):
-    """This week's conversations as ``(slots, sources)``: the slots that happen, in slot order.
+    """This week's conversations as ``(slots, sources, rows)``, in slot order.
+
+    ``slots`` are the slots that happen, ``sources`` who talks or briefs in each, and ``rows``
+    what each tells: the source for a talk, ``n`` + the loop for a debrief (it relays the
+    reality as the loop sees it, not the briefer's opinions).
 
     Each person draws a random seat neighbour and a random member of their unit (or, with
     probability ``cross``, of anyone); each debrief slot a random member of its loop's source
@@ -151,9 +158,13 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     size = np.where(cross, n, plan.unit_size)
     colleague = plan.unit_order.take(start + (u[c + 2 * n : c + 3 * n] * size).astype(np.intp))
     d = plan.debriefs
-    briefer = d.pool.take(d.pool_start + (u[c + 3 * n :] * d.pool_size).astype(np.intp))
-    sources = np.concatenate((neighbour, colleague, briefer))
+    if d.pool.size:
+        briefer = d.pool.take((u[c + 3 * n :] * d.pool_size + d.pool_start).astype(np.intp))
+        sources = np.concatenate((neighbour, colleague, briefer))
+        rows = np.concatenate((neighbour, colleague, plan.debrief_rows))
+    else:
+        sources = rows = np.concatenate((neighbour, colleague))
     happens = u[:c] < plan.chance * cooperation.take(sources)
     happens &= sources != plan.receivers
     slot = happens.nonzero()[0]
-    return slot, sources.take(slot)
+    return slot, sources.take(slot), rows.take(slot)

@@ -162,16 +162,17 @@ class SalesOrgModel(mesa.Model):
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
         self._talk_masks = talk_masks(p["dimensions_per_domain"])[s.role]
         self._topics = np.concatenate((self._talk_masks.astype(float), relay))
+        # per told row, the chance of taking each dimension from a source who performs at
+        # least as well as the receiver, then from one who performs worse (a debrief's source
+        # performance is infinite: it reports what happened)
+        rate = p["peer_learning_rate"] * self._topics
+        self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
+        self._worse_offset = len(self._topics)
         self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
         self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
         talkers = np.concatenate((np.arange(n), np.arange(n)))
-        self._slot_rows = np.concatenate((0 * talkers, n + self._feedback.loop))
         self._own_rows = np.concatenate(
             (talkers, np.full(len(self._feedback.loop), n + len(loops)))
-        )
-        self._adopt_rates = (
-            np.float64(p["peer_learning_rate"]),
-            np.float64(p["peer_learning_rate"] * p["worse_source_weight"]),
         )
         # learning by doing and socialization: intensities of their per-cell Poisson processes
         self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
@@ -288,17 +289,16 @@ class SalesOrgModel(mesa.Model):
         learn_by_doing(beliefs, reality, practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, source = draw_conversations(plan, u[:m], people.cooperation)
-        row = np.where(slot < 2 * n, source, self._slot_rows.take(slot))
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
         told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
-        better = performance.take(row) >= performance.take(receivers)
-        probability = self._topics.take(row, axis=0)
-        probability *= np.where(better, *self._adopt_rates)[:, None]
+        # a worse source's talk is taken less often: its row in the lower half of the rates
+        worse = performance.take(row) < performance.take(receivers)
+        probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
         u_told = rng.random(probability.shape, dtype=np.float32)
         own = told.take(self._own_rows.take(slot), axis=0)
         peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)

@@ -5,12 +5,14 @@ the same seed; the conversation draws (which fold the source's decision to share
 talk's or debrief's own uniform) are checked against their exact pair probabilities.
 """
 
+import copy
+
 import numpy as np
 import pytest
 
 from model import SalesOrgModel
 from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask
+from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
 from model.learning import (
     correct_counts,
     learn_by_doing,
@@ -246,7 +248,7 @@ def test_debrief_slots_frequencies_match_exact_probabilities(office):
     rng, runs = np.random.default_rng(20), 20000
     seen = np.zeros((3, n, n))
     for _ in range(runs):
-        slot, sources = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
+        slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
         assert (slot >= 2 * n).all()  # no talks at chance 0
         np.add.at(seen, (plan.debriefs.loop[slot - 2 * n], plan.receivers[slot], sources), 1)
     expected = np.zeros_like(seen)
@@ -266,7 +268,7 @@ def test_debriefs_come_after_every_talk(office):
         structure, neighbours, counts, params, debrief_plan([(np.array([2]), np.array([0]), None)])
     )
     rng = np.random.default_rng(21)
-    slot, _ = draw_conversations(plan, rng.random(plan.n_uniforms), np.ones(structure.size))
+    slot, *_ = draw_conversations(plan, rng.random(plan.n_uniforms), np.ones(structure.size))
     assert slot[-1] == 2 * structure.size and (np.diff(slot) > 0).all()
 
 
@@ -300,3 +302,65 @@ def test_debriefs_relay_the_source_roles_vantage_inside_the_loop_domains():
         assert (model.structure.role[pool] == role).all()
         receivers = plan.receivers[plan.loop == k]
         assert (model.structure.role[receivers] == model.ROLES.index(receiver)).all()
+
+
+def test_learn_matches_plain_loops_on_the_same_uniforms():
+    """The whole learning phase, glue included, against one person, pair and cell at a time."""
+    model = SalesOrgModel(rng=3, design="the_model")
+    for _ in range(5):
+        model.step()
+    p, people, s = model.params, model.people, model.structure
+    n, dims = people.beliefs.shape
+    beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
+    effort, cooperation, performance = people.effort, people.cooperation, model.performance
+    rng = copy.deepcopy(model.streams["learning"])
+    model.learn()
+
+    lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
+    practice = -np.log1p(-lbd * model.vantage.max() * effort.max())
+    total = practice - np.log1p(-soc)
+    plan = model._conversations
+    m = plan.n_uniforms
+    k = m + n + codes.size
+    hits = rng.poisson(total * n * dims)
+    u = rng.random(k + 2 * hits)
+    socialized = []
+    for h in range(hits):  # learning by doing first, socialization after the conversations
+        i, d = divmod(int(u[k + h] * n * dims), dims)
+        mark = u[k + hits + h] * total
+        if mark < -np.log1p(-lbd * model.vantage[i, d] * effort[i]):
+            beliefs[i, d] = reality[d]
+        if mark >= practice:
+            socialized.append((i, d))
+    slot, sources, _ = draw_conversations(plan, u[:m], cooperation)
+    u_told = rng.random((len(slot), dims), dtype=np.float32)
+    relay = [r for *_, r in model._feedback_loops(dims)]
+    masks = talk_masks(p["dimensions_per_domain"])[s.role]
+    before = beliefs.copy()
+    for j, (sl, src) in enumerate(zip(slot, sources, strict=True)):
+        r = plan.receivers[sl]
+        for d in range(dims):
+            if sl < 2 * n:  # a talk
+                rate = peer * (
+                    1.0 if performance[src] >= performance[r] else p["worse_source_weight"]
+                )
+                told = before[src, d]
+                if masks[src, d] and told != 0 and told != before[r, d] and u_told[j, d] < rate:
+                    beliefs[r, d] = told
+            elif u_told[j, d] < peer * relay[plan.debriefs.loop[sl - 2 * n]][d]:  # a debrief
+                beliefs[r, d] = reality[d]
+    for i, d in socialized:
+        if codes[s.unit[i], d] != 0:
+            beliefs[i, d] = codes[s.unit[i], d]
+    known = (beliefs == reality).sum(axis=1)
+    code_known = (codes == reality).sum(axis=1)
+    for g, d in np.ndindex(*codes.shape):
+        tally = sum(
+            int(beliefs[i, d])
+            for i in range(n)
+            if s.unit[i] == g and known[i] > code_known[g] and u[m + i] < cooperation[i]
+        )
+        if tally != 0 and u[m + n + g * dims + d] >= (1.0 - p["code_learning_rate"]) ** abs(tally):
+            codes[g, d] = np.sign(tally)
+    np.testing.assert_array_equal(people.beliefs, beliefs)
+    np.testing.assert_array_equal(model.codes, codes)

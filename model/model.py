@@ -293,7 +293,8 @@ class SalesOrgModel(mesa.Model):
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
-        told[n:-1] = reality
+        if plan.debrief_rows.size:  # one row per loop
+            told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
         # a worse source's talk is taken less often: its row in the lower half of the rates

@@ -61,8 +61,8 @@ def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
     largest ``rate``) a socialization event. Split and thinned Poisson processes are
     independent Poisson processes, so each cell learns by doing with probability ``rate`` and
     socializes with probability ``1 - exp(practice - total)``, independently, as one coin per
-    cell and process would; the cost grows with the hits, not the
-    cells. A cell hit twice is listed twice (both updates are idempotent).
+    cell and process would; the cost grows with the hits, not the cells. A cell hit twice is
+    listed twice (both updates are idempotent).
 
     Args:
         u_cell, u_mark: two uniforms per hit; the hits are Poisson(``total`` x cells).

@@ -41,6 +41,7 @@ class DebriefPlan(NamedTuple):
         loop: the loop of each slot.
         pool_start, pool_size: the slot's loop's source people, a segment of ``pool``.
         pool: the loops' source people, concatenated.
+        pool_loop: the loop of each entry of ``pool``.
     """
 
     receivers: np.ndarray
@@ -48,6 +49,7 @@ class DebriefPlan(NamedTuple):
     pool_start: np.ndarray
     pool_size: np.ndarray
     pool: np.ndarray
+    pool_loop: np.ndarray
 
 
 def debrief_plan(loops) -> DebriefPlan:
@@ -62,6 +64,7 @@ def debrief_plan(loops) -> DebriefPlan:
         pool_start=pool_starts[loop],
         pool_size=pool_sizes[loop],
         pool=np.concatenate([src for src, *_ in loops] or [np.empty(0, np.intp)]),
+        pool_loop=np.repeat(np.arange(len(loops)), pool_sizes),
     )
 
 
@@ -69,33 +72,35 @@ class ConversationPlan(NamedTuple):
     """Every conversation a week can hold, one slot each, drawn together (set up once).
 
     Slots are the ``n`` neighbour talks (one per receiver), the ``n`` unit talks, then the
-    debriefs' slots in loop order, so a debrief comes after every talk.
+    debriefs' slots in loop order, so a debrief comes after every talk. Each slot's source is
+    a random entry of its segment of one lookup list: the receiver's row of the seat neighbour
+    table, the receiver's unit in ``unit_order`` (or, across a cross-unit link, all of it), the
+    loop's pool of source people.
 
     Attributes:
         receivers: the receiver of each slot.
         chance: per slot, the probability that it happens if the source always shared: the
             talk probabilities (0 for a seat without neighbours) and ``feedback_rate``.
-        neighbours: the seat neighbour table, flat; ``neighbour_row`` each row's offset in it
-            and ``neighbour_counts`` how many of the row are people.
-        unit_start, unit_size: per person, their unit's segment of ``unit_order``.
-        unit_order: people sorted by unit.
-        cross: ``cross_unit_links``.
+        lookup: the neighbour table (flat), ``unit_order`` and the debriefs' pool, concatenated.
+        rows: per entry of ``lookup``, what a conversation with it tells: the person for a
+            talk, ``n`` + the loop for a debrief (the reality as the loop sees it).
+        start, size: per slot, its segment of ``lookup``.
+        cross: per slot, the chance of a cross-unit link (0 but for unit talks).
+        everyone: where ``unit_order`` starts in ``lookup``; ``n`` its length.
         debriefs: the feedback loops' slots (:func:`debrief_plan`).
-        debrief_rows: per debrief slot, ``n`` + its loop.
         n_uniforms: the uniforms :func:`draw_conversations` needs.
     """
 
     receivers: np.ndarray
     chance: np.ndarray
-    neighbours: np.ndarray
-    neighbour_row: np.ndarray
-    neighbour_counts: np.ndarray
-    unit_start: np.ndarray
-    unit_size: np.ndarray
-    unit_order: np.ndarray
+    lookup: np.ndarray
+    rows: np.ndarray
+    start: np.ndarray
+    size: np.ndarray
     cross: np.ndarray
+    everyone: int
+    n: int
     debriefs: DebriefPlan
-    debrief_rows: np.ndarray
     n_uniforms: int
 
 
@@ -104,10 +109,13 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
     s, n = structure, structure.size
     if debriefs is None:
         debriefs = debrief_plan([])
-    everyone = np.arange(n)
+    people = np.arange(n)
     slots = len(debriefs.receivers)
+    table = np.ascontiguousarray(neighbours).ravel()
+    everyone = len(table)
+    pool = everyone + n  # where the debriefs' pool starts in the lookup list
     return ConversationPlan(
-        receivers=np.concatenate((everyone, everyone, debriefs.receivers)),
+        receivers=np.concatenate((people, people, debriefs.receivers)),
         chance=np.concatenate(
             (
                 np.where(neighbour_counts > 0, params["talk_probability"], 0.0),
@@ -115,16 +123,23 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
                 np.full(slots, params["feedback_rate"] if slots else 0.0),
             )
         ),
-        neighbours=np.ascontiguousarray(neighbours).ravel(),
-        neighbour_row=everyone * neighbours.shape[1],
-        neighbour_counts=neighbour_counts,
-        unit_start=s.unit_starts[s.unit],
-        unit_size=s.unit_sizes[s.unit],
-        unit_order=s.unit_order,
-        cross=np.array(params["cross_unit_links"]),
+        lookup=np.concatenate((table, s.unit_order, debriefs.pool)),
+        rows=np.concatenate((table, s.unit_order, n + debriefs.pool_loop)),
+        start=np.concatenate(
+            (
+                people * neighbours.shape[1],
+                everyone + s.unit_starts[s.unit],
+                pool + debriefs.pool_start,
+            )
+        ),
+        size=np.concatenate((neighbour_counts, s.unit_sizes[s.unit], debriefs.pool_size)),
+        cross=np.concatenate(
+            (np.zeros(n), np.full(n, params["cross_unit_links"]), np.zeros(slots))
+        ),
+        everyone=everyone,
+        n=n,
         debriefs=debriefs,
-        debrief_rows=n + debriefs.loop,
-        n_uniforms=5 * n + 2 * slots,
+        n_uniforms=3 * (2 * n + slots),
     )
 
 
@@ -136,35 +151,27 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     reality as the loop sees it, not the briefer's opinions).
 
     Each person draws a random seat neighbour and a random member of their unit (or, with
-    probability ``cross``, of anyone); each debrief slot a random member of its loop's source
-    role. A slot happens and its source shares with the product of the two probabilities,
-    drawn as one uniform; nobody talks to themselves.
+    probability ``cross_unit_links``, of anyone); each debrief slot a random member of its
+    loop's source role. A slot happens and its source shares with the product of the two
+    probabilities, drawn as one uniform; nobody talks to themselves.
 
     Args:
         plan: :func:`conversation_plan`.
-        u: ``plan.n_uniforms`` uniforms in [0, 1): one per slot to decide it, then the
-            neighbour, cross-unit and colleague choices (``n`` each) and the debrief sources.
+        u: ``plan.n_uniforms`` uniforms in [0, 1): per slot, one to decide it, one to choose
+            the source and one for a cross-unit link.
         cooperation: per person, the probability of sharing.
     """
-    n, c = len(plan.unit_start), len(plan.receivers)
-    # floor(u k) < k for every double u < 1 numpy draws, so no index needs clipping; a seat
-    # without neighbours picks the -1 padding, whose slot has chance 0
-    pick = (u[c : c + n] * plan.neighbour_counts).astype(np.intp)
-    neighbour = plan.neighbours.take(pick + plan.neighbour_row)
-    # a random position in one's unit's segment of unit_order or, across a cross-unit link,
-    # in all of it (unit_order lists everyone once, so that is a random person of any unit)
-    cross = u[c + n : c + 2 * n] < plan.cross
-    start = np.where(cross, 0, plan.unit_start)
-    size = np.where(cross, n, plan.unit_size)
-    colleague = plan.unit_order.take(start + (u[c + 2 * n : c + 3 * n] * size).astype(np.intp))
-    d = plan.debriefs
-    if d.pool.size:
-        briefer = d.pool.take((u[c + 3 * n :] * d.pool_size + d.pool_start).astype(np.intp))
-        sources = np.concatenate((neighbour, colleague, briefer))
-        rows = np.concatenate((neighbour, colleague, plan.debrief_rows))
-    else:
-        sources = rows = np.concatenate((neighbour, colleague))
+    c = len(plan.receivers)
+    cross = u[2 * c :] < plan.cross
+    size = np.where(cross, plan.n, plan.size)
+    start = np.where(cross, plan.everyone, plan.start)
+    # floor(u k) < k for every double u < 1 numpy draws, so no index leaves its segment; a
+    # seat without neighbours picks its row's -1 padding, whose slot has chance 0
+    pick = (u[c : 2 * c] * size).astype(np.intp)
+    pick += start
+    sources = plan.lookup.take(pick)
     happens = u[:c] < plan.chance * cooperation.take(sources)
     happens &= sources != plan.receivers
     slot = happens.nonzero()[0]
-    return slot, sources.take(slot), rows.take(slot)
+    pick = pick.take(slot)
+    return slot, plan.lookup.take(pick), plan.rows.take(pick)

@@ -293,7 +293,7 @@ class SalesOrgModel(mesa.Model):
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
-        if plan.debrief_rows.size:  # one row per loop
+        if plan.debriefs.pool.size:  # one row per loop
             told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance

@@ -136,7 +136,7 @@ def learn_code(
     beliefs: np.ndarray,
     contributes: np.ndarray,
     members: np.ndarray,
-    keep_rate: np.ndarray,
+    keep: np.ndarray,
     u: np.ndarray,
 ) -> None:
     """Each unit playbook learns from its superior group (March's p2).
@@ -147,16 +147,16 @@ def learn_code(
         contributes: per person, True if they know more than their unit's code *and* share
             this week (cooperativeness gates contributions to the playbook too).
         members: units x people float32 0/1 membership.
-        keep_rate: ``1 - rate``, rate March's p2. On each dimension the code adopts the
-            superior group's majority belief with probability ``1 - (1 - rate) ** k``, ``k``
-            the majority's margin.
+        keep: ``(1 - rate) ** k`` for margins ``k = 0, 1, ...`` up to the largest unit, rate
+            March's p2. On each dimension the code adopts the superior group's majority
+            belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
         u: units x dimensions uniforms.
     """
     # the contributors' summed beliefs per unit, as one small matrix product (exact in float32)
     tally = np.dot(members * contributes, beliefs.astype(np.float32))
     # the code keeps its view with probability (1 - rate) ** k: always where there is no
     # majority (k = 0); where it already holds the majority's view a change changes nothing
-    change = u >= keep_rate ** np.abs(tally)
+    change = u >= keep.take(np.abs(tally).astype(np.intp))
     np.copyto(codes, np.sign(tally), "unsafe", change)
 
 

@@ -182,7 +182,7 @@ class SalesOrgModel(mesa.Model):
         )
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._members = (s.unit == np.arange(s.n_units)[:, None]).astype(np.float32)
-        self._code_keep = np.float64(1.0 - p["code_learning_rate"])
+        self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
 
     def _feedback_loops(self, dims: int):

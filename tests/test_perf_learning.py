@@ -157,7 +157,7 @@ def test_learn_code_matches_loop():
     expected = codes.copy()
     u = np.random.default_rng(17).random(codes.shape)
     reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, members, np.float64(0.7), u)
+    learn_code(codes, beliefs, contributes, members, 0.7 ** np.arange(21), u)
     np.testing.assert_array_equal(codes, expected)
 
 
@@ -167,7 +167,12 @@ def test_learn_code_changes_with_probability_growing_with_the_margin():
     for _ in range(runs):
         codes = np.array([[-1, -1, 0]], dtype=np.int8)
         learn_code(
-            codes, beliefs, np.ones(3, bool), np.ones((1, 3), np.float32), 0.8, rng.random((1, 3))
+            codes,
+            beliefs,
+            np.ones(3, bool),
+            np.ones((1, 3), np.float32),
+            0.8 ** np.arange(4),
+            rng.random((1, 3)),
         )
         changed += codes[0] == [1, 1, -1]
     expected = 1.0 - 0.8 ** np.array([3, 1, 3])

@@ -1,6 +1,6 @@
 """Who talks to whom this week: informal talks and The Model's feedback debriefs.
 
-All conversations of a week are drawn in one batch per kind (no per-person loops):
+All conversations of a week are drawn in one batch (no per-person loops):
 
 * **Informal talk**: with probability ``talk_probability`` a person talks with one random seat
   neighbour (the neighbour table is precomputed at seating), and with probability
@@ -26,30 +26,11 @@ def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation
     (per person) only the talks whose source shares come back: a talk happens and the source
     shares with the product of the two probabilities, drawn as one uniform per talk.
     """
-    s = structure
-    n = s.size
-    everyone = np.arange(n)
-    u = rng.random((5, n))
-    # floor(u k) < k for every double u < 1 numpy draws, so no index needs clipping
-    # a random seat neighbour (column 0 holds the -1 padding where a seat has none)
-    neighbour = neighbours[everyone, (u[0] * neighbour_counts).astype(np.intp)]
-    # a random position in one's unit's segment of unit_order or, across a cross-unit link,
-    # in all of it (unit_order lists everyone once, so that is a random person of any unit)
-    cross = u[1] < params["cross_unit_links"]
-    start = s.unit_starts.take(s.unit)
-    np.copyto(start, 0, where=cross)
-    size = s.unit_sizes.take(s.unit)
-    np.copyto(size, n, where=cross)
-    colleague = s.unit_order[start + (u[2] * size).astype(np.intp)]
-    sources = np.concatenate((neighbour, colleague)).reshape(2, n)  # np.stack costs 10x more
-    chance = np.array([[params["talk_probability"]], [params["unit_talk_probability"]]])
-    if cooperation is not None:
-        chance = chance * cooperation[sources]  # -1 (no neighbour) is masked out below
-    talks = u[3:] < chance
-    talks &= sources != everyone
-    talks &= sources >= 0
-    pair = talks.ravel().nonzero()[0]
-    return pair % n, sources.ravel()[pair]
+    plan = conversation_plan(structure, neighbours, neighbour_counts, params)
+    if cooperation is None:
+        cooperation = np.ones(structure.size)
+    slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
+    return plan.receivers[slot], sources
 
 
 class DebriefPlan(NamedTuple):
@@ -60,6 +41,7 @@ class DebriefPlan(NamedTuple):
         loop: the loop of each slot.
         pool_start, pool_size: the slot's loop's source people, a segment of ``pool``.
         pool: the loops' source people, concatenated.
+        pool_loop: the loop of each entry of ``pool``.
     """
 
     receivers: np.ndarray
@@ -67,6 +49,7 @@ class DebriefPlan(NamedTuple):
     pool_start: np.ndarray
     pool_size: np.ndarray
     pool: np.ndarray
+    pool_loop: np.ndarray
 
 
 def debrief_plan(loops) -> DebriefPlan:
@@ -81,20 +64,114 @@ def debrief_plan(loops) -> DebriefPlan:
         pool_start=pool_starts[loop],
         pool_size=pool_sizes[loop],
         pool=np.concatenate([src for src, *_ in loops] or [np.empty(0, np.intp)]),
+        pool_loop=np.repeat(np.arange(len(loops)), pool_sizes),
     )
 
 
-def draw_debriefs(plan: DebriefPlan, feedback_rate: float, rng, cooperation=None):
-    """Feedback debriefs as ``(receivers, sources, loop)`` arrays, in loop order.
+class ConversationPlan(NamedTuple):
+    """Every conversation a week can hold, one slot each, drawn together (set up once).
+
+    Slots are the ``n`` neighbour talks (one per receiver), the ``n`` unit talks, then the
+    debriefs' slots in loop order, so a debrief comes after every talk. Each slot's source is
+    a random entry of its segment of one lookup list: the receiver's row of the seat neighbour
+    table, the receiver's unit in ``unit_order`` (or, across a cross-unit link, all of it), the
+    loop's pool of source people.
+
+    Attributes:
+        receivers: the receiver of each slot.
+        chance: per slot, the probability that it happens if the source always shared: the
+            talk probabilities (0 for a seat without neighbours) and ``feedback_rate``.
+        lookup: the neighbour table (flat), ``unit_order`` and the debriefs' pool, concatenated.
+        rows: per entry of ``lookup``, what a conversation with it tells: the person for a
+            talk, ``n`` + the loop for a debrief (the reality as the loop sees it).
+        start, size: per slot, its segment of ``lookup``.
+        cross: per slot, the chance of a cross-unit link (0 but for unit talks).
+        everyone: where ``unit_order`` starts in ``lookup``; ``n`` its length.
+        debriefs: the feedback loops' slots (:func:`debrief_plan`).
+        n_uniforms: the uniforms :func:`draw_conversations` needs.
+    """
+
+    receivers: np.ndarray
+    chance: np.ndarray
+    lookup: np.ndarray
+    rows: np.ndarray
+    start: np.ndarray
+    size: np.ndarray
+    cross: np.ndarray
+    everyone: int
+    n: int
+    debriefs: DebriefPlan
+    n_uniforms: int
+
+
+def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=None):
+    """The week's possible conversations (:class:`ConversationPlan`), built once at set-up."""
+    s, n = structure, structure.size
+    if debriefs is None:
+        debriefs = debrief_plan([])
+    people = np.arange(n)
+    slots = len(debriefs.receivers)
+    table = np.ascontiguousarray(neighbours).ravel()
+    everyone = len(table)
+    pool = everyone + n  # where the debriefs' pool starts in the lookup list
+    return ConversationPlan(
+        receivers=np.concatenate((people, people, debriefs.receivers)),
+        chance=np.concatenate(
+            (
+                np.where(neighbour_counts > 0, params["talk_probability"], 0.0),
+                np.full(n, params["unit_talk_probability"]),
+                np.full(slots, params["feedback_rate"] if slots else 0.0),
+            )
+        ),
+        lookup=np.concatenate((table, s.unit_order, debriefs.pool)),
+        rows=np.concatenate((table, s.unit_order, n + debriefs.pool_loop)),
+        start=np.concatenate(
+            (
+                people * neighbours.shape[1],
+                everyone + s.unit_starts[s.unit],
+                pool + debriefs.pool_start,
+            )
+        ),
+        size=np.concatenate((neighbour_counts, s.unit_sizes[s.unit], debriefs.pool_size)),
+        cross=np.concatenate(
+            (np.zeros(n), np.full(n, params["cross_unit_links"]), np.zeros(slots))
+        ),
+        everyone=everyone,
+        n=n,
+        debriefs=debriefs,
+        n_uniforms=3 * (2 * n + slots),
+    )
+
+
+def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray):
+    """This week's conversations as ``(slots, sources, rows)``, in slot order.
+
+    ``slots`` are the slots that happen, ``sources`` who talks or briefs in each, and ``rows``
+    what each tells: the source for a talk, ``n`` + the loop for a debrief (it relays the
+    reality as the loop sees it, not the briefer's opinions).
+
+    Each person draws a random seat neighbour and a random member of their unit (or, with
+    probability ``cross_unit_links``, of anyone); each debrief slot a random member of its
+    loop's source role. A slot happens and its source shares with the product of the two
+    probabilities, drawn as one uniform; nobody talks to themselves.
 
     Args:
-        plan: the loops' slots (:func:`debrief_plan`).
-        feedback_rate: probability per week that a receiver is debriefed in each loop.
-        cooperation: per person; if given, only debriefs whose source shares come back (the
-            debrief happens and the source shares with the product of the probabilities).
+        plan: :func:`conversation_plan`.
+        u: ``plan.n_uniforms`` uniforms in [0, 1): per slot, one to decide it, one to choose
+            the source and one for a cross-unit link.
+        cooperation: per person, the probability of sharing.
     """
-    u = rng.random((2, len(plan.receivers)))
-    sources = plan.pool[plan.pool_start + (u[0] * plan.pool_size).astype(np.intp)]
-    chance = feedback_rate if cooperation is None else feedback_rate * cooperation[sources]
-    slot = (u[1] < chance).nonzero()[0]
-    return plan.receivers[slot], sources[slot], plan.loop[slot]
+    c = len(plan.receivers)
+    cross = u[2 * c :] < plan.cross
+    size = np.where(cross, plan.n, plan.size)
+    start = np.where(cross, plan.everyone, plan.start)
+    # floor(u k) < k for every double u < 1 numpy draws, so no index leaves its segment; a
+    # seat without neighbours picks its row's -1 padding, whose slot has chance 0
+    pick = (u[c : 2 * c] * size).astype(np.intp)
+    pick += start
+    sources = plan.lookup.take(pick)
+    happens = u[:c] < plan.chance * cooperation.take(sources)
+    happens &= sources != plan.receivers
+    slot = happens.nonzero()[0]
+    pick = pick.take(slot)
+    return slot, plan.lookup.take(pick), plan.rows.take(pick)

@@ -9,7 +9,6 @@ loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
@@ -42,103 +41,103 @@ def _domain_indicator(dimensions: int, n_domains: int) -> np.ndarray:
 
 
 def correct_counts(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
-    """Number of dimensions each row of ``beliefs`` gets right."""
-    return np.add.reduce(beliefs == reality, axis=1)
+    """Number of dimensions each row of ``beliefs`` gets right (as floats)."""
+    # a product with ones sums the rows faster than a boolean reduction at these sizes
+    return np.dot(beliefs == reality, _ones(len(reality)))
 
 
-def learn_by_doing(
-    beliefs: np.ndarray,
-    reality: np.ndarray,
-    rate: np.ndarray,
-    rng: np.random.Generator,
-) -> None:
-    """Observe the truth of each dimension with probability ``rate`` (people x dimensions).
+@functools.cache
+def _ones(n: int) -> np.ndarray:
+    return np.ones(n, dtype=np.float32)
 
-    ``rate`` is the role's vantage on the dimension's domain times the base rate and the
-    person's effort: people learn what their own work shows them.
+
+def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
+    """Flat cells where people learn by doing and where they socialize this week.
+
+    One Poisson process of intensity ``total`` per (person, dimension) cell, each hit marked
+    ``m = u total``: a mark below ``-log(1 - rate)``, the cell's learning-by-doing probability
+    ``rate`` (its role's vantage on the dimension's domain times the base rate and the person's
+    effort), is a learning-by-doing event; a mark at or above ``practice`` (the intensity of the
+    largest ``rate``) a socialization event. Split and thinned Poisson processes are
+    independent Poisson processes, so each cell learns by doing with probability ``rate`` and
+    socializes with probability ``1 - exp(practice - total)``, independently, as one coin per
+    cell and process would; the cost grows with the hits, not the cells. A cell hit twice is
+    listed twice (both updates are idempotent).
+
+    Args:
+        u_cell, u_mark: two uniforms per hit; the hits are Poisson(``total`` x cells).
+        neg_rate: minus the learning-by-doing rate at full effort, people x dimensions (flat).
+        effort: per person.
+        practice, total: the intensities, ``practice <= total``.
     """
-    observe = rng.random(beliefs.shape, dtype=np.float32) < rate
-    np.copyto(beliefs, reality, where=observe)  # copyto broadcasts the reality over people
+    cell = (u_cell * neg_rate.size).astype(np.intp)  # floor(u k) < k for numpy's doubles
+    mark = u_mark * -total  # minus the mark
+    neg = neg_rate.take(cell) * effort.take(cell // (neg_rate.size // len(effort)))
+    return cell[np.log1p(neg) < mark], cell[mark <= -practice]
+
+
+def learn_by_doing(beliefs: np.ndarray, reality: np.ndarray, cells: np.ndarray) -> None:
+    """People observe the truth of the dimensions in ``cells`` (flat person x dimension)."""
+    beliefs.put(cells, reality.take(cells % len(reality)))
 
 
 def peer_transfer(
     beliefs: np.ndarray,
     receivers: np.ndarray,
-    sources: np.ndarray,
-    adopt_probability: np.ndarray,
-    dimension_mask: np.ndarray,
-    rng: np.random.Generator,
+    told: np.ndarray,
+    own: np.ndarray,
+    probability: np.ndarray,
+    u: np.ndarray,
 ) -> int:
-    """Receivers adopt their sources' differing, non-neutral beliefs.
+    """Receivers adopt what they are told where it differs from their view and is not neutral.
+
+    One pass for informal talks and feedback debriefs: a talk tells the source's beliefs (and
+    ``own`` is the receiver's), a debrief tells the reality (and ``own`` is zero, so every
+    relayed dimension counts, even one the receiver holds already).
 
     Args:
-        beliefs: people x dimensions int8 array, updated in place (synchronously: all pairs
-            read the beliefs from before this call). If a receiver has several sources, each
-            dimension keeps what the last pair that changed it passed (docs/ODD.md section 3).
-        receivers, sources: person indices of the pairs that talk and share.
-        adopt_probability: per pair, the probability of adopting each differing dimension.
-        dimension_mask: pairs x dimensions (or broadcastable) mask of what the talk covers.
-        rng: the learning stream.
+        beliefs: people x dimensions int8 array, updated in place (synchronously: ``told`` and
+            ``own`` were read before the call). If a receiver has several pairs, each dimension
+            keeps what the last pair that changed it passed (docs/ODD.md section 3).
+        receivers: person index of each pair.
+        told, own: pairs x dimensions, what the pair passes and what it is compared with.
+        probability: pairs x dimensions, the chance of taking each told dimension (zero off
+            the talk's topics or the loop's dimensions).
+        u: pairs x dimensions uniforms.
 
     Returns:
         Number of beliefs changed.
     """
-    if len(receivers) == 0:
-        return 0
-    told = beliefs.take(sources, axis=0)
-    own = beliefs.take(receivers, axis=0)
-    adopt = rng.random(own.shape, dtype=np.float32) < adopt_probability[:, None]
-    adopt &= dimension_mask
+    adopt = u < probability
     adopt &= told != 0
     adopt &= told != own
     # per cell, not per row: a later pair overwrites only the dimensions it changes (with
     # repeated cells numpy's assignment keeps the last value)
     pair, dim = adopt.nonzero()
-    beliefs[receivers[pair], dim] = told[pair, dim]
+    beliefs[receivers.take(pair), dim] = told[pair, dim]
     return len(pair)
 
 
 def socialize(
-    beliefs: np.ndarray,
-    codes: np.ndarray,
-    unit: np.ndarray,
-    rate: float,
-    rng: np.random.Generator,
+    beliefs: np.ndarray, codes: np.ndarray, code_cell: np.ndarray, cells: np.ndarray
 ) -> None:
-    """People learn the unit playbook where it holds a view (March's p1).
+    """People take their unit playbook's view on ``cells``, where it holds one (March's p1).
 
-    Where the code is non-zero and differs from a belief, the belief becomes the code's with
-    probability ``rate``. The chances are drawn sparsely (:func:`event_cells`): the rate is small
-    and only the cells it hits cost anything.
+    ``cells`` are flat (person, dimension) indices, the cells where a person socializes this
+    week (:func:`practice_cells`); ``code_cell`` maps each to its unit code's flat cell.
     """
-    cell = event_cells(beliefs.size, rate, rng)  # flat (person, dimension) indices
-    code = codes.take(unit, axis=0).ravel()[cell]
+    code = codes.take(code_cell.take(cells))
     held = code.nonzero()[0]
-    beliefs.put(cell[held], code[held])
-
-
-def event_cells(n_cells: int, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """Flat indices of the cells where an event of probability ``rate`` happens this week.
-
-    Exactly an independent Bernoulli(``rate``) draw per cell, in time proportional to the events
-    rather than the cells: the hits of a Poisson process of intensity ``-log(1 - rate)`` per cell
-    hit each cell at least once with probability ``rate``, independently. A cell hit twice is
-    listed twice (harmless for the idempotent updates that use it).
-    """
-    if rate >= 1.0:
-        return np.arange(n_cells)
-    hits = rng.poisson(-math.log1p(-rate) * n_cells)
-    return (rng.random(hits) * n_cells).astype(np.intp)  # floor(u n) < n for numpy's doubles
+    beliefs.put(cells.take(held), code.take(held))
 
 
 def learn_code(
     codes: np.ndarray,
     beliefs: np.ndarray,
     contributes: np.ndarray,
-    unit_order: np.ndarray,
-    unit_starts: np.ndarray,
-    rate: float,
-    rng: np.random.Generator,
+    members: np.ndarray,
+    keep: np.ndarray,
+    u: np.ndarray,
 ) -> None:
     """Each unit playbook learns from its superior group (March's p2).
 
@@ -147,20 +146,18 @@ def learn_code(
         beliefs: people x dimensions beliefs.
         contributes: per person, True if they know more than their unit's code *and* share
             this week (cooperativeness gates contributions to the playbook too).
-        unit_order, unit_starts: people sorted by unit and the start of each unit's segment.
-        rate: March's p2. On each dimension the code adopts the superior group's majority
+        members: units x people float32 0/1 membership.
+        keep: ``(1 - rate) ** k`` for margins ``k = 0, 1, ...`` up to the largest unit, rate
+            March's p2. On each dimension the code adopts the superior group's majority
             belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
+        u: units x dimensions uniforms.
     """
-    # the contributors' beliefs sorted by unit, summed over each unit's segment (int64: the
-    # segmented sum is fastest without a cast inside it)
-    votes = beliefs.take(unit_order, axis=0).astype(np.int64)
-    votes[~contributes.take(unit_order)] = 0
-    tally = np.add.reduceat(votes, unit_starts, axis=0)
+    # the contributors' summed beliefs per unit, as one small matrix product (exact in float32)
+    tally = np.dot(members * contributes, beliefs.astype(np.float32))
     # the code keeps its view with probability (1 - rate) ** k: always where there is no
     # majority (k = 0); where it already holds the majority's view a change changes nothing
-    keep = (1.0 - rate) ** np.abs(tally)
-    change = rng.random(codes.shape) >= keep
-    np.copyto(codes, np.sign(tally), where=change)
+    change = u >= keep.take(np.abs(tally).astype(np.intp))
+    np.copyto(codes, np.sign(tally), "unsafe", change)
 
 
 def belief_diversity(beliefs: np.ndarray) -> float:
@@ -181,24 +178,3 @@ def belief_diversity(beliefs: np.ndarray) -> float:
 def _value_cells(n: int, dims: int) -> np.ndarray:
     """n x dims offsets that map a belief in {-1, 0, 1} on dimension j to cell 3j + belief + 1."""
     return np.tile(np.arange(dims, dtype=np.intp) * 3 + 1, (n, 1))
-
-
-def relay_observations(
-    beliefs: np.ndarray,
-    reality: np.ndarray,
-    receivers: np.ndarray,
-    rate: np.ndarray,
-    rng: np.random.Generator,
-) -> None:
-    """Receivers learn the truth of dimensions reported to them (a case review, not an opinion).
-
-    The Model's feedback loops are structured reviews of real cases (why deals were lost, why
-    customers churned), so a debrief passes what the source *observed* in its work: each
-    dimension with probability ``rate`` (pairs x dimensions), typically the source's vantage on
-    the domain times the adoption rate, inside the loop's domains.
-    """
-    if len(receivers) == 0:
-        return
-    told = rng.random((len(receivers), beliefs.shape[1]), dtype=np.float32) < rate
-    pair, dim = told.nonzero()  # per cell: several debriefs of one receiver all count
-    beliefs[receivers[pair], dim] = reality[dim]

@@ -8,13 +8,15 @@ incentives. ``docs/ODD.md`` describes it in full; ``model.PARAMETERS`` lists eve
 
 from __future__ import annotations
 
+import math
+
 import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import AGENT_REPORTERS, Employee
 from model.collection import MetricCollector
-from model.conversations import debrief_plan, draw_debriefs, draw_talks
+from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
 from model.knowledge import (
@@ -34,7 +36,7 @@ from model.learning import (
     learn_by_doing,
     learn_code,
     peer_transfer,
-    relay_observations,
+    practice_cells,
     socialize,
     turbulence,
 )
@@ -94,11 +96,6 @@ class SalesOrgModel(mesa.Model):
         # learning's fixed tables: what each person talks about (people x dimensions), the
         # vantage in float32 like the uniforms it is compared with, the loops' debrief slots
         # and what each loop relays (loops x dimensions)
-        self._talk_masks = talk_masks(p["dimensions_per_domain"])[self.structure.role]
-        self._vantage32 = self.vantage.astype(np.float32)
-        loops = self._feedback_loops(dims)
-        self._feedback = debrief_plan(loops)
-        self._feedback_relay = np.array([relay for *_, relay in loops]).reshape(len(loops), dims)
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = (
             self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
@@ -112,6 +109,7 @@ class SalesOrgModel(mesa.Model):
 
         self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
+        self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
         self.customers = Customers(p, self.structure)
@@ -146,6 +144,46 @@ class SalesOrgModel(mesa.Model):
         cells = self.grid._cells
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+
+    def _learning_tables(self, dims: int) -> None:
+        """Learning's fixed tables, built once (the structure and seats never change).
+
+        A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
+        *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
+        feedback loop, then a zero row) and its topics (``_topics``: the source's talk mask
+        for a talk, the loop's relay for a debrief).
+        """
+        p, s, n = self.params, self.structure, self.structure.size
+        loops = self._feedback_loops(dims)
+        self._feedback = debrief_plan(loops)
+        self._conversations = conversation_plan(
+            s, self.neighbours, self.neighbour_counts, p, self._feedback
+        )
+        relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
+        self._talk_masks = talk_masks(p["dimensions_per_domain"])[s.role]
+        self._topics = np.concatenate((self._talk_masks.astype(float), relay))
+        # per told row, the chance of taking each dimension from a source who performs at
+        # least as well as the receiver, then from one who performs worse (a debrief's source
+        # performance is infinite: it reports what happened)
+        rate = p["peer_learning_rate"] * self._topics
+        self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
+        self._worse_offset = len(self._topics)
+        self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
+        self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
+        talkers = np.concatenate((np.arange(n), np.arange(n)))
+        self._own_rows = np.concatenate(
+            (talkers, np.full(len(self._feedback.loop), n + len(loops)))
+        )
+        # learning by doing and socialization: intensities of their per-cell Poisson processes
+        self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
+        self._top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
+        self._socialization = (
+            -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
+        )
+        self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
+        self._members = (s.unit == np.arange(s.n_units)[:, None]).astype(np.float32)
+        self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
+        self._unit_row = s.unit + n  # a person's unit code's row below the people
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -216,45 +254,67 @@ class SalesOrgModel(mesa.Model):
         self.flow["referrals"] += len(ref_queue)
 
     def learn(self) -> None:
-        """Learning by doing, informal talks, feedback debriefs and playbooks (7.4)."""
+        """Learning by doing, informal talks, feedback debriefs and playbooks (7.4).
+
+        One batch of uniforms decides the week's conversations, contributions to the playbooks
+        and the playbooks' changes; learning by doing and socialization are the marked hits of
+        one sparse Poisson process (:func:`practice_cells`); the told dimensions of all
+        conversations take one more batch.
+        """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        structure, beliefs, reality = self.structure, people.beliefs, self.reality
-        effort_rate = (p["learning_by_doing_rate"] * people.effort).astype(np.float32)
-        rate = self._vantage32 * effort_rate[:, None]
-        learn_by_doing(beliefs, reality, rate, rng)
-        people.skill += self.skill_growth * people.effort * (1.0 - people.skill)
-        # informal talk passes beliefs (right or wrong), gated by the source's cooperation
-        receivers, sources = draw_talks(
-            structure, self.neighbours, self.neighbour_counts, p, rng, people.cooperation
-        )
-        adopt = np.where(
-            self.performance[sources] >= self.performance[receivers],
-            p["peer_learning_rate"],
-            p["peer_learning_rate"] * p["worse_source_weight"],
-        )
-        topics = self._talk_masks.take(sources, axis=0)
-        peer_transfer(beliefs, receivers, sources, adopt, topics, rng)
-        # The Model's feedback loops relay what downstream roles observed
-        if len(self._feedback.receivers):
-            receivers, sources, loop = draw_debriefs(
-                self._feedback, p["feedback_rate"], rng, people.cooperation
+        beliefs, reality, effort, n = people.beliefs, self.reality, people.effort, len(people)
+        plan, codes = self._conversations, self.codes
+        m = plan.n_uniforms
+        k = m + n + codes.size
+        top = self._top_practice * effort.max()  # the largest learning-by-doing rate
+        practice = math.inf if top >= 1.0 else -math.log1p(-top)
+        total = practice + self._socialization
+        if total < math.inf:
+            hits = rng.poisson(total * beliefs.size)
+            u = rng.random(k + 2 * hits)
+            practised, socialized = practice_cells(
+                u[k : k + hits],
+                u[k + hits :],
+                self._neg_practice,
+                effort,
+                practice,
+                total,
             )
-            rate = p["peer_learning_rate"] * self._feedback_relay[loop]
-            relay_observations(beliefs, reality, receivers, rate, rng)
-        socialize(beliefs, self.codes, structure.unit, p["socialization_rate"], rng)
+        else:  # a rate of 1 has no finite intensity: one coin per cell and process
+            u = rng.random(k + 2 * beliefs.size)
+            coins = u[k:].reshape(2, beliefs.size)
+            rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
+            practised = (coins[0] < rate).nonzero()[0]
+            socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
+        learn_by_doing(beliefs, reality, practised)
+        people.skill += self.skill_growth * effort * (1.0 - people.skill)
+        # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        receivers = plan.receivers.take(slot)
+        told = self._told
+        told[:n] = beliefs
+        if plan.debriefs.pool.size:  # one row per loop
+            told[n:-1] = reality
+        performance = self._source_performance
+        performance[:n] = self.performance
+        # a worse source's talk is taken less often: its row in the lower half of the rates
+        worse = performance.take(row) < performance.take(receivers)
+        probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
+        u_told = rng.random(probability.shape, dtype=np.float32)
+        own = told.take(self._own_rows.take(slot), axis=0)
+        peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
+        socialize(beliefs, codes, self._code_cell, socialized)
         # the superior group: people who know more than their unit's code, and share
-        n = len(beliefs)
-        known = correct_counts(np.concatenate((beliefs, self.codes)), reality)  # people, codes
-        contributes = known[:n] > known[n:][structure.unit]
-        contributes &= rng.random(n) < people.cooperation
+        known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
+        contributes = known[:n] > known.take(self._unit_row)
+        contributes &= u[m : m + n] < people.cooperation
         learn_code(
-            self.codes,
+            codes,
             beliefs,
             contributes,
-            structure.unit_order,
-            structure.unit_starts,
-            p["code_learning_rate"],
-            rng,
+            self._members,
+            self._code_keep,
+            u[m + n : k].reshape(codes.shape),
         )
 
     def pay_and_morale(self) -> None:

@@ -41,9 +41,8 @@ def test_pick_workers_draws_within_queue_in_proportion_to_weight():
 def test_peer_transfer_copies_only_differing_nonzero_beliefs():
     beliefs = np.array([[1, -1, 0, 1], [-1, -1, 1, 0]], dtype=np.int8)
     changed = peer_transfer(
-        beliefs, np.array([1]), np.array([0]), np.array([1.0]), np.ones(4, bool),
-        np.random.default_rng(0),
-    )  # fmt: skip
+        beliefs, np.array([1]), beliefs[[0]], beliefs[[1]], np.ones((1, 4)), np.zeros((1, 4))
+    )
     np.testing.assert_array_equal(beliefs[1], [1, -1, 1, 1])
     assert changed == 2
 
@@ -52,7 +51,7 @@ def test_learn_code_follows_march_majority_rule():
     """With p2 = 1 the code takes the superior group's majority wherever there is one."""
     beliefs = np.array([[1, 1, -1], [1, -1, -1], [-1, 1, 0], [1, 1, 1]], dtype=np.int8)
     codes = np.zeros((2, 3), dtype=np.int8)
-    unit_order, starts = np.arange(4), np.array([0, 3])
+    members = np.array([[1, 1, 1, 0], [0, 0, 0, 1]], dtype=np.float32)
     contributes = np.array([True, True, True, False])
-    learn_code(codes, beliefs, contributes, unit_order, starts, 1.0, np.random.default_rng(0))
+    learn_code(codes, beliefs, contributes, members, 0.0 ** np.arange(5), np.zeros((2, 3)))
     np.testing.assert_array_equal(codes, [[1, 1, -1], [0, 0, 0]])

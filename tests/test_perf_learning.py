@@ -5,19 +5,20 @@ the same seed; the conversation draws (which fold the source's decision to share
 talk's or debrief's own uniform) are checked against their exact pair probabilities.
 """
 
+import copy
+
 import numpy as np
 import pytest
 
 from model import SalesOrgModel
-from model.conversations import debrief_plan, draw_debriefs, draw_talks
-from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask
+from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
+from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
 from model.learning import (
     correct_counts,
-    event_cells,
     learn_by_doing,
     learn_code,
     peer_transfer,
-    relay_observations,
+    practice_cells,
     socialize,
 )
 from model.organization import build_structure
@@ -35,87 +36,107 @@ def test_correct_counts_counts_dimensions_believed_correctly():
     np.testing.assert_array_equal(correct_counts(beliefs, reality), expected)
 
 
-def test_learn_by_doing_matches_loop():
+def test_learn_by_doing_sets_the_listed_cells_to_the_reality():
     beliefs, reality = small_beliefs(1)
-    rate = np.random.default_rng(2).random(beliefs.shape) * 0.5
+    cells = np.array([0, 13, 13, 29, 119])
     expected = beliefs.copy()
-    u = np.random.default_rng(3).random(beliefs.shape, dtype=np.float32)
-    for i, d in np.ndindex(*beliefs.shape):
-        if u[i, d] < rate[i, d]:
-            expected[i, d] = reality[d]
-    learn_by_doing(beliefs, reality, rate, np.random.default_rng(3))
-    np.testing.assert_array_equal(beliefs, expected)
-
-
-def test_peer_transfer_matches_loop_with_synchronous_reads_and_last_pair_per_dimension():
-    beliefs, _ = small_beliefs(4)
-    receivers = np.array([0, 1, 2, 1, 5, 0])  # 0 and 1 hear twice, 1 also tells
-    sources = np.array([1, 3, 1, 4, 0, 7])
-    probability = np.array([0.9, 0.5, 0.7, 0.8, 1.0, 0.6])
-    mask = np.random.default_rng(5).random((len(receivers), beliefs.shape[1])) < 0.7
-    before, expected, changed = beliefs.copy(), beliefs.copy(), 0
-    u = np.random.default_rng(6).random(mask.shape, dtype=np.float32)
-    for k, (r, s) in enumerate(zip(receivers, sources, strict=True)):
-        for d in range(beliefs.shape[1]):
-            told = before[s, d]  # everyone reads the beliefs from before the talks
-            if mask[k, d] and told != 0 and told != before[r, d] and u[k, d] < probability[k]:
-                expected[r, d] = told  # a later pair overwrites only what it changes
-                changed += 1
-    count = peer_transfer(beliefs, receivers, sources, probability, mask, np.random.default_rng(6))
-    np.testing.assert_array_equal(beliefs, expected)
-    assert count == changed
-
-
-def test_relay_observations_matches_loop():
-    beliefs, reality = small_beliefs(7)
-    receivers = np.array([3, 0, 3])
-    rate = np.random.default_rng(8).random((3, beliefs.shape[1]))
-    expected = beliefs.copy()
-    u = np.random.default_rng(9).random(rate.shape, dtype=np.float32)
-    for k, r in enumerate(receivers):
-        expected[r, u[k] < rate[k]] = reality[u[k] < rate[k]]  # every debrief counts
-    relay_observations(beliefs, reality, receivers, rate, np.random.default_rng(9))
-    np.testing.assert_array_equal(beliefs, expected)
-
-
-def test_event_cells_are_independent_bernoulli_draws_per_cell():
-    n_cells, rate, runs = 40, 0.3, 20000
-    rng = np.random.default_rng(12)
-    hit = np.zeros((runs, n_cells), bool)
-    for k in range(runs):
-        hit[k, event_cells(n_cells, rate, rng)] = True
-    share = hit.mean(axis=0)
-    assert np.abs(share - rate).max() < 5 * np.sqrt(rate * (1 - rate) / runs)
-    # independent cells: the number hit per week is binomial (its variance n p (1 - p))
-    assert abs(hit.sum(axis=1).var() / (n_cells * rate * (1 - rate)) - 1) < 0.05
-    assert (event_cells(7, 1.0, rng) == np.arange(7)).all()
-    assert len(event_cells(7, 0.0, rng)) == 0
-
-
-def test_socialize_matches_loop_over_the_event_cells():
-    beliefs, _ = small_beliefs(10)
-    codes = np.random.default_rng(11).integers(-1, 2, (3, beliefs.shape[1])).astype(np.int8)
-    unit = np.arange(len(beliefs)) % 3
-    expected = beliefs.copy()
-    for cell in event_cells(beliefs.size, 0.4, np.random.default_rng(12)):
+    for cell in cells:
         i, d = divmod(int(cell), beliefs.shape[1])
+        expected[i, d] = reality[d]
+    learn_by_doing(beliefs, reality, cells)
+    np.testing.assert_array_equal(beliefs, expected)
+
+
+def test_practice_cells_are_independent_bernoulli_draws_per_cell_and_process():
+    """Learning by doing with each cell's own rate, socialization with its rate, independent."""
+    n, dims, runs, social = 3, 4, 40000, 0.3
+    full = np.random.default_rng(0).random((n, dims)) * 0.4  # rate at full effort
+    effort = np.array([1.0, 0.5, 0.8])
+    rate = full * effort[:, None]
+    practice = -np.log1p(-full.max() * effort.max())
+    total = practice - np.log1p(-social)
+    rng = np.random.default_rng(1)
+    learnt, social_hit, both = (np.zeros((n, dims)) for _ in range(3))
+    for _ in range(runs):
+        hits = rng.poisson(total * n * dims)
+        u = rng.random(2 * hits)
+        practised, socialized = practice_cells(
+            u[:hits], u[hits:], -full.ravel(), effort, practice, total
+        )
+        a, b = np.zeros(n * dims, bool), np.zeros(n * dims, bool)
+        a[practised], b[socialized] = True, True
+        learnt += a.reshape(n, dims)
+        social_hit += b.reshape(n, dims)
+        both += (a & b).reshape(n, dims)
+    for share, p in ((learnt, rate), (social_hit, social), (both, rate * social)):
+        z = (share / runs - p) / np.sqrt(p * (1 - p) / runs)
+        assert np.abs(z).max() < 5
+
+
+def reference_conversations(beliefs, reality, talks, debriefs, u):
+    """Talks, then debriefs, one pair and dimension at a time, all reading the old beliefs.
+
+    ``talks``: (receiver, source, probability, topics); ``debriefs``: (receiver, relay rate).
+    A talk passes a differing, non-neutral belief; a debrief the reality; the last pair that
+    changes a dimension wins."""
+    before, after, k = beliefs.copy(), beliefs.copy(), 0
+    for r, s, probability, topics in talks:
+        for d in range(beliefs.shape[1]):
+            told = before[s, d]
+            if topics[d] and told != 0 and told != before[r, d] and u[k, d] < probability:
+                after[r, d] = told
+        k += 1
+    for r, rate in debriefs:
+        for d in range(beliefs.shape[1]):
+            if u[k, d] < rate[d]:
+                after[r, d] = reality[d]
+        k += 1
+    return after
+
+
+def test_peer_transfer_of_talks_and_debriefs_matches_talks_then_debriefs():
+    beliefs, reality = small_beliefs(4)
+    n, dims = beliefs.shape
+    topics = np.random.default_rng(5).random((n, dims)) < 0.7
+    talks = [
+        (r, s, p, topics[s])
+        for r, s, p in (
+            (0, 1, 0.9),
+            (1, 3, 0.5),
+            (2, 1, 0.7),
+            (1, 4, 0.8),
+            (5, 0, 1.0),
+            (0, 7, 0.6),
+        )
+    ]  # 0 and 1 hear twice, 1 also tells
+    relay = np.random.default_rng(6).random((2, dims))
+    debriefs = [(1, relay[0]), (0, relay[1]), (1, relay[1])]  # 0 and 1 also get debriefed
+    u = np.random.default_rng(7).random((len(talks) + len(debriefs), dims), dtype=np.float32)
+    expected = reference_conversations(beliefs, reality, talks, debriefs, u)
+    # the model's form: a zero row for a debrief's "own", the reality as what it tells
+    receivers = np.array([r for r, *_ in talks] + [r for r, _ in debriefs])
+    told = np.concatenate((beliefs[[s for _, s, *_ in talks]], np.tile(reality, (3, 1))))
+    own = np.concatenate((beliefs[[r for r, *_ in talks]], np.zeros((3, dims), np.int8)))
+    probability = np.concatenate(([p * t for _, _, p, t in talks], [rate for _, rate in debriefs]))
+    changed = peer_transfer(beliefs, receivers, told, own, probability, u)
+    np.testing.assert_array_equal(beliefs, expected)
+    assert changed >= (beliefs != expected).sum()
+
+
+def test_socialize_matches_loop_over_the_cells():
+    beliefs, _ = small_beliefs(10)
+    dims = beliefs.shape[1]
+    codes = np.random.default_rng(11).integers(-1, 2, (3, dims)).astype(np.int8)
+    unit = np.arange(len(beliefs)) % 3
+    cells = np.random.default_rng(12).integers(0, beliefs.size, 40)
+    expected = beliefs.copy()
+    for cell in cells:
+        i, d = divmod(int(cell), dims)
         if codes[unit[i], d] != 0:
             expected[i, d] = codes[unit[i], d]
-    socialize(beliefs, codes, unit, 0.4, np.random.default_rng(12))
+    code_cell = (unit[:, None] * dims + np.arange(dims)).ravel()
+    socialize(beliefs, codes, code_cell, cells)
     np.testing.assert_array_equal(beliefs, expected)
-
-
-def test_socialize_adopts_a_held_code_view_with_the_rate():
-    codes = np.array([[1, 0, -1]], dtype=np.int8)
-    rng, runs, adopted = np.random.default_rng(13), 20000, np.zeros((4, 3))
-    for _ in range(runs):
-        beliefs = np.full((4, 3), -1, dtype=np.int8)
-        beliefs[:, 2] = 1
-        socialize(beliefs, codes, np.zeros(4, np.intp), 0.1, rng)
-        adopted += beliefs != [[-1, -1, 1]]
-    share = adopted / runs
-    assert (share[:, 1] == 0).all()  # the code holds no view
-    assert np.abs(share[:, [0, 2]] - 0.1).max() < 5 * np.sqrt(0.1 * 0.9 / runs)
 
 
 def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
@@ -130,14 +151,13 @@ def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
 def test_learn_code_matches_loop():
     beliefs, _ = small_beliefs(13, n=20)
     unit = np.random.default_rng(14).integers(0, 4, len(beliefs))
-    unit_order = np.argsort(unit, kind="stable")
-    unit_starts = np.searchsorted(unit[unit_order], np.arange(4))
+    members = (unit == np.arange(4)[:, None]).astype(np.float32)
     contributes = np.random.default_rng(15).random(len(beliefs)) < 0.6
     codes = np.random.default_rng(16).integers(-1, 2, (4, beliefs.shape[1])).astype(np.int8)
     expected = codes.copy()
     u = np.random.default_rng(17).random(codes.shape)
     reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, unit_order, unit_starts, 0.3, np.random.default_rng(17))
+    learn_code(codes, beliefs, contributes, members, 0.7 ** np.arange(21), u)
     np.testing.assert_array_equal(codes, expected)
 
 
@@ -146,7 +166,14 @@ def test_learn_code_changes_with_probability_growing_with_the_margin():
     rng, runs, changed = np.random.default_rng(18), 20000, np.zeros(3)
     for _ in range(runs):
         codes = np.array([[-1, -1, 0]], dtype=np.int8)
-        learn_code(codes, beliefs, np.ones(3, bool), np.arange(3), np.array([0]), 0.2, rng)
+        learn_code(
+            codes,
+            beliefs,
+            np.ones(3, bool),
+            np.ones((1, 3), np.float32),
+            0.8 ** np.arange(4),
+            rng.random((1, 3)),
+        )
         changed += codes[0] == [1, 1, -1]
     expected = 1.0 - 0.8 ** np.array([3, 1, 3])
     assert np.all(np.abs(changed / runs - expected) < 4 * np.sqrt(expected / runs))
@@ -211,20 +238,24 @@ def test_draw_talks_without_cooperation_lists_every_talk(office):
     assert (receivers != sources).all()
 
 
-def test_draw_debriefs_frequencies_match_exact_probabilities():
+def test_debrief_slots_frequencies_match_exact_probabilities(office):
+    structure, neighbours, counts, _ = office
     loops = [
         (np.array([7, 8, 9]), np.array([0, 1]), None),
         (np.array([3]), np.array([4, 5, 6]), None),
         (np.array([4, 5]), np.array([0, 1]), None),  # receivers 0 and 1 are in two loops
     ]
-    plan = debrief_plan(loops)
-    cooperation = np.linspace(0.2, 1.0, 10)
-    rng, runs, rate = np.random.default_rng(20), 20000, 0.4
-    seen = np.zeros((3, 10, 10))
+    params = {"talk_probability": 0.0, "unit_talk_probability": 0.0, "cross_unit_links": 0.0}
+    params["feedback_rate"] = rate = 0.4
+    plan = conversation_plan(structure, neighbours, counts, params, debrief_plan(loops))
+    n = structure.size
+    cooperation = np.linspace(0.2, 1.0, n)
+    rng, runs = np.random.default_rng(20), 20000
+    seen = np.zeros((3, n, n))
     for _ in range(runs):
-        receivers, sources, loop = draw_debriefs(plan, rate, rng, cooperation)
-        assert (np.diff(loop) >= 0).all()  # in loop order
-        np.add.at(seen, (loop, receivers, sources), 1)
+        slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
+        assert (slot >= 2 * n).all()  # no talks at chance 0
+        np.add.at(seen, (plan.debriefs.loop[slot - 2 * n], plan.receivers[slot], sources), 1)
     expected = np.zeros_like(seen)
     for k, (src, dst, _) in enumerate(loops):
         for r in dst:
@@ -232,6 +263,26 @@ def test_draw_debriefs_frequencies_match_exact_probabilities():
     assert seen[expected == 0].sum() == 0
     z = (seen - expected)[expected > 0] / np.sqrt(expected[expected > 0])
     assert np.abs(z).max() < 5
+
+
+def test_debriefs_come_after_every_talk(office):
+    structure, neighbours, counts, _ = office
+    params = {"talk_probability": 1.0, "unit_talk_probability": 1.0, "cross_unit_links": 0.5}
+    params["feedback_rate"] = 1.0
+    plan = conversation_plan(
+        structure, neighbours, counts, params, debrief_plan([(np.array([2]), np.array([0]), None)])
+    )
+    rng = np.random.default_rng(21)
+    slot, *_ = draw_conversations(plan, rng.random(plan.n_uniforms), np.ones(structure.size))
+    assert slot[-1] == 2 * structure.size and (np.diff(slot) > 0).all()
+
+
+def test_rates_of_one_take_the_one_coin_per_cell_path():
+    model = SalesOrgModel(rng=0, socialization_rate=1.0, learning_by_doing_rate=1.0)
+    model.codes[:] = 1
+    model.learn()
+    held = model.codes[model.structure.unit] != 0
+    np.testing.assert_array_equal(model.people.beliefs[held], 1)
 
 
 def test_no_feedback_loops_outside_the_model():
@@ -251,8 +302,70 @@ def test_debriefs_relay_the_source_roles_vantage_inside_the_loop_domains():
     ):
         role = model.ROLES.index(source)
         expected = VANTAGE[role][domains] * feedback_dimension_mask(source, receiver, dpd)
-        np.testing.assert_array_equal(model._feedback_relay[k], expected)
+        np.testing.assert_array_equal(model._topics[model.structure.size + k], expected)
         pool = plan.pool[plan.pool_start[plan.loop == k][0] :][: plan.pool_size[plan.loop == k][0]]
         assert (model.structure.role[pool] == role).all()
         receivers = plan.receivers[plan.loop == k]
         assert (model.structure.role[receivers] == model.ROLES.index(receiver)).all()
+
+
+def test_learn_matches_plain_loops_on_the_same_uniforms():
+    """The whole learning phase, glue included, against one person, pair and cell at a time."""
+    model = SalesOrgModel(rng=3, design="the_model")
+    for _ in range(5):
+        model.step()
+    p, people, s = model.params, model.people, model.structure
+    n, dims = people.beliefs.shape
+    beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
+    effort, cooperation, performance = people.effort, people.cooperation, model.performance
+    rng = copy.deepcopy(model.streams["learning"])
+    model.learn()
+
+    lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
+    practice = -np.log1p(-lbd * model.vantage.max() * effort.max())
+    total = practice - np.log1p(-soc)
+    plan = model._conversations
+    m = plan.n_uniforms
+    k = m + n + codes.size
+    hits = rng.poisson(total * n * dims)
+    u = rng.random(k + 2 * hits)
+    socialized = []
+    for h in range(hits):  # learning by doing first, socialization after the conversations
+        i, d = divmod(int(u[k + h] * n * dims), dims)
+        mark = u[k + hits + h] * total
+        if mark < -np.log1p(-lbd * model.vantage[i, d] * effort[i]):
+            beliefs[i, d] = reality[d]
+        if mark >= practice:
+            socialized.append((i, d))
+    slot, sources, _ = draw_conversations(plan, u[:m], cooperation)
+    u_told = rng.random((len(slot), dims), dtype=np.float32)
+    relay = [r for *_, r in model._feedback_loops(dims)]
+    masks = talk_masks(p["dimensions_per_domain"])[s.role]
+    before = beliefs.copy()
+    for j, (sl, src) in enumerate(zip(slot, sources, strict=True)):
+        r = plan.receivers[sl]
+        for d in range(dims):
+            if sl < 2 * n:  # a talk
+                rate = peer * (
+                    1.0 if performance[src] >= performance[r] else p["worse_source_weight"]
+                )
+                told = before[src, d]
+                if masks[src, d] and told != 0 and told != before[r, d] and u_told[j, d] < rate:
+                    beliefs[r, d] = told
+            elif u_told[j, d] < peer * relay[plan.debriefs.loop[sl - 2 * n]][d]:  # a debrief
+                beliefs[r, d] = reality[d]
+    for i, d in socialized:
+        if codes[s.unit[i], d] != 0:
+            beliefs[i, d] = codes[s.unit[i], d]
+    known = (beliefs == reality).sum(axis=1)
+    code_known = (codes == reality).sum(axis=1)
+    for g, d in np.ndindex(*codes.shape):
+        tally = sum(
+            int(beliefs[i, d])
+            for i in range(n)
+            if s.unit[i] == g and known[i] > code_known[g] and u[m + i] < cooperation[i]
+        )
+        if tally != 0 and u[m + n + g * dims + d] >= (1.0 - p["code_learning_rate"]) ** abs(tally):
+            codes[g, d] = np.sign(tally)
+    np.testing.assert_array_equal(people.beliefs, beliefs)
+    np.testing.assert_array_equal(model.codes, codes)

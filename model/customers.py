@@ -28,6 +28,9 @@ SATISFACTION_ADAPTATION = 0.1
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
 #: quality, CSM quality), which is their mean.
 TARGET_WEIGHT = 0.25
+#: the weekly satisfaction move per unit of a customer's own part of the target (fit +
+#: expectations), a 0-d array operand (see model.pipeline)
+_PULL = np.array(SATISFACTION_ADAPTATION * TARGET_WEIGHT)
 
 
 def _ratio(a: float, b: float, empty: float) -> float:
@@ -166,6 +169,7 @@ class Customers(ColumnStore):
         nq = structure.n_queues
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
+        self._log_median = float(np.log(params["acv_median"]))
         #: churn log-odds at zero satisfaction
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
@@ -193,20 +197,32 @@ class Customers(ColumnStore):
         return np.atleast_1d(np.asarray(self._referral_skill, dtype=float))
 
     def draw_acv(self, k: int, rng: np.random.Generator) -> np.ndarray:
-        return self.p["acv_median"] * np.exp(self.p["acv_spread"] * rng.standard_normal(k))
+        """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
+        return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
     def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
-        self.append(
-            queue=queue,
-            fit=fit,
-            expectations=expectations,
-            acv=acv,
-            start=start,
-            satisfaction=satisfaction,
-            pull=SATISFACTION_ADAPTATION * TARGET_WEIGHT * np.add(fit, expectations),
-            renewal_week=np.mod(start, WEEKS_PER_YEAR),
-        )
-        self.acquired += len(queue)
+        """New customers (arrays of equal length, or scalars for all); ``start`` is the week
+        signed (an int or an array)."""
+        k = len(queue)
+        first = self._rows
+        stop = first + k
+        columns = self._columns
+        if stop > len(columns["queue"]):
+            self._grow(stop)
+        rows = slice(first, stop)
+        # the generic append, unrolled (it runs every week)
+        columns["queue"][rows] = queue
+        columns["fit"][rows] = fit
+        columns["expectations"][rows] = expectations
+        columns["acv"][rows] = acv
+        columns["start"][rows] = start
+        columns["satisfaction"][rows] = satisfaction
+        pull = columns["pull"][rows]
+        np.add(fit, expectations, pull)
+        pull *= _PULL
+        columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
+        self._rows = stop
+        self.acquired += k
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""

@@ -170,6 +170,8 @@ class Customers(ColumnStore):
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
         self._log_median = float(np.log(params["acv_median"]))
+        self._churn_effect = np.array(params["satisfaction_churn_effect"])
+        self._expansion_size = np.array(params["expansion_size"])
         #: churn log-odds at zero satisfaction
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
@@ -277,34 +279,40 @@ class Customers(ColumnStore):
         # customer churns when satisfaction_churn_effect x S falls short of a logistic draw
         # centred on the churn log-odds at S = 0
         threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
-        churn = p["satisfaction_churn_effect"] * s < threshold
+        churn = self._churn_effect * s < threshold
         coverage = self._coverage
         if not self.single_queue:
-            coverage = coverage[columns["queue"][due]]
+            queue = columns["queue"][due]
+            coverage = coverage[queue]
         # a renewing customer expands with probability expansion_rate x S x coverage
         # (for booleans, ``x > churn`` is ``x and not churn``)
         expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) > churn
         acv = columns["acv"]
         before = acv[due]
-        added = before * (p["expansion_size"] * expand)
+        added = before * (self._expansion_size * expand)
         renewed = before + added
         acv[due] = renewed
-        kept = np.where(churn, 0.0, renewed)
-        retained = float(kept.sum())
-        churned = int(np.count_nonzero(churn))
+        gone = churn.nonzero()[0]
+        churned = len(gone)
+        due_total = float(np.add.reduce(before))
+        expansion = float(np.add.reduce(added))
+        # churners do not expand: what they take away is their ACV before renewal (and nothing
+        # is retained when all leave, without a rounding residue)
+        lost = float(np.add.reduce(before[gone])) if churned else 0.0
+        retained = 0.0 if churned == k else due_total + expansion - lost
         flow["renewals_due"] += k
         flow["churned"] += churned
-        flow["arr_due"] += float(before.sum())
+        flow["arr_due"] += due_total
         flow["arr_retained"] += retained
-        flow["expansion_bookings"] += float(added.sum())
+        flow["expansion_bookings"] += expansion
         if self.single_queue:
             credit = np.array([retained])
         else:
-            credit = np.bincount(
-                columns["queue"][due], weights=kept, minlength=self.structure.n_queues
-            )
+            kept = renewed
+            kept[gone] = 0.0
+            credit = np.bincount(queue, kept, self.structure.n_queues)
         if churned:
-            self._remove(due[churn])
+            self._remove(due[gone])
             self.churned += churned
         return credit
 
@@ -365,7 +373,7 @@ class Customers(ColumnStore):
         n = self._rows
         remaining = n - len(rows)
         if rows[-1] < remaining:  # usual: the newest customers at the end are not due
-            holes, movers = rows, np.arange(remaining, n)
+            holes, movers = rows, slice(remaining, n)  # a slice: cheaper than an index
         else:
             split = int(rows.searchsorted(remaining))
             holes = rows[:split]  # rows[split:] are in the tail that is cut off anyway

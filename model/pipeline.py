@@ -124,9 +124,11 @@ class Deals(FifoStore):
         ("qualified_at", np.intp),
     )
 
+    helped = 0  # an instance attribute once deals open (a tally per queue in QueueDeals)
+
     def __init__(self) -> None:
         super().__init__()
-        self.count = self.helped = 0
+        self.count = 0
         self.week = -1
 
     def __len__(self) -> int:
@@ -178,9 +180,41 @@ class Deals(FifoStore):
 
 
 class QueueDeals(Deals):
-    """:class:`Deals` shared by several queues: each deal also keeps its queue."""
+    """:class:`Deals` shared by several queues: each deal also keeps its queue.
+
+    ``tally`` keeps the active deals per queue up to date as deals open and close (no
+    recount of the log each week): without an SE in its first ``n_queues`` entries, with one
+    in the others (:meth:`per_queue` recounts from the log).
+    """
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))
+
+    def __init__(self, n_queues: int) -> None:
+        super().__init__()
+        self.n_queues = n_queues
+        self.tally = np.zeros(2 * n_queues, np.intp)
+        #: per trait code, the offset of its deals' entries in ``tally``
+        self.offset = HAS_HELPED * n_queues
+
+    @property
+    def busy(self) -> np.ndarray:
+        """Active deals per queue."""
+        nq = self.n_queues
+        return self.tally[:nq] + self.tally[nq:]
+
+    @property
+    def helped_busy(self) -> np.ndarray:
+        """Active deals an SE works, per queue."""
+        return self.tally[self.n_queues :]
+
+    @property
+    def helped(self) -> int:
+        """Active deals an SE works."""
+        return int(self.tally[self.n_queues :].sum())
+
+    def settle(self, code: np.ndarray, queue: np.ndarray) -> None:
+        """Deals with trait ``code`` in queue ``queue`` closed: take them off the tally."""
+        self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
 
     def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
         """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
@@ -196,6 +230,7 @@ class QueueDeals(Deals):
         columns[4][start:stop] = qualified_at
         columns[5][start:stop] = queue
         self.count += k
+        self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
 
 class Leads:
@@ -292,7 +327,7 @@ class Pipeline:
         self.single = self.n_queues == 1
         line = Line if self.single else QueueLine
         self.new, self.waiting = line(), line()
-        self.deals = Deals() if self.single else QueueDeals()
+        self.deals = Deals() if self.single else QueueDeals(self.n_queues)
         self.generated = 0
         self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
@@ -498,15 +533,14 @@ class Pipeline:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
         else:
-            busy, active = deals.per_queue(self.n_queues)
-            rows, queue = first_in_line(line.queue, room - busy)
+            rows, queue = first_in_line(line.queue, room - deals.busy)
             k = len(rows)
             code = line.code[rows]
         if not k:
             return self._expire(line, step)
         u = rng.random(2 * k)  # two per deal: AE, SE
         ae = crew.pick(u[0::2], queue)
-        se = self._join_se(code, ae, queue, u[1::2], wf, None if self.single else active)
+        se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
         if self.single:
@@ -517,10 +551,9 @@ class Pipeline:
             line.remove(rows)
         self._expire(line, step)
 
-    def _join_se(self, code, ae, queue, u, wf: Workforce, active) -> np.ndarray:
+    def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
-        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none).
-        ``active``: the active deals, from :meth:`Deals.per_queue` (several queues)."""
+        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
         tech = HAS_TECHNICAL[code].nonzero()[0]
         if not len(tech) or "se" not in self.crews:
             return ae
@@ -529,7 +562,7 @@ class Pipeline:
         if self.single:
             get_se = tech[: max(0, int(room - deals.helped))]
         else:  # tech is grouped by queue, first-in first-out within each
-            room = room - deals.helped_per_queue(self.n_queues, active)
+            room = room - deals.helped_busy
             tq = queue[tech]
             position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
             get_se = tech[position <= room[tq]]
@@ -538,7 +571,8 @@ class Pipeline:
         se = ae.copy()
         se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
         code[get_se] += _HELPED  # code: this week's leads leaving the line, or a copy of them
-        deals.helped += len(get_se)
+        if self.single:  # several queues: QueueDeals.open tallies them
+            deals.helped += len(get_se)
         return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
@@ -567,7 +601,11 @@ class Pipeline:
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
         won = len(winners)
         deals.count -= n
-        deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        if self.single:
+            deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        else:
+            queue = columns["queue"][closing]
+            deals.settle(code, queue)
         self._closed[WON] += won
         self._closed[LOST] += n - won
         flow["won"] += won
@@ -579,7 +617,7 @@ class Pipeline:
         expectations = expect[ae] + expect[se]
         expectations *= _HALF
         fit = HAS_FIT[code[winners]]
-        queue = np.zeros(won, np.intp) if self.single else columns["queue"][closing[winners]]
+        queue = np.zeros(won, np.intp) if self.single else queue[winners]
         return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:

@@ -383,3 +383,25 @@ def test_leads_view_counts_stages_and_marks_missing_se():
     assert (leads.ae[active] >= 0).all() and (leads.ae[~active] == -1).all()
     assert ((leads.se >= 0) <= leads.technical).all()  # only technical deals get an SE
     assert pipeline.accounted()
+
+
+@pytest.mark.parametrize("design", ["pods", "functional"])
+def test_active_and_se_helped_deals_per_queue_kept_up_to_date_match_a_recount(design):
+    from model import SalesOrgModel
+
+    model = SalesOrgModel(rng=4, design=design)
+    deals, nq = model.pipeline.deals, model.structure.n_queues
+    for _ in range(40):
+        model.step()
+        live = deals.live
+        code = deals.code[live]
+        queue = deals.queue[live] if nq > 1 else np.zeros(live.sum(), np.intp)
+        helped = (code & HELPED) != 0
+        assert deals.count == live.sum()
+        assert deals.helped == helped.sum()
+        if nq > 1:
+            np.testing.assert_array_equal(deals.busy, np.bincount(queue, minlength=nq))
+            np.testing.assert_array_equal(
+                deals.helped_busy, np.bincount(queue[helped], minlength=nq)
+            )
+    assert deals.helped > 0

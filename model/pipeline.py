@@ -170,12 +170,9 @@ class Deals(FifoStore):
         stay rare; a longer log costs little to scan)."""
         keep = self.live.nonzero()[0]
         n = len(keep)
-        capacity = max(len(self._ordered[0]), 4 * (n + k))
-        for name, dtype in self.FIELDS:
-            column = np.zeros(capacity, dtype)
-            column[:n] = self.columns[name][keep]
-            self.columns[name] = column
-        self._ordered = list(self.columns.values())
+        active = self.rows(keep)
+        self._allocate(max(len(self._ordered[0]), 4 * (n + k)))
+        self.table[:, :n] = active
         self.head, self.tail = 0, n
 
 
@@ -584,12 +581,13 @@ class Pipeline:
         """
         deals = self.deals
         deals.week = step
-        columns = deals.columns  # the log starts at row 0: its rows are the columns' indices
+        # the log starts at row 0: its rows are the columns' indices
         closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
         n = len(closing)
         if not n:
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
-        code, ae, se = columns["code"][closing], columns["ae"][closing], columns["se"][closing]
+        closed = deals.rows(closing)  # every field of the closing deals, in one gather
+        code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
         tech = wf.knowledge[:, TECH]
         ae_tech = tech[ae]
         # an SE brings the technical knowledge of the better of the two to the deal
@@ -604,13 +602,13 @@ class Pipeline:
         if self.single:
             deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
         else:
-            queue = columns["queue"][closing]
+            queue = closed[5]
             deals.settle(code, queue)
         self._closed[WON] += won
         self._closed[LOST] += n - won
         flow["won"] += won
         flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(columns["qualified_at"][closing]))
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
         ae, se = ae[winners], se[winners]
         # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
         expect = wf.knowledge[:, EXPECT]

@@ -39,13 +39,23 @@ class Store(FifoStore):
     FIELDS = (("queue", np.intp), ("value", np.float64))
 
 
+class TableStore(FifoStore):
+    """Fields of one dtype: kept as the rows of one 2-D table."""
+
+    FIELDS = (("queue", np.intp), ("value", np.intp))
+
+
+@pytest.mark.parametrize("store_class", [Store, TableStore])
 @pytest.mark.parametrize("seed", range(4))
-def test_fifo_store_matches_a_list_through_appends_drops_and_removes(seed):
+def test_fifo_store_matches_a_list_through_appends_drops_and_removes(store_class, seed):
     rng = np.random.default_rng(seed)
-    store, reference = Store(), []
+    store, reference = store_class(), []
+    assert (store.table is None) == (store_class is Store)
     for _ in range(60):
         k = int(rng.integers(0, 2 * MIN_CAPACITY))  # crosses the capacity several times
         queue, value = rng.integers(0, 4, k), rng.random(k)
+        if store_class is TableStore:
+            value = rng.integers(0, 1000, k)
         store.append(k, queue, value)
         reference += list(zip(queue.tolist(), value.tolist(), strict=True))
         action = rng.integers(0, 3)
@@ -60,6 +70,10 @@ def test_fifo_store_matches_a_list_through_appends_drops_and_removes(seed):
         assert len(store) == len(reference)
         assert store.queue.tolist() == [q for q, _ in reference]
         assert store.value.tolist() == [v for _, v in reference]
+        if store_class is TableStore and len(reference) > 2:
+            index = store.head + np.array([0, len(reference) - 1, 1])
+            expected = [reference[i - store.head] for i in index.tolist()]
+            assert store.rows(index).T.tolist() == [list(r) for r in expected]
 
 
 def reference_first_in_line(queue, room):

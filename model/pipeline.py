@@ -26,7 +26,7 @@ import numpy as np
 
 from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
-from model.queues import Crew, first_in_line
+from model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -333,6 +333,8 @@ class Pipeline:
             for role in ("marketer", "sdr", "ae", "se")
             if len(self.members[role])
         }
+        if not self.single:  # the week's SDR, AE and SE weights in one pass
+            CrewGroup([crew for role, crew in self.crews.items() if role != "marketer"])
         self.win_base = logit(params["win_rate_reference"])
         self.close_chance = 1.0 / params["sales_cycle_weeks"]
         self.log_odds = self._log_odds_by_code(params)

@@ -31,7 +31,7 @@ from model.pipeline import (
     logit,
     sigmoid,
 )
-from model.queues import Crew, first_in_line, pick_workers, queue_rank
+from model.queues import Crew, CrewGroup, first_in_line, pick_workers, queue_rank
 from model.validation import validate_parameters
 
 
@@ -117,6 +117,31 @@ def test_crew_pick_matches_pick_workers(n_queues, seed):
         items, people, queue_of_person[people], productivity[people], n_queues, uniform
     )
     np.testing.assert_array_equal(crew.pick(uniform, items), expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_crews_loaded_as_a_group_weigh_and_pick_as_each_crew_alone(seed):
+    rng = np.random.default_rng(seed)
+    n_queues, n_people = 4, 60
+    queue_of_person = rng.integers(0, n_queues, n_people)
+    role = rng.integers(0, 3, n_people)
+    role[0] = 2  # a role with an empty queue: none of role 2 in queue 0
+    queue_of_person[role == 2] = np.maximum(queue_of_person[role == 2], 1)
+    productivity = rng.integers(0, 8, n_people) / 8.0  # exact sums: both ways round alike
+
+    def crew(r):
+        people = np.flatnonzero(role == r)
+        return Crew(people[np.argsort(queue_of_person[people], kind="stable")], queue_of_person, 4)
+
+    alone, grouped = [crew(r) for r in range(3)], [crew(r) for r in range(3)]
+    CrewGroup(grouped)
+    for weights in (productivity, productivity[::-1].copy()):
+        for a, g in zip(alone, grouped, strict=True):
+            np.testing.assert_array_equal(g.load(weights), a.load(weights))
+            items = rng.choice(np.flatnonzero(a.span > 0), 100)
+            uniform = rng.random(100)
+            np.testing.assert_array_equal(g.pick(uniform, items), a.pick(uniform, items))
+    assert grouped[2].span[0] == 0
 
 
 # ---------------------------------------------------------------- a pipeline on small inputs

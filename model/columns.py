@@ -4,6 +4,8 @@ Leads and customers arrive every week. Re-concatenating every column on each arr
 whole table weekly; a :class:`ColumnStore` keeps spare capacity instead (doubling when full), so
 an arrival writes only the new rows. Each column reads as a view of the live rows
 (``leads.stage``); writing into that view (``leads.stage[i] = WON``) writes the store.
+A :class:`FifoStore` whose fields share one dtype keeps them as the rows of one 2-D table, so
+that some rows of every field are one gather.
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ leads are only counted. :class:`Leads` shows the open leads of all stages at onc
 
 The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
 favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
-stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands.
+stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands. With several
+queues, the active and SE-helped deals per queue are kept up to date as deals open and close
+(:class:`QueueDeals`), and the SDR, AE and SE crews share one running sum of the week's
+weights (:class:`model.queues.CrewGroup`).
 """
 
 from __future__ import annotations

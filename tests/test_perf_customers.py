@@ -277,3 +277,13 @@ def test_churn_probability_is_logistic_in_satisfaction():
         expanded = flow["expansion_bookings"] / (1000.0 * P["expansion_size"])
         rate = P["expansion_rate"] * satisfaction * 0.5
         assert expanded / (n - flow["churned"]) == pytest.approx(rate, abs=4 * np.sqrt(0.25 / n))
+
+
+def test_contract_values_are_lognormal_around_the_median():
+    customers, *_ = make_world(1, 10, seed=4)
+    acv = customers.draw_acv(40000, np.random.default_rng(9))
+    log_acv = np.log(acv)
+    assert abs(np.median(acv) / P["acv_median"] - 1) < 0.02
+    assert log_acv.std() == pytest.approx(P["acv_spread"], rel=0.02)
+    assert abs(log_acv.mean() - np.log(P["acv_median"])) < 0.02
+    assert len(customers.draw_acv(0, np.random.default_rng(1))) == 0

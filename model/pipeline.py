@@ -71,7 +71,7 @@ class Line(FifoStore):
     oldest first; ``since`` is the week they joined the line. With one shared queue there is
     no queue column (every lead is in queue 0)."""
 
-    FIELDS = (("code", np.intp), ("since", np.int64))
+    FIELDS = (("code", np.intp), ("since", np.intp))
 
     @property
     def queue(self) -> np.ndarray:
@@ -91,7 +91,7 @@ class Line(FifoStore):
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
-    FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
+    FIELDS = (("code", np.intp), ("since", np.intp), ("queue", np.intp))
 
     def append(self, k: int, code, since, queue) -> None:
         """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
@@ -103,6 +103,32 @@ class QueueLine(Line):
         codes[start:stop] = code
         weeks[start:stop] = since
         queues[start:stop] = queue
+
+    def take_first(self, room) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
+        :func:`model.queues.first_in_line`) leave the line.
+
+        Returns:
+            ``(code, since, queue)`` of the leads taken, grouped by queue (first-in first-out
+            within each).
+        """
+        head, tail = self.head, self.tail
+        table = self.table
+        live = table[:, head:tail]
+        queue = live[2]
+        order = queue.argsort(kind="stable")
+        by_queue = queue[order]
+        # 1-based position within its queue: index in the queue-sorted list minus its start
+        position = np.arange(1, tail - head + 1) - by_queue.searchsorted(by_queue)
+        taken = position <= room[by_queue]
+        block = live.take(order[taken], 1)  # every field of the taken leads in one gather
+        left = order[~taken]
+        if len(left) < tail - head:  # the others keep their order, at the front
+            left.sort()
+            m = len(left)
+            table[:, :m] = live.take(left, 1)
+            self.head, self.tail = 0, m
+        return block[0], block[1], block[2]
 
 
 class Deals(FifoStore):
@@ -535,9 +561,8 @@ class Pipeline:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
         else:
-            rows, queue = first_in_line(line.queue, room - deals.busy)
-            k = len(rows)
-            code = line.code[rows]
+            code, since, queue = line.take_first(room - deals.busy)
+            k = len(code)
         if not k:
             return self._expire(line, step)
         u = rng.random(2 * k)  # two per deal: AE, SE
@@ -549,8 +574,7 @@ class Pipeline:
             deals.open(k, close_at, code, ae, se, line.since[:k])
             line.drop(k)
         else:
-            deals.open(k, close_at, code, ae, se, line.since[rows], queue)
-            line.remove(rows)
+            deals.open(k, close_at, code, ae, se, since, queue)
         self._expire(line, step)
 
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:

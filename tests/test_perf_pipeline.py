@@ -27,6 +27,7 @@ from model.pipeline import (
     TECHNICAL,
     WAITING,
     Pipeline,
+    QueueLine,
     Workforce,
     logit,
     sigmoid,
@@ -94,6 +95,26 @@ def test_first_in_line_takes_each_queues_first_room_items(seed):
     taken, taken_queue = first_in_line(queue, room)
     assert taken.tolist() == reference_first_in_line(queue, room)
     np.testing.assert_array_equal(taken_queue, queue[taken])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_queue_line_gives_up_each_queues_first_room_leads_and_keeps_the_rest(seed):
+    rng = np.random.default_rng(seed)
+    line = QueueLine()
+    for week in range(3):  # appends and a dropped front: the live rows start past row 0
+        k = int(rng.integers(5, 40))
+        line.append(k, rng.integers(0, 16, k), week, rng.integers(0, 4, k))
+    line.drop(int(rng.integers(0, 5)))
+    code, since, queue = line.code.copy(), line.since.copy(), line.queue.copy()
+    room = rng.random(4) * 12 - 2 if seed else np.full(4, 100.0)  # seed 0: all are taken
+    taken = reference_first_in_line(queue, room)
+    left = [i for i in range(len(code)) if i not in set(taken)]
+    got = line.take_first(room)
+    for column, values in zip(got, (code, since, queue), strict=True):
+        np.testing.assert_array_equal(column, values[taken])
+    np.testing.assert_array_equal(line.code, code[left])
+    np.testing.assert_array_equal(line.since, since[left])
+    np.testing.assert_array_equal(line.queue, queue[left])
 
 
 @pytest.mark.parametrize("n_queues", [1, 3])

@@ -88,7 +88,8 @@ class QueueService:
         #: accounts
         self.demand = np.array([[2.0, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
         self.one = np.ones((1, n_queues))
-        self.numerator, self.denominator = np.array(self.NUMERATOR), np.array(self.DENOMINATOR)
+        #: the numerator rows, then the denominator rows (one gather for both)
+        self.pairs = np.array(self.NUMERATOR + self.DENOMINATOR)
         self.empty = np.repeat(np.array(self.EMPTY)[:, None], n_queues, axis=1)
 
     def levels(self, totals: np.ndarray, counts: np.ndarray) -> tuple:
@@ -104,10 +105,9 @@ class QueueService:
         # tickets solved and accounts covered: capacity up to demand
         served = np.minimum(totals[:2] * self.capacity, demand)
         stacked = np.concatenate((totals, demand, served, self.one))
-        denominator = stacked[self.denominator]
-        ratio = np.divide(
-            stacked[self.numerator], denominator, out=self.empty.copy(), where=denominator > 0
-        )
+        pairs = stacked.take(self.pairs, 0)
+        numerator, denominator = pairs[:8], pairs[8:]
+        ratio = np.divide(numerator, denominator, out=self.empty.copy(), where=denominator > 0)
         # support quality, CSM quality, referral skill
         quality = ratio[:3] * ratio[3:6]
         coverage, solved_per_effort, per_csm_effort = ratio[1], ratio[6], ratio[7]

@@ -33,11 +33,6 @@ TARGET_WEIGHT = 0.25
 _PULL = np.array(SATISFACTION_ADAPTATION * TARGET_WEIGHT)
 
 
-def _ratio(a: float, b: float, empty: float) -> float:
-    """``a / b``, or ``empty`` where ``b`` is 0."""
-    return a / b if b > 0 else empty
-
-
 def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
     """One queue's support and CSM service (ODD 7.3), from its staff's productivity sums.
 
@@ -51,17 +46,26 @@ def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
         support quality, CSM coverage, CSM quality, referral skill)``.
     """
     (support_effort, csm_effort), (support_perf, csm_perf), (_, csm_knowledge) = totals
-    solved = min(p["support_capacity"] * support_effort, tickets)
-    resolution = _ratio(solved, tickets, 1.0)
-    coverage = min(1.0, _ratio(p["csm_capacity"] * csm_effort, accounts, 1.0))
-    return (
-        _ratio(solved, support_effort, 0.0),
-        _ratio(1.0, csm_effort, 0.0),
-        resolution * _ratio(support_perf, support_effort, 0.0),  # x productivity-weighted q
-        coverage,
-        coverage * _ratio(csm_perf, csm_effort, 0.0),
-        coverage * _ratio(csm_knowledge, csm_effort, 0.0),
-    )
+    # (the ratios written out: this runs every week, and function calls cost more than these)
+    solved = p["support_capacity"] * support_effort
+    if solved > tickets:
+        solved = tickets
+    resolution = solved / tickets if tickets > 0 else 1.0
+    coverage = p["csm_capacity"] * csm_effort / accounts if accounts > 0 else 1.0
+    if coverage > 1.0:
+        coverage = 1.0
+    if support_effort > 0:
+        solved_per_effort = solved / support_effort
+        support_quality = resolution * (support_perf / support_effort)  # x weighted mean q
+    else:
+        solved_per_effort = support_quality = 0.0
+    if csm_effort > 0:
+        per_csm_effort = 1.0 / csm_effort
+        csm_quality = coverage * (csm_perf / csm_effort)
+        skill = coverage * (csm_knowledge / csm_effort)
+    else:
+        per_csm_effort = csm_quality = skill = 0.0
+    return solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill
 
 
 class QueueService:

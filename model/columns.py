@@ -4,6 +4,8 @@ Leads and customers arrive every week. Re-concatenating every column on each arr
 whole table weekly; a :class:`ColumnStore` keeps spare capacity instead (doubling when full), so
 an arrival writes only the new rows. Each column reads as a view of the live rows
 (``leads.stage``); writing into that view (``leads.stage[i] = WON``) writes the store.
+A :class:`FifoStore` whose fields share one dtype keeps them as the rows of one 2-D table, so
+that some rows of every field are one gather.
 """
 
 from __future__ import annotations
@@ -86,22 +88,43 @@ class FifoStore:
 
     A subclass declares ``FIELDS`` as :class:`ColumnStore` does; each field reads as a view of
     the live rows, oldest first, valid until the next :meth:`append` or :meth:`remove`.
+    When all fields share one dtype, the columns are the rows of one 2-D ``table`` (else
+    ``table`` is None): gathering some rows of every field is then one call (:meth:`rows`).
     """
 
     FIELDS: tuple[tuple[str, type], ...] = ()
+    #: the fields' common dtype, or None (set for each subclass)
+    _dtype = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         for name, _ in cls.FIELDS:
             setattr(cls, name, property(_fifo_reader(name), doc=f"live rows of {name!r}"))
+        dtypes = {np.dtype(dtype) for _, dtype in cls.FIELDS}
+        cls._dtype = dtypes.pop() if len(dtypes) == 1 else None
 
     def __init__(self) -> None:
         self.head = self.tail = 0
-        self.columns = {name: np.zeros(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
-        self._ordered = list(self.columns.values())
+        self._allocate(MIN_CAPACITY)
 
     def __len__(self) -> int:
         return self.tail - self.head
+
+    def _allocate(self, capacity: int) -> None:
+        """New, zeroed columns of ``capacity`` rows (the old ones stay readable by the caller
+        until it drops them)."""
+        if self._dtype is not None:
+            self.table = np.zeros((len(self.FIELDS), capacity), self._dtype)
+            self.columns = {name: self.table[i] for i, (name, _) in enumerate(self.FIELDS)}
+        else:
+            self.table = None
+            self.columns = {name: np.zeros(capacity, dtype) for name, dtype in self.FIELDS}
+        self._ordered = list(self.columns.values())
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        """Rows ``index`` of the columns (indices into the columns, not the live rows), one
+        field per row of the result (fields of one dtype only)."""
+        return self.table.take(index, 1)  # (take: a quarter of the time of table[:, index])
 
     def append(self, k: int, *values) -> None:
         """Add ``k`` rows at the back: per field in ``FIELDS`` order, an array of length ``k``
@@ -121,27 +144,33 @@ class FifoStore:
 
     def remove(self, rows: np.ndarray) -> None:
         """The rows at indices ``rows`` (into the live rows) leave; the others keep their order."""
-        head, n = self.head, self.tail - self.head
+        head, tail = self.head, self.tail
+        n = tail - head
         if len(rows) == n:
             self.head = self.tail = 0
             return
         keep = np.ones(n, dtype=bool)
         keep[rows] = False
         index = keep.nonzero()[0]
-        for column in self._ordered:
-            column[: len(index)] = column[head:][index]
-        self.head, self.tail = 0, len(index)
+        m = len(index)
+        if self.table is not None:  # every field in one gather
+            table = self.table
+            table[:, :m] = table[:, head:tail].take(index, 1)
+        else:
+            for column in self._ordered:
+                column[:m] = column[head:tail][index]
+        self.head, self.tail = 0, m
 
     def _make_room(self, k: int) -> None:
         head, n, capacity = self.head, self.tail - self.head, len(self._ordered[0])
         if n + k > capacity // 2:  # more than half full after the arrival: double
             capacity = max(2 * capacity, 2 * (n + k))
-        for name, dtype in self.FIELDS:
-            old = self.columns[name]
-            column = old if capacity == len(old) else np.zeros(capacity, dtype)
-            column[:n] = old[head : head + n]  # move the live rows to the front
-            self.columns[name] = column
-        self._ordered = list(self.columns.values())
+            old = self._ordered
+            self._allocate(capacity)
+        else:
+            old = self._ordered
+        for column, source in zip(self._ordered, old, strict=True):
+            column[:n] = source[head : head + n]  # move the live rows to the front
         self.head, self.tail = 0, n
 
 

@@ -28,11 +28,9 @@ SATISFACTION_ADAPTATION = 0.1
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
 #: quality, CSM quality), which is their mean.
 TARGET_WEIGHT = 0.25
-
-
-def _ratio(a: float, b: float, empty: float) -> float:
-    """``a / b``, or ``empty`` where ``b`` is 0."""
-    return a / b if b > 0 else empty
+#: the weekly satisfaction move per unit of a customer's own part of the target (fit +
+#: expectations), a 0-d array operand (see model.pipeline)
+_PULL = np.array(SATISFACTION_ADAPTATION * TARGET_WEIGHT)
 
 
 def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
@@ -48,17 +46,26 @@ def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
         support quality, CSM coverage, CSM quality, referral skill)``.
     """
     (support_effort, csm_effort), (support_perf, csm_perf), (_, csm_knowledge) = totals
-    solved = min(p["support_capacity"] * support_effort, tickets)
-    resolution = _ratio(solved, tickets, 1.0)
-    coverage = min(1.0, _ratio(p["csm_capacity"] * csm_effort, accounts, 1.0))
-    return (
-        _ratio(solved, support_effort, 0.0),
-        _ratio(1.0, csm_effort, 0.0),
-        resolution * _ratio(support_perf, support_effort, 0.0),  # x productivity-weighted q
-        coverage,
-        coverage * _ratio(csm_perf, csm_effort, 0.0),
-        coverage * _ratio(csm_knowledge, csm_effort, 0.0),
-    )
+    # (the ratios written out: this runs every week, and function calls cost more than these)
+    solved = p["support_capacity"] * support_effort
+    if solved > tickets:
+        solved = tickets
+    resolution = solved / tickets if tickets > 0 else 1.0
+    coverage = p["csm_capacity"] * csm_effort / accounts if accounts > 0 else 1.0
+    if coverage > 1.0:
+        coverage = 1.0
+    if support_effort > 0:
+        solved_per_effort = solved / support_effort
+        support_quality = resolution * (support_perf / support_effort)  # x weighted mean q
+    else:
+        solved_per_effort = support_quality = 0.0
+    if csm_effort > 0:
+        per_csm_effort = 1.0 / csm_effort
+        csm_quality = coverage * (csm_perf / csm_effort)
+        skill = coverage * (csm_knowledge / csm_effort)
+    else:
+        per_csm_effort = csm_quality = skill = 0.0
+    return solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill
 
 
 class QueueService:
@@ -85,7 +92,8 @@ class QueueService:
         #: accounts
         self.demand = np.array([[2.0, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
         self.one = np.ones((1, n_queues))
-        self.numerator, self.denominator = np.array(self.NUMERATOR), np.array(self.DENOMINATOR)
+        #: the numerator rows, then the denominator rows (one gather for both)
+        self.pairs = np.array(self.NUMERATOR + self.DENOMINATOR)
         self.empty = np.repeat(np.array(self.EMPTY)[:, None], n_queues, axis=1)
 
     def levels(self, totals: np.ndarray, counts: np.ndarray) -> tuple:
@@ -101,10 +109,9 @@ class QueueService:
         # tickets solved and accounts covered: capacity up to demand
         served = np.minimum(totals[:2] * self.capacity, demand)
         stacked = np.concatenate((totals, demand, served, self.one))
-        denominator = stacked[self.denominator]
-        ratio = np.divide(
-            stacked[self.numerator], denominator, out=self.empty.copy(), where=denominator > 0
-        )
+        pairs = stacked.take(self.pairs, 0)
+        numerator, denominator = pairs[:8], pairs[8:]
+        ratio = np.divide(numerator, denominator, out=self.empty.copy(), where=denominator > 0)
         # support quality, CSM quality, referral skill
         quality = ratio[:3] * ratio[3:6]
         coverage, solved_per_effort, per_csm_effort = ratio[1], ratio[6], ratio[7]
@@ -166,6 +173,9 @@ class Customers(ColumnStore):
         nq = structure.n_queues
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
+        self._log_median = float(np.log(params["acv_median"]))
+        self._churn_effect = np.array(params["satisfaction_churn_effect"])
+        self._expansion_size = np.array(params["expansion_size"])
         #: churn log-odds at zero satisfaction
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
@@ -193,20 +203,32 @@ class Customers(ColumnStore):
         return np.atleast_1d(np.asarray(self._referral_skill, dtype=float))
 
     def draw_acv(self, k: int, rng: np.random.Generator) -> np.ndarray:
-        return self.p["acv_median"] * np.exp(self.p["acv_spread"] * rng.standard_normal(k))
+        """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
+        return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
     def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
-        self.append(
-            queue=queue,
-            fit=fit,
-            expectations=expectations,
-            acv=acv,
-            start=start,
-            satisfaction=satisfaction,
-            pull=SATISFACTION_ADAPTATION * TARGET_WEIGHT * np.add(fit, expectations),
-            renewal_week=np.mod(start, WEEKS_PER_YEAR),
-        )
-        self.acquired += len(queue)
+        """New customers (arrays of equal length, or scalars for all); ``start`` is the week
+        signed (an int or an array)."""
+        k = len(queue)
+        first = self._rows
+        stop = first + k
+        columns = self._columns
+        if stop > len(columns["queue"]):
+            self._grow(stop)
+        rows = slice(first, stop)
+        # the generic append, unrolled (it runs every week)
+        columns["queue"][rows] = queue
+        columns["fit"][rows] = fit
+        columns["expectations"][rows] = expectations
+        columns["acv"][rows] = acv
+        columns["start"][rows] = start
+        columns["satisfaction"][rows] = satisfaction
+        pull = columns["pull"][rows]
+        np.add(fit, expectations, pull)
+        pull *= _PULL
+        columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
+        self._rows = stop
+        self.acquired += k
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""
@@ -261,34 +283,40 @@ class Customers(ColumnStore):
         # customer churns when satisfaction_churn_effect x S falls short of a logistic draw
         # centred on the churn log-odds at S = 0
         threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
-        churn = p["satisfaction_churn_effect"] * s < threshold
+        churn = self._churn_effect * s < threshold
         coverage = self._coverage
         if not self.single_queue:
-            coverage = coverage[columns["queue"][due]]
+            queue = columns["queue"][due]
+            coverage = coverage[queue]
         # a renewing customer expands with probability expansion_rate x S x coverage
         # (for booleans, ``x > churn`` is ``x and not churn``)
         expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) > churn
         acv = columns["acv"]
         before = acv[due]
-        added = before * (p["expansion_size"] * expand)
+        added = before * (self._expansion_size * expand)
         renewed = before + added
         acv[due] = renewed
-        kept = np.where(churn, 0.0, renewed)
-        retained = float(kept.sum())
-        churned = int(np.count_nonzero(churn))
+        gone = churn.nonzero()[0]
+        churned = len(gone)
+        due_total = float(np.add.reduce(before))
+        expansion = float(np.add.reduce(added))
+        # churners do not expand: what they take away is their ACV before renewal (and nothing
+        # is retained when all leave, without a rounding residue)
+        lost = float(np.add.reduce(before[gone])) if churned else 0.0
+        retained = 0.0 if churned == k else due_total + expansion - lost
         flow["renewals_due"] += k
         flow["churned"] += churned
-        flow["arr_due"] += float(before.sum())
+        flow["arr_due"] += due_total
         flow["arr_retained"] += retained
-        flow["expansion_bookings"] += float(added.sum())
+        flow["expansion_bookings"] += expansion
         if self.single_queue:
             credit = np.array([retained])
         else:
-            credit = np.bincount(
-                columns["queue"][due], weights=kept, minlength=self.structure.n_queues
-            )
+            kept = renewed
+            kept[gone] = 0.0
+            credit = np.bincount(queue, kept, self.structure.n_queues)
         if churned:
-            self._remove(due[churn])
+            self._remove(due[gone])
             self.churned += churned
         return credit
 
@@ -349,7 +377,7 @@ class Customers(ColumnStore):
         n = self._rows
         remaining = n - len(rows)
         if rows[-1] < remaining:  # usual: the newest customers at the end are not due
-            holes, movers = rows, np.arange(remaining, n)
+            holes, movers = rows, slice(remaining, n)  # a slice: cheaper than an index
         else:
             split = int(rows.searchsorted(remaining))
             holes = rows[:split]  # rows[split:] are in the tail that is cut off anyway

@@ -239,7 +239,7 @@ class SalesOrgModel(mesa.Model):
         pipeline.assign(self.steps, wf, s["deals"])
         queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, pipeline.week(self.steps)[0], 0.5)
+        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 

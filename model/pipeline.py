@@ -15,7 +15,10 @@ leads are only counted. :class:`Leads` shows the open leads of all stages at onc
 
 The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
 favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
-stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands.
+stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands. With several
+queues, the active and SE-helped deals per queue are kept up to date as deals open and close
+(:class:`QueueDeals`), and the SDR, AE and SE crews share one running sum of the week's
+weights (:class:`model.queues.CrewGroup`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 
 from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
-from model.queues import Crew, first_in_line
+from model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -68,7 +71,7 @@ class Line(FifoStore):
     oldest first; ``since`` is the week they joined the line. With one shared queue there is
     no queue column (every lead is in queue 0)."""
 
-    FIELDS = (("code", np.intp), ("since", np.int64))
+    FIELDS = (("code", np.intp), ("since", np.intp))
 
     @property
     def queue(self) -> np.ndarray:
@@ -88,7 +91,7 @@ class Line(FifoStore):
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
-    FIELDS = (("code", np.intp), ("since", np.int64), ("queue", np.intp))
+    FIELDS = (("code", np.intp), ("since", np.intp), ("queue", np.intp))
 
     def append(self, k: int, code, since, queue) -> None:
         """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
@@ -100,6 +103,32 @@ class QueueLine(Line):
         codes[start:stop] = code
         weeks[start:stop] = since
         queues[start:stop] = queue
+
+    def take_first(self, room) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
+        :func:`model.queues.first_in_line`) leave the line.
+
+        Returns:
+            ``(code, since, queue)`` of the leads taken, grouped by queue (first-in first-out
+            within each).
+        """
+        head, tail = self.head, self.tail
+        table = self.table
+        live = table[:, head:tail]
+        queue = live[2]
+        order = queue.argsort(kind="stable")
+        by_queue = queue[order]
+        # 1-based position within its queue: index in the queue-sorted list minus its start
+        position = np.arange(1, tail - head + 1) - by_queue.searchsorted(by_queue)
+        taken = position <= room[by_queue]
+        block = live.take(order[taken], 1)  # every field of the taken leads in one gather
+        left = order[~taken]
+        if len(left) < tail - head:  # the others keep their order, at the front
+            left.sort()
+            m = len(left)
+            table[:, :m] = live.take(left, 1)
+            self.head, self.tail = 0, m
+        return block[0], block[1], block[2]
 
 
 class Deals(FifoStore):
@@ -124,9 +153,11 @@ class Deals(FifoStore):
         ("qualified_at", np.intp),
     )
 
+    helped = 0  # an instance attribute once deals open (a tally per queue in QueueDeals)
+
     def __init__(self) -> None:
         super().__init__()
-        self.count = self.helped = 0
+        self.count = 0
         self.week = -1
 
     def __len__(self) -> int:
@@ -168,19 +199,48 @@ class Deals(FifoStore):
         stay rare; a longer log costs little to scan)."""
         keep = self.live.nonzero()[0]
         n = len(keep)
-        capacity = max(len(self._ordered[0]), 4 * (n + k))
-        for name, dtype in self.FIELDS:
-            column = np.zeros(capacity, dtype)
-            column[:n] = self.columns[name][keep]
-            self.columns[name] = column
-        self._ordered = list(self.columns.values())
+        active = self.rows(keep)
+        self._allocate(max(len(self._ordered[0]), 4 * (n + k)))
+        self.table[:, :n] = active
         self.head, self.tail = 0, n
 
 
 class QueueDeals(Deals):
-    """:class:`Deals` shared by several queues: each deal also keeps its queue."""
+    """:class:`Deals` shared by several queues: each deal also keeps its queue.
+
+    ``tally`` keeps the active deals per queue up to date as deals open and close (no
+    recount of the log each week): without an SE in its first ``n_queues`` entries, with one
+    in the others (:meth:`per_queue` recounts from the log).
+    """
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))
+
+    def __init__(self, n_queues: int) -> None:
+        super().__init__()
+        self.n_queues = n_queues
+        self.tally = np.zeros(2 * n_queues, np.intp)
+        #: per trait code, the offset of its deals' entries in ``tally``
+        self.offset = HAS_HELPED * n_queues
+
+    @property
+    def busy(self) -> np.ndarray:
+        """Active deals per queue."""
+        nq = self.n_queues
+        return self.tally[:nq] + self.tally[nq:]
+
+    @property
+    def helped_busy(self) -> np.ndarray:
+        """Active deals an SE works, per queue."""
+        return self.tally[self.n_queues :]
+
+    @property
+    def helped(self) -> int:
+        """Active deals an SE works."""
+        return int(self.tally[self.n_queues :].sum())
+
+    def settle(self, code: np.ndarray, queue: np.ndarray) -> None:
+        """Deals with trait ``code`` in queue ``queue`` closed: take them off the tally."""
+        self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
 
     def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
         """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
@@ -196,6 +256,7 @@ class QueueDeals(Deals):
         columns[4][start:stop] = qualified_at
         columns[5][start:stop] = queue
         self.count += k
+        self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
 
 class Leads:
@@ -292,7 +353,7 @@ class Pipeline:
         self.single = self.n_queues == 1
         line = Line if self.single else QueueLine
         self.new, self.waiting = line(), line()
-        self.deals = Deals() if self.single else QueueDeals()
+        self.deals = Deals() if self.single else QueueDeals(self.n_queues)
         self.generated = 0
         self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
@@ -301,6 +362,8 @@ class Pipeline:
             for role in ("marketer", "sdr", "ae", "se")
             if len(self.members[role])
         }
+        if not self.single:  # the week's SDR, AE and SE weights in one pass
+            CrewGroup([crew for role, crew in self.crews.items() if role != "marketer"])
         self.win_base = logit(params["win_rate_reference"])
         self.close_chance = 1.0 / params["sales_cycle_weeks"]
         self.log_odds = self._log_odds_by_code(params)
@@ -498,29 +561,25 @@ class Pipeline:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
         else:
-            busy, active = deals.per_queue(self.n_queues)
-            rows, queue = first_in_line(line.queue, room - busy)
-            k = len(rows)
-            code = line.code[rows]
+            code, since, queue = line.take_first(room - deals.busy)
+            k = len(code)
         if not k:
             return self._expire(line, step)
         u = rng.random(2 * k)  # two per deal: AE, SE
         ae = crew.pick(u[0::2], queue)
-        se = self._join_se(code, ae, queue, u[1::2], wf, None if self.single else active)
+        se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
         if self.single:
             deals.open(k, close_at, code, ae, se, line.since[:k])
             line.drop(k)
         else:
-            deals.open(k, close_at, code, ae, se, line.since[rows], queue)
-            line.remove(rows)
+            deals.open(k, close_at, code, ae, se, since, queue)
         self._expire(line, step)
 
-    def _join_se(self, code, ae, queue, u, wf: Workforce, active) -> np.ndarray:
+    def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
-        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none).
-        ``active``: the active deals, from :meth:`Deals.per_queue` (several queues)."""
+        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
         tech = HAS_TECHNICAL[code].nonzero()[0]
         if not len(tech) or "se" not in self.crews:
             return ae
@@ -529,7 +588,7 @@ class Pipeline:
         if self.single:
             get_se = tech[: max(0, int(room - deals.helped))]
         else:  # tech is grouped by queue, first-in first-out within each
-            room = room - deals.helped_per_queue(self.n_queues, active)
+            room = room - deals.helped_busy
             tq = queue[tech]
             position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
             get_se = tech[position <= room[tq]]
@@ -538,7 +597,8 @@ class Pipeline:
         se = ae.copy()
         se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
         code[get_se] += _HELPED  # code: this week's leads leaving the line, or a copy of them
-        deals.helped += len(get_se)
+        if self.single:  # several queues: QueueDeals.open tallies them
+            deals.helped += len(get_se)
         return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
@@ -550,12 +610,13 @@ class Pipeline:
         """
         deals = self.deals
         deals.week = step
-        columns = deals.columns  # the log starts at row 0: its rows are the columns' indices
+        # the log starts at row 0: its rows are the columns' indices
         closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
         n = len(closing)
         if not n:
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
-        code, ae, se = columns["code"][closing], columns["ae"][closing], columns["se"][closing]
+        closed = deals.rows(closing)  # every field of the closing deals, in one gather
+        code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
         tech = wf.knowledge[:, TECH]
         ae_tech = tech[ae]
         # an SE brings the technical knowledge of the better of the two to the deal
@@ -567,19 +628,23 @@ class Pipeline:
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
         won = len(winners)
         deals.count -= n
-        deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        if self.single:
+            deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        else:
+            queue = closed[5]
+            deals.settle(code, queue)
         self._closed[WON] += won
         self._closed[LOST] += n - won
         flow["won"] += won
         flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(columns["qualified_at"][closing]))
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
         ae, se = ae[winners], se[winners]
         # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
         expect = wf.knowledge[:, EXPECT]
         expectations = expect[ae] + expect[se]
         expectations *= _HALF
         fit = HAS_FIT[code[winners]]
-        queue = np.zeros(won, np.intp) if self.single else columns["queue"][closing[winners]]
+        queue = np.zeros(won, np.intp) if self.single else queue[winners]
         return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:

@@ -112,16 +112,22 @@ class Crew:
         self.queue = queue_of_person[people].astype(np.intp)
         self.single = n_queues == 1
         count = np.bincount(self.queue, minlength=n_queues)
+        #: the people drawn from, by position (this crew's, or those of a :class:`CrewGroup`)
+        self.pool = people
         self.end = np.cumsum(count)  # each queue's people are positions [end - count, end)
         self.first = self.end - count
         self.last = np.maximum(self.end - 1, 0)
         self.cumulative = np.zeros(len(people) + 1)  # 0, then the running weight
+        self.group: CrewGroup | None = None
 
     def __len__(self) -> int:
         return len(self.people)
 
     def load(self, productivity: np.ndarray):
         """Set the week's weights; returns the total weight (one queue) or weight per queue."""
+        if self.group is not None:  # loaded with the group's other crews
+            self.group.load(productivity)
+            return self.span
         if self.single:  # running weight (add.accumulate: a cumsum with less overhead)
             self.bounds = np.add.accumulate(productivity[self.people])
             self.total = self.bounds[-1:]  # an array operand (see model.pipeline)
@@ -143,4 +149,44 @@ class Crew:
         target = self.start[item_queue] + uniform * self.span[item_queue]
         position = self.cumulative[1:].searchsorted(target, "right")
         # guard against rounding at a queue's edge: stay inside the item's own queue
-        return self.people[np.minimum(position, self.last[item_queue])]
+        return self.pool[np.minimum(position, self.last[item_queue])]
+
+
+class CrewGroup:
+    """Crews of several roles (with several queues) weighted by one running sum: their weeks'
+    loads are one gather, one running sum and two lookups for all of them instead of per crew.
+
+    Each crew's positions become positions in the group's ``pool`` (the crews' people one
+    after the other), so :meth:`Crew.pick` works unchanged. A crew's :meth:`Crew.load` loads
+    the whole group, once per productivity array (the week's; it must not change in place).
+    """
+
+    def __init__(self, crews: list[Crew]) -> None:
+        self.crews = crews
+        self.pool = np.concatenate([crew.people for crew in crews])
+        self.cumulative = np.zeros(len(self.pool) + 1)
+        offset, firsts, ends, self.parts = 0, [], [], []
+        for i, crew in enumerate(crews):
+            crew.first, crew.end, crew.last = (
+                x + offset for x in (crew.first, crew.end, crew.last)
+            )
+            crew.pool, crew.cumulative, crew.group = self.pool, self.cumulative, self
+            n_queues = len(crew.end)
+            self.parts.append(slice(i * n_queues, (i + 1) * n_queues))  # its queues' entries
+            firsts.append(crew.first)
+            ends.append(crew.end)
+            offset += len(crew.people)
+        self.first, self.end = np.concatenate(firsts), np.concatenate(ends)
+        self.loaded = None
+
+    def load(self, productivity: np.ndarray) -> None:
+        """Every crew's weights for ``productivity`` (no work if they are already loaded)."""
+        if productivity is self.loaded:
+            return
+        cumulative = self.cumulative
+        np.add.accumulate(productivity[self.pool], out=cumulative[1:])
+        start = cumulative[self.first]
+        span = cumulative[self.end] - start
+        for crew, part in zip(self.crews, self.parts, strict=True):
+            crew.start, crew.span = start[part], span[part]
+        self.loaded = productivity

@@ -277,3 +277,29 @@ def test_churn_probability_is_logistic_in_satisfaction():
         expanded = flow["expansion_bookings"] / (1000.0 * P["expansion_size"])
         rate = P["expansion_rate"] * satisfaction * 0.5
         assert expanded / (n - flow["churned"]) == pytest.approx(rate, abs=4 * np.sqrt(0.25 / n))
+
+
+def test_contract_values_are_lognormal_around_the_median():
+    customers, *_ = make_world(1, 10, seed=4)
+    acv = customers.draw_acv(40000, np.random.default_rng(9))
+    log_acv = np.log(acv)
+    assert abs(np.median(acv) / P["acv_median"] - 1) < 0.02
+    assert log_acv.std() == pytest.approx(P["acv_spread"], rel=0.02)
+    assert abs(log_acv.mean() - np.log(P["acv_median"])) < 0.02
+    assert len(customers.draw_acv(0, np.random.default_rng(1))) == 0
+
+
+def test_one_queues_service_levels_match_the_many_queue_formulas_with_empty_cases():
+    from model.customers import QueueService, service_levels
+
+    rng = np.random.default_rng(2)
+    service = QueueService(1, P)
+    cases = [rng.random((3, 2)) * 5 for _ in range(20)]
+    cases += [np.zeros((3, 2)), np.array([[0.0, 2.0], [0.0, 1.0], [0.0, 0.5]])]
+    cases += [np.array([[3.0, 0.0], [1.0, 0.0], [0.0, 0.0]])]
+    for totals in cases:
+        for poor, good in ((0, 0), (3, 5), (40, 200)):
+            tickets = P["tickets_per_customer"] * (2 * poor + good)
+            mine = service_levels(totals.tolist(), tickets, poor + good, P)
+            many = service.levels(totals.reshape(3, 2), np.array([[poor], [good]]))
+            np.testing.assert_allclose(mine, [float(x[0]) for x in many], rtol=1e-12)

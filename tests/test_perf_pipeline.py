@@ -27,11 +27,12 @@ from model.pipeline import (
     TECHNICAL,
     WAITING,
     Pipeline,
+    QueueLine,
     Workforce,
     logit,
     sigmoid,
 )
-from model.queues import Crew, first_in_line, pick_workers, queue_rank
+from model.queues import Crew, CrewGroup, first_in_line, pick_workers, queue_rank
 from model.validation import validate_parameters
 
 
@@ -39,13 +40,23 @@ class Store(FifoStore):
     FIELDS = (("queue", np.intp), ("value", np.float64))
 
 
+class TableStore(FifoStore):
+    """Fields of one dtype: kept as the rows of one 2-D table."""
+
+    FIELDS = (("queue", np.intp), ("value", np.intp))
+
+
+@pytest.mark.parametrize("store_class", [Store, TableStore])
 @pytest.mark.parametrize("seed", range(4))
-def test_fifo_store_matches_a_list_through_appends_drops_and_removes(seed):
+def test_fifo_store_matches_a_list_through_appends_drops_and_removes(store_class, seed):
     rng = np.random.default_rng(seed)
-    store, reference = Store(), []
+    store, reference = store_class(), []
+    assert (store.table is None) == (store_class is Store)
     for _ in range(60):
         k = int(rng.integers(0, 2 * MIN_CAPACITY))  # crosses the capacity several times
         queue, value = rng.integers(0, 4, k), rng.random(k)
+        if store_class is TableStore:
+            value = rng.integers(0, 1000, k)
         store.append(k, queue, value)
         reference += list(zip(queue.tolist(), value.tolist(), strict=True))
         action = rng.integers(0, 3)
@@ -60,6 +71,10 @@ def test_fifo_store_matches_a_list_through_appends_drops_and_removes(seed):
         assert len(store) == len(reference)
         assert store.queue.tolist() == [q for q, _ in reference]
         assert store.value.tolist() == [v for _, v in reference]
+        if store_class is TableStore and len(reference) > 2:
+            index = store.head + np.array([0, len(reference) - 1, 1])
+            expected = [reference[i - store.head] for i in index.tolist()]
+            assert store.rows(index).T.tolist() == [list(r) for r in expected]
 
 
 def reference_first_in_line(queue, room):
@@ -80,6 +95,26 @@ def test_first_in_line_takes_each_queues_first_room_items(seed):
     taken, taken_queue = first_in_line(queue, room)
     assert taken.tolist() == reference_first_in_line(queue, room)
     np.testing.assert_array_equal(taken_queue, queue[taken])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_queue_line_gives_up_each_queues_first_room_leads_and_keeps_the_rest(seed):
+    rng = np.random.default_rng(seed)
+    line = QueueLine()
+    for week in range(3):  # appends and a dropped front: the live rows start past row 0
+        k = int(rng.integers(5, 40))
+        line.append(k, rng.integers(0, 16, k), week, rng.integers(0, 4, k))
+    line.drop(int(rng.integers(0, 5)))
+    code, since, queue = line.code.copy(), line.since.copy(), line.queue.copy()
+    room = rng.random(4) * 12 - 2 if seed else np.full(4, 100.0)  # seed 0: all are taken
+    taken = reference_first_in_line(queue, room)
+    left = [i for i in range(len(code)) if i not in set(taken)]
+    got = line.take_first(room)
+    for column, values in zip(got, (code, since, queue), strict=True):
+        np.testing.assert_array_equal(column, values[taken])
+    np.testing.assert_array_equal(line.code, code[left])
+    np.testing.assert_array_equal(line.since, since[left])
+    np.testing.assert_array_equal(line.queue, queue[left])
 
 
 @pytest.mark.parametrize("n_queues", [1, 3])
@@ -103,6 +138,31 @@ def test_crew_pick_matches_pick_workers(n_queues, seed):
         items, people, queue_of_person[people], productivity[people], n_queues, uniform
     )
     np.testing.assert_array_equal(crew.pick(uniform, items), expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_crews_loaded_as_a_group_weigh_and_pick_as_each_crew_alone(seed):
+    rng = np.random.default_rng(seed)
+    n_queues, n_people = 4, 60
+    queue_of_person = rng.integers(0, n_queues, n_people)
+    role = rng.integers(0, 3, n_people)
+    role[0] = 2  # a role with an empty queue: none of role 2 in queue 0
+    queue_of_person[role == 2] = np.maximum(queue_of_person[role == 2], 1)
+    productivity = rng.integers(0, 8, n_people) / 8.0  # exact sums: both ways round alike
+
+    def crew(r):
+        people = np.flatnonzero(role == r)
+        return Crew(people[np.argsort(queue_of_person[people], kind="stable")], queue_of_person, 4)
+
+    alone, grouped = [crew(r) for r in range(3)], [crew(r) for r in range(3)]
+    CrewGroup(grouped)
+    for weights in (productivity, productivity[::-1].copy()):
+        for a, g in zip(alone, grouped, strict=True):
+            np.testing.assert_array_equal(g.load(weights), a.load(weights))
+            items = rng.choice(np.flatnonzero(a.span > 0), 100)
+            uniform = rng.random(100)
+            np.testing.assert_array_equal(g.pick(uniform, items), a.pick(uniform, items))
+    assert grouped[2].span[0] == 0
 
 
 # ---------------------------------------------------------------- a pipeline on small inputs
@@ -383,3 +443,25 @@ def test_leads_view_counts_stages_and_marks_missing_se():
     assert (leads.ae[active] >= 0).all() and (leads.ae[~active] == -1).all()
     assert ((leads.se >= 0) <= leads.technical).all()  # only technical deals get an SE
     assert pipeline.accounted()
+
+
+@pytest.mark.parametrize("design", ["pods", "functional"])
+def test_active_and_se_helped_deals_per_queue_kept_up_to_date_match_a_recount(design):
+    from model import SalesOrgModel
+
+    model = SalesOrgModel(rng=4, design=design)
+    deals, nq = model.pipeline.deals, model.structure.n_queues
+    for _ in range(40):
+        model.step()
+        live = deals.live
+        code = deals.code[live]
+        queue = deals.queue[live] if nq > 1 else np.zeros(live.sum(), np.intp)
+        helped = (code & HELPED) != 0
+        assert deals.count == live.sum()
+        assert deals.helped == helped.sum()
+        if nq > 1:
+            np.testing.assert_array_equal(deals.busy, np.bincount(queue, minlength=nq))
+            np.testing.assert_array_equal(
+                deals.helped_busy, np.bincount(queue[helped], minlength=nq)
+            )
+    assert deals.helped > 0

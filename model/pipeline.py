@@ -243,19 +243,9 @@ class QueueDeals(Deals):
         self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
 
     def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
-        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
-        if self.tail + k > len(self._ordered[0]):
-            self._make_room(k)
-        start = self.tail
-        self.tail = stop = start + k
-        columns = self._ordered
-        columns[0][start:stop] = close_at
-        columns[1][start:stop] = code
-        columns[2][start:stop] = ae
-        columns[3][start:stop] = se
-        columns[4][start:stop] = qualified_at
-        columns[5][start:stop] = queue
-        self.count += k
+        """Start ``k`` deals in their queues (and count them in the tally)."""
+        super().open(k, close_at, code, ae, se, qualified_at)
+        self._ordered[5][self.tail - k : self.tail] = queue  # the k rows just opened
         self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
 

@@ -132,7 +132,7 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
                 pool + debriefs.pool_start,
             )
         ),
-        size=np.concatenate((neighbour_counts, s.unit_sizes[s.unit], debriefs.pool_size)),
+        size=np.concatenate((neighbour_counts, s.size_of_unit, debriefs.pool_size)),
         cross=np.concatenate(
             (np.zeros(n), np.full(n, params["cross_unit_links"]), np.zeros(slots))
         ),

@@ -93,13 +93,8 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
-        # learning's fixed tables: what each person talks about (people x dimensions), the
-        # vantage in float32 like the uniforms it is compared with, the loops' debrief slots
-        # and what each loop relays (loops x dimensions)
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
-        self.marginal_return = (
-            self.own_share + (1.0 - self.own_share) / self.structure.unit_sizes[self.structure.unit]
-        )
+        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
         # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
         self.skill_growth = min(
             1.0,
@@ -160,8 +155,8 @@ class SalesOrgModel(mesa.Model):
             s, self.neighbours, self.neighbour_counts, p, self._feedback
         )
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
-        self._talk_masks = talk_masks(p["dimensions_per_domain"])[s.role]
-        self._topics = np.concatenate((self._talk_masks.astype(float), relay))
+        talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
+        self._topics = np.concatenate((talks.astype(float), relay))
         # per told row, the chance of taking each dimension from a source who performs at
         # least as well as the receiver, then from one who performs worse (a debrief's source
         # performance is infinite: it reports what happened)

@@ -168,18 +168,6 @@ class Deals(FifoStore):
         """Which rows of the log hold an active deal."""
         return self.close_at > self.week
 
-    def per_queue(self, n_queues: int) -> tuple[np.ndarray, tuple]:
-        """Active deals per queue; also ``active``, their rows and queues (for
-        :meth:`helped_per_queue`)."""
-        live = self.live
-        queue = self.queue[live]
-        return np.bincount(queue, None, n_queues), (live, queue)
-
-    def helped_per_queue(self, n_queues: int, active: tuple) -> np.ndarray:
-        """Active deals an SE works, per queue (``active``: from :meth:`per_queue`)."""
-        live, queue = active
-        return np.bincount(queue[HAS_HELPED[self.code[live]]], None, n_queues)
-
     def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
         """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
         if self.tail + k > len(self._ordered[0]):
@@ -210,7 +198,7 @@ class QueueDeals(Deals):
 
     ``tally`` keeps the active deals per queue up to date as deals open and close (no
     recount of the log each week): without an SE in its first ``n_queues`` entries, with one
-    in the others (:meth:`per_queue` recounts from the log).
+    in the others.
     """
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))

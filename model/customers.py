@@ -169,6 +169,7 @@ class Customers(ColumnStore):
         ("satisfaction", np.float64),
         ("pull", np.float64),
         ("renewal_week", np.int8),
+        ("context", np.float64),  # share of what was learned about the account held (ODD 7.7)
     )
 
     def __init__(self, params: dict, structure) -> None:
@@ -190,6 +191,8 @@ class Customers(ColumnStore):
         self._roles: _ServiceRoles | None = None
         self._queue_service = QueueService(nq, params)
         self._per_effort = None
+        #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
+        self.handoffs = None
 
     def __repr__(self) -> str:
         return f"Customers(n={len(self)}, arr={self.arr:,.0f}, churned={self.churned})"
@@ -213,9 +216,14 @@ class Customers(ColumnStore):
         """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
         return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
-    def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
+    def add(self, queue, fit, expectations, acv, start, satisfaction, context=1.0) -> None:
         """New customers (arrays of equal length, or scalars for all); ``start`` is the week
-        signed (an int or an array)."""
+        signed (an int or an array).
+
+        ``context`` is the share of what was learned about the account that reached its CSMs
+        (docs/ODD.md 7.7): the expectations set at the sale count toward satisfaction only as
+        far as the people serving the account know them.
+        """
         k = len(queue)
         first = self._rows
         stop = first + k
@@ -230,8 +238,10 @@ class Customers(ColumnStore):
         columns["acv"][rows] = acv
         columns["start"][rows] = start
         columns["satisfaction"][rows] = satisfaction
+        columns["context"][rows] = context
         pull = columns["pull"][rows]
-        np.add(fit, expectations, pull)
+        np.multiply(expectations, context, pull)
+        pull += fit
         pull *= _PULL
         columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
         self._rows = stop
@@ -266,12 +276,28 @@ class Customers(ColumnStore):
         self._per_effort = solved_per_effort, per_csm_effort
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
-        shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
         columns, n = self._columns, self._rows
         satisfaction = columns["satisfaction"][:n]
         satisfaction *= 1.0 - SATISFACTION_ADAPTATION
         satisfaction += columns["pull"][:n]
+        if self.handoffs is not None and self.handoffs.active:
+            satisfaction += self._service_shift(support_quality, csm_quality)
+            return
+        shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
         satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
+
+    def _service_shift(self, support_quality, csm_quality) -> np.ndarray:
+        """Each customer's weekly satisfaction move from service when handoffs lose context:
+        support solves an account's problems as well as the context it received from the
+        CSMs allows (the account's context x its queue's CSM -> support keep, ODD 7.7)."""
+        columns, n = self._columns, self._rows
+        queue = columns["queue"][:n]
+        support = np.atleast_1d(support_quality) * self.handoffs.support_keep
+        csm = np.atleast_1d(csm_quality)
+        shift = support.take(queue) * columns["context"][:n]
+        shift += csm.take(queue)
+        shift *= SATISFACTION_ADAPTATION * TARGET_WEIGHT
+        return shift
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
         """Contracts at their anniversary renew (maybe expanded) or churn.

@@ -18,6 +18,7 @@ from agents import AGENT_REPORTERS, Employee
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
+from model.handoffs import Handoffs
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
 from model.knowledge import (
     DOMAINS,
@@ -110,6 +111,7 @@ class SalesOrgModel(mesa.Model):
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
         self.customers.seed_base(initial, self.streams["customers"])
+        self.connect_handoffs()
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
@@ -139,6 +141,12 @@ class SalesOrgModel(mesa.Model):
         cells = self.grid._cells
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+
+    def connect_handoffs(self) -> None:
+        """Handoff distances of the current units and seats, for the pipeline and customers
+        (docs/ODD.md 7.7); a reorganization calls this again."""
+        self.handoffs = Handoffs(self.params["handoff_loss"], self.structure, self.neighbours)
+        self.pipeline.handoffs = self.customers.handoffs = self.handoffs
 
     def _learning_tables(self, dims: int) -> None:
         """Learning's fixed tables, built once (the structure and seats never change).
@@ -233,7 +241,8 @@ class SalesOrgModel(mesa.Model):
         pipeline.assign(self.steps, wf, s["deals"])
         queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        context = pipeline.won_context  # what reached the CSMs (docs/ODD.md 7.7)
+        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5, context)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.columns import FifoStore
+from model.handoffs import CONTEXT_ONE, account_knowledge
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import Crew, CrewGroup, first_in_line
 
@@ -51,6 +52,7 @@ HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
 # positionally.
 _TECHNICAL, _REFERRAL, _HELPED = np.array(TECHNICAL), np.array(REFERRAL), np.array(HELPED)
 _ZERO, _HALF = np.array(0.0), np.array(0.5)
+_CSM = ROLE_INDEX["csm"]
 
 
 def logit(p: float) -> float:
@@ -69,48 +71,62 @@ def trait(code: np.ndarray, bit: int) -> np.ndarray:
 class Line(FifoStore):
     """Leads waiting in line for one stage (new ones for an SDR, qualified ones for an AE),
     oldest first; ``since`` is the week they joined the line. With one shared queue there is
-    no queue column (every lead is in queue 0)."""
+    no queue column (every lead is in queue 0).
 
-    FIELDS = (("code", np.intp), ("since", np.intp))
+    ``holder`` is the person who last worked the lead (-1: none, e.g. a referral) and
+    ``context`` the share of what was learned about it that is still held, in units of
+    :data:`model.handoffs.CONTEXT_ONE` (docs/ODD.md section 7.7)."""
+
+    FIELDS = (("code", np.intp), ("since", np.intp), ("holder", np.intp), ("context", np.intp))
 
     @property
     def queue(self) -> np.ndarray:
         return np.zeros(len(self), np.intp)
 
-    def append(self, k: int, code, since) -> None:
+    def append(self, k: int, code, since, holder=-1, context=CONTEXT_ONE) -> None:
         """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
         if self.tail + k > len(self._ordered[0]):
             self._make_room(k)
         start = self.tail
         self.tail = stop = start + k
-        codes, weeks = self._ordered
+        codes, weeks, holders, contexts = self._ordered
         codes[start:stop] = code
         weeks[start:stop] = since
+        holders[start:stop] = holder
+        contexts[start:stop] = context
 
 
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
-    FIELDS = (("code", np.intp), ("since", np.intp), ("queue", np.intp))
+    FIELDS = (
+        ("code", np.intp),
+        ("since", np.intp),
+        ("queue", np.intp),
+        ("holder", np.intp),
+        ("context", np.intp),
+    )
 
-    def append(self, k: int, code, since, queue) -> None:
+    def append(self, k: int, code, since, queue, holder=-1, context=CONTEXT_ONE) -> None:
         """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
         if self.tail + k > len(self._ordered[0]):
             self._make_room(k)
         start = self.tail
         self.tail = stop = start + k
-        codes, weeks, queues = self._ordered
+        codes, weeks, queues, holders, contexts = self._ordered
         codes[start:stop] = code
         weeks[start:stop] = since
         queues[start:stop] = queue
+        holders[start:stop] = holder
+        contexts[start:stop] = context
 
-    def take_first(self, room) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def take_first(self, room) -> np.ndarray:
         """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
         :func:`model.queues.first_in_line`) leave the line.
 
         Returns:
-            ``(code, since, queue)`` of the leads taken, grouped by queue (first-in first-out
-            within each).
+            The leads taken, one row per field (``code, since, queue, holder, context``),
+            grouped by queue (first-in first-out within each).
         """
         head, tail = self.head, self.tail
         table = self.table
@@ -128,7 +144,7 @@ class QueueLine(Line):
             m = len(left)
             table[:, :m] = live.take(left, 1)
             self.head, self.tail = 0, m
-        return block[0], block[1], block[2]
+        return block
 
 
 class Deals(FifoStore):
@@ -151,6 +167,7 @@ class Deals(FifoStore):
         ("ae", np.intp),
         ("se", np.intp),
         ("qualified_at", np.intp),
+        ("context", np.intp),  # in units of CONTEXT_ONE, as in Line
     )
 
     helped = 0  # an instance attribute once deals open (a tally per queue in QueueDeals)
@@ -168,7 +185,7 @@ class Deals(FifoStore):
         """Which rows of the log hold an active deal."""
         return self.close_at > self.week
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
+    def open(self, k: int, close_at, code, ae, se, qualified_at, context=CONTEXT_ONE) -> None:
         """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
         if self.tail + k > len(self._ordered[0]):
             self._make_room(k)
@@ -180,6 +197,7 @@ class Deals(FifoStore):
         columns[2][start:stop] = ae
         columns[3][start:stop] = se
         columns[4][start:stop] = qualified_at
+        columns[5][start:stop] = context
         self.count += k
 
     def _make_room(self, k: int) -> None:
@@ -230,10 +248,10 @@ class QueueDeals(Deals):
         """Deals with trait ``code`` in queue ``queue`` closed: take them off the tally."""
         self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
+    def open(self, k: int, close_at, code, ae, se, qualified_at, queue, context=CONTEXT_ONE):
         """Start ``k`` deals in their queues (and count them in the tally)."""
-        super().open(k, close_at, code, ae, se, qualified_at)
-        self._ordered[5][self.tail - k : self.tail] = queue  # the k rows just opened
+        super().open(k, close_at, code, ae, se, qualified_at, context)
+        self._ordered[6][self.tail - k : self.tail] = queue  # the k rows just opened
         self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
 
@@ -347,6 +365,7 @@ class Pipeline:
         self.log_odds = self._log_odds_by_code(params)
         self.referred = (0, None, None, None)
         self.no_queue = np.zeros(0, np.intp)
+        self.won_context = np.zeros(0)  # the context of last week's won accounts, at the CSMs
         p = params
         self._fit_min = np.array(p["lead_fit_min"])
         self._fit_span = np.array(p["lead_fit_max"] - p["lead_fit_min"])
@@ -359,7 +378,9 @@ class Pipeline:
         self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = np.array(1.0 / p["acv_median"])
         self._credited = []  # this week's unit credits, booked by credit()
-        self._arrivals = None  # this week's new leads (code, week, queue) before the line
+        self._arrivals = None  # this week's new leads (code, week, queue, holder) before the line
+        #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
+        self.handoffs = None
         self._ones = np.ones(256)
         self._step = None
 
@@ -393,9 +414,9 @@ class Pipeline:
     def _admit(self) -> None:
         """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
         if self._arrivals is not None:
-            code, step, queue = self._arrivals
+            code, step, queue, holder = self._arrivals
             self._arrivals = None
-            self._write_line(code, queue, step)
+            self._write_line(code, queue, step, holder)
 
     @property
     def closed(self) -> np.ndarray:
@@ -412,17 +433,18 @@ class Pipeline:
         code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
         self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
 
-    def _join_line(self, code: np.ndarray, queue, step: int) -> None:
-        """Newly generated leads join the new-lead line."""
-        self._write_line(code, queue, step)
+    def _join_line(self, code: np.ndarray, queue, step: int, holder=-1) -> None:
+        """Newly generated leads join the new-lead line (``holder``: their marketer, -1 for a
+        referral); a new lead's context is whole."""
+        self._write_line(code, queue, step, holder)
         self.generated += len(code)
 
-    def _write_line(self, code: np.ndarray, queue, step: int) -> None:
+    def _write_line(self, code: np.ndarray, queue, step: int, holder, context=CONTEXT_ONE):
         week = self.week(step)[0]
         if self.single:
-            self.new.append(len(code), code, week)
+            self.new.append(len(code), code, week, holder, context)
         else:
-            self.new.append(len(code), code, week, queue)
+            self.new.append(len(code), code, week, queue, holder, context)
 
     def refer(self, queue, fit, technical) -> None:
         """Hold referred leads until next week's lead intake (one array append per week)."""
@@ -460,17 +482,20 @@ class Pipeline:
         fit_share += self._fit_min
         code = (u[1::3] < fit_share[source]) + _TECHNICAL * (u[2::3] < self._technical_share)
         queue = None if self.single else crew.queue[source]
+        marketer = crew.people[source]
+        holder = marketer
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
+            holder = np.concatenate((marketer, np.full(referred, -1, np.intp)))
         if not len(self.new):
             # the usual case: last week's line was worked off, and the SDRs take these leads
             # straight from here (qualify), without writing and reading back the line
-            self._arrivals = (code, step, queue)
+            self._arrivals = (code, step, queue, holder)
             self.generated += len(code)
         else:
-            self._join_line(code, queue, step)
-        self._credited.append(crew.people[source])  # one credit per lead (see credit())
+            self._join_line(code, queue, step, holder)
+        self._credited.append(marketer)  # one credit per lead (see credit())
         flow["leads"] += k
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
@@ -483,8 +508,10 @@ class Pipeline:
         pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
         if pending is None:
             leads, lead_queue = line.code, (None if self.single else line.queue)
+            holders, contexts = line.holder, line.context
         else:
-            leads, _, lead_queue = pending
+            leads, _, lead_queue, holders = pending
+            contexts = CONTEXT_ONE
         n = len(leads)
         most = min(n, int(capacity if self.single else capacity.sum()) + r)
         u = rng.random(r + 2 * most)
@@ -501,7 +528,8 @@ class Pipeline:
             rest[rows] = False
         k = len(code)
         if pending is not None and k < n:  # the others join the line
-            self._write_line(leads[rest], None if self.single else lead_queue[rest], pending[1])
+            rest_queue = None if self.single else lead_queue[rest]
+            self._write_line(leads[rest], rest_queue, pending[1], holders[rest])
         if not k:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
@@ -512,10 +540,11 @@ class Pipeline:
         self._credited.append(sdr[passed])  # one credit per lead passed
         kept = passed.nonzero()[0]
         week = self.week(step)[0]
+        context = self._hand_over(holders, contexts, rows, kept, sdr)
         if self.single:
-            self.waiting.append(len(kept), code[kept], week)
+            self.waiting.append(len(kept), code[kept], week, sdr[kept], context)
         else:
-            self.waiting.append(len(kept), code[kept], week, queue[kept])
+            self.waiting.append(len(kept), code[kept], week, queue[kept], sdr[kept], context)
         if pending is None:  # the worked leads leave the line
             if rows is None or isinstance(rows, slice):
                 line.drop(k)
@@ -538,8 +567,9 @@ class Pipeline:
         if self.single:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
+            holder, context = line.holder[:k], line.context[:k]
         else:
-            code, since, queue = line.take_first(room - deals.busy)
+            code, since, queue, holder, context = line.take_first(room - deals.busy)
             k = len(code)
         if not k:
             return self._expire(line, step)
@@ -548,12 +578,30 @@ class Pipeline:
         se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += self.week(step)[1]  # a deal can close in its first week
+        context = self._hand_over(holder, context, slice(None), slice(None), ae)
         if self.single:
-            deals.open(k, close_at, code, ae, se, line.since[:k])
+            deals.open(k, close_at, code, ae, se, line.since[:k], context)
             line.drop(k)
         else:
-            deals.open(k, close_at, code, ae, se, since, queue)
+            deals.open(k, close_at, code, ae, se, since, queue, context)
         self._expire(line, step)
+
+    def _hand_over(self, holder, context, rows, kept, receiver) -> np.ndarray:
+        """Context of the leads ``[rows][kept]`` after their holders hand them to
+        ``receiver[kept]``: each keeps ``1 - handoff_loss x distance`` of it (docs/ODD.md 7.7).
+
+        ``rows`` picks the worked leads out of ``holder`` and ``context`` (None: all of them)
+        and ``kept`` those handed on; ``context`` may be one number for all.
+        """
+        scalar = np.ndim(context) == 0
+        if not scalar and rows is not None:
+            context = context[rows]
+        if self.handoffs is None or not self.handoffs.active:
+            return context if scalar else context[kept]
+        holder = (holder if rows is None else holder[rows])[kept]
+        keep = self.handoffs.keep(holder, receiver[kept])
+        kept_context = keep * (context if scalar else context[kept])
+        return np.rint(kept_context).astype(np.intp)
 
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
@@ -582,9 +630,14 @@ class Pipeline:
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
         """Deals close in their close week; won or lost by a logistic model.
 
+        A deal's lost context (docs/ODD.md 7.7) costs the AE the account-specific part of
+        the knowledge behind the win: the log-odds fall by ``knowledge_win_effect x (1 -
+        context) x`` the AE's weighted knowledge of the buyer's language and problem.
+
         Returns:
             ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where no
-            SE helped).
+            SE helped); :attr:`won_context` holds their context (a share) once the AE has
+            handed them to the CSMs of their queue.
         """
         deals = self.deals
         deals.week = step
@@ -592,6 +645,7 @@ class Pipeline:
         closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
         n = len(closing)
         if not n:
+            self.won_context = np.zeros(0)
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
         closed = deals.rows(closing)  # every field of the closing deals, in one gather
         code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
@@ -602,6 +656,9 @@ class Pipeline:
         log_odds = self.log_odds[code]
         log_odds += self._effect * wf.performance[ae]
         log_odds += self._effect_tech * lift
+        context = closed[5] / CONTEXT_ONE
+        if self.handoffs is not None and self.handoffs.active:
+            log_odds -= self._effect * (1.0 - context) * account_knowledge(wf.knowledge, ae)
         # won with probability sigmoid(log_odds): a standard logistic draw falls below it
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
         won = len(winners)
@@ -609,7 +666,7 @@ class Pipeline:
         if self.single:
             deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
         else:
-            queue = closed[5]
+            queue = closed[6]
             deals.settle(code, queue)
         self._closed[WON] += won
         self._closed[LOST] += n - won
@@ -623,6 +680,9 @@ class Pipeline:
         expectations *= _HALF
         fit = HAS_FIT[code[winners]]
         queue = np.zeros(won, np.intp) if self.single else queue[winners]
+        self.won_context = context[winners]
+        if self.handoffs is not None and self.handoffs.active:
+            self.won_context *= self.handoffs.keep_to_pool(ae, queue, _CSM)
         return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:

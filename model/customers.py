@@ -220,9 +220,10 @@ class Customers(ColumnStore):
         """New customers (arrays of equal length, or scalars for all); ``start`` is the week
         signed (an int or an array).
 
-        ``context`` is the share of what was learned about the account that reached its CSMs
-        (docs/ODD.md 7.7): the expectations set at the sale count toward satisfaction only as
-        far as the people serving the account know them.
+        ``context`` is the share of what was learned about the account that reached the
+        people who deliver it, its CSMs and support (docs/ODD.md 7.7): the expectations set at
+        the sale count toward satisfaction as far as they know them, and the rest is as good as
+        a guess (knowledge 0.5): ``expectations' = 0.5 + context x (expectations - 0.5)``.
         """
         k = len(queue)
         first = self._rows
@@ -240,8 +241,13 @@ class Customers(ColumnStore):
         columns["satisfaction"][rows] = satisfaction
         columns["context"][rows] = context
         pull = columns["pull"][rows]
-        np.multiply(expectations, context, pull)
-        pull += fit
+        if np.ndim(context) == 0 and context == 1.0:  # nothing lost: today's bits
+            np.add(fit, expectations, pull)
+        else:
+            np.subtract(expectations, 0.5, pull)
+            pull *= context
+            pull += 0.5
+            pull += fit
         pull *= _PULL
         columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
         self._rows = stop
@@ -280,24 +286,8 @@ class Customers(ColumnStore):
         satisfaction = columns["satisfaction"][:n]
         satisfaction *= 1.0 - SATISFACTION_ADAPTATION
         satisfaction += columns["pull"][:n]
-        if self.handoffs is not None and self.handoffs.active:
-            satisfaction += self._service_shift(support_quality, csm_quality)
-            return
         shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
         satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
-
-    def _service_shift(self, support_quality, csm_quality) -> np.ndarray:
-        """Each customer's weekly satisfaction move from service when handoffs lose context:
-        support solves an account's problems as well as the context it received from the
-        CSMs allows (the account's context x its queue's CSM -> support keep, ODD 7.7)."""
-        columns, n = self._columns, self._rows
-        queue = columns["queue"][:n]
-        support = np.atleast_1d(support_quality) * self.handoffs.support_keep
-        csm = np.atleast_1d(csm_quality)
-        shift = support.take(queue) * columns["context"][:n]
-        shift += csm.take(queue)
-        shift *= SATISFACTION_ADAPTATION * TARGET_WEIGHT
-        return shift
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
         """Contracts at their anniversary renew (maybe expanded) or churn.

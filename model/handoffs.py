@@ -23,7 +23,13 @@ Handoffs (who hands to whom):
 * SDR -> AE when an AE takes the qualified opportunity;
 * AE -> the CSMs of the account's queue when the deal is won (the mean distance to them: the
   account is covered by the queue's CSMs together);
-* the queue's CSMs -> the queue's support staff, for the account's support (mean over pairs).
+* the queue's CSMs -> the queue's support staff (mean over pairs): the context that reaches
+  support is what the CSMs hand on, and that is the context the account is delivered with.
+
+What the context changes: the AE's knowledge of the account's domains (the buyer's language and
+problem) counts in the win odds only in proportion to the context the AE received, and the
+expectations set at the sale count toward the customer's satisfaction only in proportion to
+the context its CSMs and support received; what is lost is as good as a guess (knowledge 0.5).
 
 ``Handoffs.keep`` and ``Handoffs.keep_to_pool`` are the whole-population kernels; the plain
 references beside them (:func:`distance_reference`, :func:`pool_distance_reference`) are loops
@@ -154,11 +160,10 @@ class Handoffs:
 
 
 def account_knowledge(knowledge: np.ndarray, people: np.ndarray) -> np.ndarray:
-    """The part of an AE's role knowledge that is about the account (the buyer's language and
-    problem): sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x knowledge, fixed order."""
+    """What an AE's knowledge of the account's domains (the buyer's language and problem) adds
+    over a guess: sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
+    fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance)."""
     ae = ROLE_INDEX["ae"]
     first, second = ACCOUNT_DOMAINS
-    return (
-        WEIGHTS[ae, first] * knowledge[people, first]
-        + WEIGHTS[ae, second] * knowledge[people, second]
-    )
+    language = WEIGHTS[ae, first] * (knowledge[people, first] - 0.5)
+    return language + WEIGHTS[ae, second] * (knowledge[people, second] - 0.5)

@@ -631,13 +631,14 @@ class Pipeline:
         """Deals close in their close week; won or lost by a logistic model.
 
         A deal's lost context (docs/ODD.md 7.7) costs the AE the account-specific part of
-        the knowledge behind the win: the log-odds fall by ``knowledge_win_effect x (1 -
-        context) x`` the AE's weighted knowledge of the buyer's language and problem.
+        the knowledge behind the win, which falls back to a guess (knowledge 0.5): the
+        log-odds fall by ``knowledge_win_effect x (1 - context) x`` the AE's weighted
+        knowledge of the buyer's language and problem above 0.5.
 
         Returns:
             ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where no
             SE helped); :attr:`won_context` holds their context (a share) once the AE has
-            handed them to the CSMs of their queue.
+            handed them to the CSMs of their queue and these to its support staff.
         """
         deals = self.deals
         deals.week = step
@@ -681,8 +682,9 @@ class Pipeline:
         fit = HAS_FIT[code[winners]]
         queue = np.zeros(won, np.intp) if self.single else queue[winners]
         self.won_context = context[winners]
-        if self.handoffs is not None and self.handoffs.active:
+        if self.handoffs is not None and self.handoffs.active:  # to the CSMs, then support
             self.won_context *= self.handoffs.keep_to_pool(ae, queue, _CSM)
+            self.won_context *= self.handoffs.support_keep[queue]
         return queue, fit, expectations, ae, se
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:

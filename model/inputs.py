@@ -269,12 +269,13 @@ _CUSTOMERS = [
 ]
 
 _HANDOFFS = [
-    _p("handoff_loss", 0.0, float, "-",
+    _p("handoff_loss", 0.2, float, "-",
        "share of what was learned about an account (the buyer's problem, the expectations set, "
        "the technical fit) lost in a handoff between two people at distance 1; the distance is "
        "(1 + [different units] + [not seated within seat_radius]) / 3 (0 = no loss)",
-       source="assumption, swept over [0, 1] (when_pods_win); distance terms: Szulanski 1996, "
-       "Hansen 1999, Allen 1977",
+       source="assumption (no published magnitude; retention barely moves with it, docs/ODD.md "
+       "7.7), swept over [0, 1] in when_pods_win; distance terms: Szulanski 1996, Hansen 1999, "
+       "Allen 1977",
        group="handoffs", bounds=(0.0, 1.0)),
 ]
 

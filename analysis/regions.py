@@ -21,6 +21,7 @@ a three-year run), so weekly bookings average over many weeks.
 from __future__ import annotations
 
 import math
+import tomllib
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -60,7 +61,18 @@ def swept(results) -> list[str]:
 
 def paired_outcomes(results, metrics=MAP_METRICS, window: float = MAP_WINDOW) -> pd.DataFrame:
     """One row per (point, replication): the swept parameters, ``point``, ``replication`` and
-    ``<metric>:<design>`` for every metric and design (NaN where a run is missing)."""
+    ``<metric>:<design>`` for every metric and design (NaN where a run is missing).
+
+    Computed once per results object, metrics and window (the map, the regions and the report
+    all read it; a large map has thousands of runs)."""
+    cache = results.__dict__.setdefault("_paired_outcomes", {})
+    key = (tuple(metrics), window)
+    if key not in cache:
+        cache[key] = _paired_outcomes(results, metrics, window)
+    return cache[key].copy()
+
+
+def _paired_outcomes(results, metrics, window: float) -> pd.DataFrame:
     factors = swept(results)
     outcomes = end_of_run(results, list(metrics), window=window)
     outcomes["point"] = outcomes.groupby(factors, sort=False, dropna=False).ngroup()
@@ -84,16 +96,30 @@ def pods_margin(table: pd.DataFrame, metric: str) -> pd.Series:
     return table[f"{metric}:{PODS}"] - best_other
 
 
-def axis_levels(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
+def declared_range(results, factor: str) -> tuple[float, float] | None:
+    """The ``{low, high}`` range the experiment file gave ``factor``, if it gave one."""
+    spec = results.manifest.get("spec", {}) if isinstance(results.manifest, dict) else {}
+    try:
+        declared = tomllib.loads(spec.get("content", "")).get("factors", {}).get(factor)
+    except (tomllib.TOMLDecodeError, AttributeError, TypeError):
+        return None
+    if isinstance(declared, dict) and {"low", "high"} <= set(declared):
+        return float(declared["low"]), float(declared["high"])
+    return None
+
+
+def axis_levels(values: pd.Series, bins: int, span=None) -> tuple[pd.Series, list[str]]:
     """Cell label of each value and the labels in order: the levels themselves for a
-    categorical or few-valued parameter, else ``bins`` equal-width bins ``[low, high)``."""
+    categorical or few-valued parameter, else ``bins`` equal-width bins ``[low, high)`` of
+    ``span`` (the declared range; default the values' own)."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     distinct = list(dict.fromkeys(values.tolist()))
     if not numeric or len(distinct) <= MAX_LEVELS:
         order = sorted(distinct) if numeric else distinct
         labels = [format_value(v) for v in order]
         return values.map(format_value), labels
-    edges = np.linspace(values.min(), values.max(), bins + 1)
+    low, high = span if span is not None else (values.min(), values.max())
+    edges = np.linspace(low, high, bins + 1)
     labels = [f"{edges[i]:.3g}-{edges[i + 1]:.3g}" for i in range(bins)]
     index = np.clip(np.searchsorted(edges, values.to_numpy(), side="right") - 1, 0, bins - 1)
     return pd.Series(np.array(labels)[index], index=values.index), labels
@@ -123,8 +149,8 @@ def cell_table(
     ``separated`` is True where the interval of the winner's margin excludes 0.
     """
     table = paired_outcomes(results, metrics, window)
-    table["x"], x_labels = axis_levels(table[x], bins)
-    table["y"], y_labels = axis_levels(table[y], bins)
+    table["x"], x_labels = axis_levels(table[x], bins, declared_range(results, x))
+    table["y"], y_labels = axis_levels(table[y], bins, declared_range(results, y))
     rows = []
     for metric in metrics:
         designs = designs_in(table, metric)
@@ -159,7 +185,7 @@ def importance(results, metric: str = "bookings", window: float = MAP_WINDOW) ->
     margin = pods_margin(table, metric)
     spread = {}
     for factor in swept(results):
-        labels, _ = axis_levels(table[factor], 3)
+        labels, _ = axis_levels(table[factor], 3, declared_range(results, factor))
         means = margin.groupby(labels).mean()
         spread[factor] = float(means.max() - means.min())
     return pd.Series(spread).sort_values(ascending=False)
@@ -251,6 +277,11 @@ def pod_regions(results, metric: str, window: float = MAP_WINDOW) -> dict[str, B
     return {"pods": find_box(x, wins), "assembly line": find_box(x, 1.0 - wins)}
 
 
+def _amount(value: float) -> str:
+    """A margin in words: 3 significant digits, with k / M for large ones."""
+    return f"{value:,.0f}" if 1e3 <= abs(value) < 1e4 else compact(value)
+
+
 def region_sentences(results, metrics=MAP_METRICS, window: float = MAP_WINDOW) -> list[str]:
     """Where pods win and where the assembly line wins, in words and numbers."""
     info = metric_info(results)
@@ -267,13 +298,16 @@ def region_sentences(results, metrics=MAP_METRICS, window: float = MAP_WINDOW) -
             f"On {label}, pods beat the best assembly-line design at {wins} of {n} sampled "
             f"points ({wins / n:.0%}); the paired 95% CI excludes 0 in favour of pods at "
             f"{sure_win} points and in favour of the assembly line at {sure_loss}. "
-            f"Pods' margin ranges from {compact(points['margin'].min())} to "
-            f"{compact(points['margin'].max())} {unit}".rstrip()
+            f"Pods' margin ranges from {_amount(points['margin'].min())} to "
+            f"{_amount(points['margin'].max())} {unit}".rstrip()
             + "."
         )
         boxes = pod_regions(results, metric, window)
         for side, box in boxes.items():
             who = "pods win" if side == PODS else f"the {side} wins"
+            if math.isnan(box.coverage):  # no point at all: nothing to box
+                text += f" {who[0].upper() + who[1:]} at no sampled point: no box."
+                continue
             text += (
                 f" PRIM box where {who}: {box.describe()} ({box.density:.0%} of the points in "
                 f"it are {side} wins; it holds {box.coverage:.0%} of all {side} wins and "

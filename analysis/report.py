@@ -152,6 +152,9 @@ def region_blocks(results, info) -> list[Block]:
     rows = []
     for metric in MAP_METRICS:
         for side, box in pod_regions(results, metric).items():
+            if math.isnan(box.coverage):  # no wins of this side anywhere
+                rows.append((metric_label(metric, info), side, "none (no wins)", "-", "-", "-"))
+                continue
             rows.append(
                 (metric_label(metric, info), side, box.describe(), f"{box.density:.0%}",
                  f"{box.coverage:.0%}", f"{box.support:.0%}")

@@ -191,11 +191,7 @@ def run_table(results) -> pd.DataFrame:
     runs = results.runs
     info = scenarios(results)
     status = runs["status"].value_counts() if "status" in runs.columns else pd.Series(dtype=int)
-    levels = "; ".join(
-        f"{f} = {', '.join(format_value(v) for v in dict.fromkeys(info[f]))}"
-        for f in results.factors
-        if f in info.columns
-    )
+    levels = "; ".join(f"{f} = {_levels(info[f])}" for f in results.factors if f in info.columns)
     spec = m.get("spec", {})
     versions = m.get("versions", {})
     commit = str(m.get("git_commit", m.get("commit", "unknown")))
@@ -230,6 +226,15 @@ def run_table(results) -> pd.DataFrame:
     ]
     rows = [(k, str(v)) for k, v in rows if str(v) not in ("", "None")]
     return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+def _levels(values: pd.Series, most: int = 12) -> str:
+    """A factor's levels as listed in the run table; a sampled range as its span."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) <= most:
+        return ", ".join(format_value(v) for v in distinct)
+    low, high = min(distinct), max(distinct)
+    return f"{len(distinct)} values in [{format_value(low)}, {format_value(high)}]"
 
 
 def summary_wide(results, metrics, window: float, info) -> pd.DataFrame:

@@ -133,6 +133,8 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        # in test_model_handoffs.py
+        "handoff_loss": "test_losing_context_at_handoffs_lowers_win_rate_and_satisfaction",
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

@@ -18,7 +18,14 @@ from agents import AGENT_REPORTERS, Employee
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
-from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import (
+    TYPES,
+    choose_effort,
+    own_pay_share,
+    sanction_force,
+    settle_pay,
+    update_willingness,
+)
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -104,6 +111,8 @@ class SalesOrgModel(mesa.Model):
 
         self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
+        # peer sanctions act through the colleagues who see one's work (ODD 7.1)
+        self.people.feel_sanctions(sanction_force(self.structure, self.neighbours, p))
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)

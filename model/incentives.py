@@ -10,6 +10,12 @@
   1992): with ``sanction_visibility`` v the sanctions' force on a person is
   ``peer_sanctions x ((1 - v) + v x seen)``, ``seen`` the share of the other members of their
   unit who sit within ``seat_radius`` of them (:func:`sanction_force`).
+* **Rivalry under individual pay** (Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989):
+  pay is scored against the role's mean, so sharing with a *rival* (same role, same queue)
+  lowers one's own pay. With ``rivalry`` r and own-pay share ``s`` a person shares with a rival
+  with probability ``cooperation x (1 - r s)`` (:func:`rival_key`, :func:`sharing_kept`), and
+  contributes to the unit playbook with ``cooperation x (1 - r s x rivals' share of the unit)``
+  (:func:`rival_share`).
 * **Effort**: a person's marginal return on own effort is ``s + (1 - s) / N`` for an own-pay
   share ``s`` and a pay pool of ``N`` (Holmstrom 1982). Free riders give effort in proportion to
   it (above a job minimum); willing cooperators give full effort whatever the pay.
@@ -82,6 +88,27 @@ def sanction_force(structure, neighbours, params) -> np.ndarray:
         return np.full(structure.size, float(params["peer_sanctions"]))
     weight = (1.0 - visibility) + visibility * seen_share(structure, neighbours)
     return params["peer_sanctions"] * weight
+
+
+def rival_key(structure) -> np.ndarray:
+    """Per person, a key two people share exactly when they are rivals: the same role (scored
+    against the same role mean) working the same queue (competing for the same leads and deals).
+    Every design alike: a department's members share one queue, a pod's same-role members their
+    pod's."""
+    return structure.role.astype(np.intp) * structure.n_queues + structure.queue
+
+
+def rival_share(structure) -> np.ndarray:
+    """Share of the other members of each person's unit who are their rivals (0 if alone)."""
+    key = rival_key(structure)
+    group = structure.unit.astype(np.intp) * (int(key.max()) + 1) + key
+    rivals = np.bincount(group).take(group) - 1
+    return np.where(structure.size_of_unit > 1, rivals / structure.others_in_unit, 0.0)
+
+
+def sharing_kept(rivalry: float, own_share: float) -> float:
+    """Factor on the probability of sharing with a rival: ``1 - rivalry x own_share``."""
+    return 1.0 - rivalry * own_share
 
 
 def update_willingness(state, structure, params) -> None:

@@ -178,6 +178,12 @@ _INCENTIVES = [
     _p("effort_cost", 0.3, float, "pay units",
        "cost of full effort in the payoff metric",
        source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+    _p("rivalry", 0.0, float, "-",
+       "how much the own-pay share deters sharing with a rival (same role, same queue): "
+       "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
+       source="Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989 (direction); magnitude "
+       "an assumption, default 0 reproduces no rivalry, range 0-1 swept",
+       group="incentives", bounds=(0.0, 1.0)),
 ]
 
 _PIPELINE = [

@@ -22,8 +22,11 @@ from model.incentives import (
     TYPES,
     choose_effort,
     own_pay_share,
+    rival_key,
+    rival_share,
     sanction_force,
     settle_pay,
+    sharing_kept,
     update_willingness,
 )
 from model.knowledge import (
@@ -187,6 +190,10 @@ class SalesOrgModel(mesa.Model):
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], self.own_share)
+        self._rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self._playbook_kept = None if kept == 1.0 else 1.0 - (1.0 - kept) * rival_share(s)
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -292,7 +299,7 @@ class SalesOrgModel(mesa.Model):
         learn_by_doing(beliefs, reality, practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
@@ -310,7 +317,10 @@ class SalesOrgModel(mesa.Model):
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
-        contributes &= u[m : m + n] < people.cooperation
+        if self._playbook_kept is None:
+            contributes &= u[m : m + n] < people.cooperation
+        else:  # what goes into the playbook helps the unit's rivals too
+            contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         learn_code(
             codes,
             beliefs,

@@ -193,7 +193,7 @@ class SalesOrgModel(mesa.Model):
         # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
         kept = sharing_kept(p["rivalry"], self.own_share)
         self._rivals = None if kept == 1.0 else (rival_key(s), kept)
-        self._playbook_kept = None if kept == 1.0 else 1.0 - (1.0 - kept) * rival_share(s)
+        self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -317,10 +317,8 @@ class SalesOrgModel(mesa.Model):
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
-        if self._playbook_kept is None:
-            contributes &= u[m : m + n] < people.cooperation
-        else:  # what goes into the playbook helps the unit's rivals too
-            contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
+        # what goes into the playbook helps the unit's rivals too
+        contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         learn_code(
             codes,
             beliefs,

@@ -136,12 +136,12 @@ def test_rivals_share_less_in_talks_as_a_plain_loop_says():
 
 @pytest.mark.parametrize("design", DESIGNS)
 def test_rivalry_zero_is_no_rivalry_bit_for_bit(design):
-    """At 0 the rival code path (a mask with factor 1) gives the same bits as no mask at all."""
+    """At 0 the talks' rival mask, if applied with factor 1, gives the same bits as none."""
     params = {"rng": 6, "design": design, "incentive": "individual", "rivalry": 0.0}
     plain = history(20, **params)
     model = SalesOrgModel(**params)
+    assert model._rivals is None and (model._playbook_kept == 1.0).all()
     model._rivals = (rival_key(model.structure), 1.0)
-    model._playbook_kept = np.ones(model.structure.size)
     for _ in range(20):
         model.step()
     assert model.datacollector.get_model_vars_dataframe().equals(plain)

@@ -268,6 +268,15 @@ _CUSTOMERS = [
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
 ]
 
+_TIMELINE = [
+    _p("burn_in_weeks", 156, int, "weeks",
+       "unrecorded weeks the company runs under its own design before week 0 (a warm start; "
+       "0 = cold start, nobody knows anything at week 0)",
+       source="assumption: long enough for a cold start's win rate, knowledge, churn and NRR "
+       "to level off (measured in docs/ODD.md section 2, 12 paired seeds); swept 0-260",
+       group="timeline", bounds=(0, 1040)),
+]
+
 # fmt: on
 
 PARAMETERS = ParameterTable(
@@ -280,6 +289,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _TIMELINE
     ),
     title="SalesOrgModel",
 )

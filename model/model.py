@@ -83,6 +83,8 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
+        self.week = -p["burn_in_weeks"]
         self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
@@ -109,10 +111,11 @@ class SalesOrgModel(mesa.Model):
         self.pipeline = Pipeline(p, self.structure)
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.streams["customers"])
+        self.customers.seed_base(initial, self.week, self.streams["customers"])
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
+        self.burn_in()
         self.datacollector = MetricCollector(
             METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
         )
@@ -121,7 +124,7 @@ class SalesOrgModel(mesa.Model):
     def __repr__(self) -> str:
         return (
             f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
-            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+            f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
         )
 
     # ------------------------------------------------------------------ set-up
@@ -200,9 +203,35 @@ class SalesOrgModel(mesa.Model):
                 loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
+    def burn_in(self) -> None:
+        """Run ``burn_in_weeks`` unrecorded weeks under the model's own design (a warm start).
+
+        The company has been running before the record starts: beliefs, playbooks, the
+        pipeline, the customer base and the trailing windows of the rate metrics reach their
+        steady state (docs/ODD.md, initialization). The burn-in draws from the same named
+        streams as the recorded weeks, so a seed reproduces the whole run. Afterwards the week
+        is 0 and the cumulative counters (leads generated and closed, customers acquired and
+        churned) restart at 0; the trailing windows keep the burn-in weeks, which are the
+        company's recent history.
+        """
+        if not self.params["burn_in_weeks"]:
+            return
+        while self.week < 0:
+            self.run_week()
+        self.pipeline.start_record()
+        self.customers.start_record()
+        self.metrics_state.start_record()
+        self.metrics_state.update(self)
+
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One recorded week: the week's phases, then the DataCollector's row."""
+        self.run_week()
+        self.datacollector.collect(self)
+
+    def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.week += 1
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers
@@ -211,9 +240,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
-        self.metrics_state.record_week(self.steps, self.flow)
+        self.metrics_state.record_week(self.week, self.flow)
         self._assess()
-        self.datacollector.collect(self)
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
@@ -229,12 +257,13 @@ class SalesOrgModel(mesa.Model):
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
-        pipeline.generate(self.steps, wf, s["leads"], flow)
-        pipeline.qualify(self.steps, wf, s["qualification"], flow)
-        pipeline.assign(self.steps, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        week = self.week
+        pipeline.generate(week, wf, s["leads"], flow)
+        pipeline.qualify(week, wf, s["qualification"], flow)
+        pipeline.assign(week, wf, s["deals"])
+        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(queue, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -242,7 +271,7 @@ class SalesOrgModel(mesa.Model):
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.steps, s["churn"], self.flow)
+        retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
         ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)

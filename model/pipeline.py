@@ -402,6 +402,12 @@ class Pipeline:
         """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
         return np.array(self._closed, dtype=np.int64)
 
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): the open leads count as its first generated
+        ones and nothing is closed yet, so :meth:`accounted` holds from here on."""
+        self.generated = len(self.leads)
+        self._closed = [0] * len(STAGES)
+
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
         return self.generated == len(self.leads) + sum(self._closed)

@@ -53,10 +53,16 @@ def test_every_lead_accounted_and_nothing_negative(design):
     assert pipeline.closed.sum() > 0 and len(customers) > 0
 
 
-def test_customers_are_conserved():
-    model = run(rng=4, steps=60)
+@pytest.mark.parametrize("burn_in_weeks", [0, 30])
+def test_customers_are_conserved(burn_in_weeks):
+    model = SalesOrgModel(rng=4, burn_in_weeks=burn_in_weeks)
     customers = model.customers
-    initial = round(PARAMETERS["initial_customers"].default)
+    # counted from week 0: the seeded base (cold) or the base the burn-in left (warm)
+    initial = len(customers)
+    if not burn_in_weeks:
+        assert initial == round(PARAMETERS["initial_customers"].default)
+    for _ in range(60):
+        model.step()
     assert len(customers) == initial + customers.acquired - customers.churned
 
 

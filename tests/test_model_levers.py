@@ -57,9 +57,11 @@ def test_hybrid_pay_sits_between_individual_and_pooled():
 
 
 def test_cooperation_decays_with_free_riders_unless_peers_sanction():
-    decayed = mean_metric("cooperation", 30, seeds=[0], share_free_riders=0.3)
-    start = mean_metric("cooperation", 0, seeds=[0], share_free_riders=0.3)
-    sanctioned = mean_metric("cooperation", 30, seeds=[0], peer_sanctions=1.0)
+    # a new group's decay: from a cold start (a warm company has decayed already)
+    fresh = {"seeds": [0], "burn_in_weeks": 0}
+    decayed = mean_metric("cooperation", 30, share_free_riders=0.3, **fresh)
+    start = mean_metric("cooperation", 0, share_free_riders=0.3, **fresh)
+    sanctioned = mean_metric("cooperation", 30, peer_sanctions=1.0, **fresh)
     assert decayed < 0.7 * start
     assert sanctioned > 1.3 * decayed
 
@@ -165,6 +167,7 @@ def test_public_goods_stylized_facts():
     (Ledyard 1995); peer punishment sustains 50-95% (Fehr & Gachter 2000). Cooperativeness 1
     makes cooperation equal to willingness, the share of the endowment contributed."""
     pure = {"cooperativeness_mean": 1.0, "cooperativeness_sd": 0.0, "employees": 900}
+    pure["burn_in_weeks"] = 0  # the experiments' rounds start with a new group
     start = mean_metric("cooperation", 0, seeds=[0], **pure)
     after = mean_metric("cooperation", 10, seeds=[0], **pure)
     punished = mean_metric("cooperation", 10, seeds=[0], peer_sanctions=0.8, **pure)

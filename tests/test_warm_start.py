@@ -114,7 +114,7 @@ def test_warm_start_begins_calibrated(design):
     # the first recorded quarter's win rate lies in the band 0.20-0.30: the 95% CI of
     # the mean over paired seeds reaches into it and stays inside the published 15-35%
     mean, low, high = mean_ci(quarter["win_rate"])
-    assert low <= 0.30 and high >= 0.20 and 0.15 <= low and high <= 0.35, (mean, low, high)
+    assert low <= 0.30 and high >= 0.20 and low >= 0.15 and high <= 0.35, (mean, low, high)
     # week 0 already has the calibrated levels (about 10% churn, NRR about 100%, the plateau
     # of knowledge), far from the cold start's 0.13 win rate, 0.20 churn and 0.87 NRR
     assert 0.20 <= week0["win_rate"].mean() <= 0.35
@@ -134,7 +134,7 @@ def test_warm_start_has_no_transient_and_cold_start_remains():
         drift = {run: at(frame, 52)[name] - at(frame, first)[name] for run, frame in
                  (("warm", warm), ("cold", cold))}  # fmt: skip
         _, low, high = mean_ci(drift["warm"])
-        assert -0.06 <= low and high <= 0.06, (name, low, high)
+        assert low >= -0.06 and high <= 0.06, (name, low, high)
         assert mean_ci(drift["cold"])[1] > climb, name
     # paired seeds: the cold start's first quarter sells far worse than the warm start's
     gap = at(cold, 13)["win_rate"] - at(warm, 13)["win_rate"]

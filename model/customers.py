@@ -20,6 +20,7 @@ import numpy as np
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
+from model.reorganization import in_turn
 
 WEEKS_PER_YEAR = 52
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
@@ -239,6 +240,17 @@ class Customers(ColumnStore):
         queue = rng.integers(0, self.structure.n_queues, count)
         self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
+
+    def reassign(self, structure) -> None:
+        """Accounts move to a new ``structure``'s support and CSM queues, dealt in turn (a
+        reorganization, docs/ODD.md 5.2); contracts, satisfaction and renewal dates stay."""
+        self.structure = structure
+        nq = structure.n_queues
+        self.single_queue = nq == 1
+        self._columns["queue"][: self._rows] = in_turn(self._rows, nq)
+        self._roles = None
+        self._queue_service = QueueService(nq, self.p)
+        self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
 
     def start_record(self) -> None:
         """The record starts (after a burn-in): count acquisitions and churn from here."""

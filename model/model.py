@@ -45,6 +45,7 @@ from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
+from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 from model.validation import validate_parameters
 
@@ -95,14 +96,7 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
-        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
-        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
+        self._pay_and_skill_tables()
 
         self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
@@ -123,28 +117,47 @@ class SalesOrgModel(mesa.Model):
 
     def __repr__(self) -> str:
         return (
-            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
+            f"SalesOrgModel(design={self.structure.design!r}, employees={self.structure.size}, "
             f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
         )
 
     # ------------------------------------------------------------------ set-up
+    def _pay_and_skill_tables(self) -> None:
+        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        p = self.params
+        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
+        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
+        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
+        self.skill_growth = min(
+            1.0,
+            p["skill_growth"]
+            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
+        )
+
     def _seat_employees(self) -> None:
-        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        """Create the employees on the office floor and seat them (:meth:`_seat`)."""
+        n = self.structure.size
+        self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
+        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self._seat()
+
+    def _seat(self) -> None:
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
         self.positions = seat_positions(order, shape[0])
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
         cells = self.grid._cells
+        for agent in self.employees:  # free every seat first: one person per seat
+            agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
 
     def _learning_tables(self, dims: int) -> None:
-        """Learning's fixed tables, built once (the structure and seats never change).
+        """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
         *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
@@ -189,7 +202,7 @@ class SalesOrgModel(mesa.Model):
         ``relay`` is what a debrief passes per dimension: the source role's vantage on the
         domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.structure.design != "the_model":
             return []
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
@@ -223,6 +236,25 @@ class SalesOrgModel(mesa.Model):
         self.metrics_state.start_record()
         self.metrics_state.update(self)
 
+    def reorganize(self, design: str) -> None:
+        """The same people move to ``design`` (docs/ODD.md section 5.2).
+
+        Beliefs, traits, tenure, skill and morale stay with each person; units, seats, queues,
+        pay pools, review loops and playbooks change. New playbooks merge the members' former
+        ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
+        active deals follow their AE.
+        """
+        old = self.structure
+        new = build_structure(design, old.size, self.params["pod_composition"])
+        self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
+        self.structure = new
+        self._pay_and_skill_tables()
+        self._seat()
+        self._learning_tables(self.reality.shape[0])
+        self.pipeline = self.pipeline.reorganized(new)
+        self.customers.reassign(new)
+        self.metrics_state.structure = new
+
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
         """One recorded week: the week's phases, then the DataCollector's row."""
@@ -232,6 +264,8 @@ class SalesOrgModel(mesa.Model):
     def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
         self.week += 1
+        if self.week == self.params["reorganize_at"]:
+            self.reorganize(self.params["reorganize_to"])
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers

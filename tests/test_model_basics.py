@@ -134,9 +134,10 @@ def test_runs_under_mesa_batch_run():
 
 
 def test_designs_share_common_random_numbers():
-    """Same seed: the same people, traits, beliefs, market and installed base in every design."""
-    a = SalesOrgModel(rng=9, design="functional")
-    b = SalesOrgModel(rng=9, design="pods")
+    """Same seed: the same people, traits, beliefs, market and installed base in every design
+    at the cold start (a burn-in then runs each design its own way)."""
+    a = SalesOrgModel(rng=9, design="functional", burn_in_weeks=0)
+    b = SalesOrgModel(rng=9, design="pods", burn_in_weeks=0)
     np.testing.assert_array_equal(a.people.beliefs, b.people.beliefs)
     np.testing.assert_array_equal(a.people.type, b.people.type)
     np.testing.assert_array_equal(a.reality, b.reality)

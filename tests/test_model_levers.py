@@ -8,7 +8,8 @@ from model.incentives import COOPERATOR, FREE_RIDER
 
 
 def run(steps, **params):
-    model = SalesOrgModel(**params)
+    """A cold start (unless ``burn_in_weeks`` is given): each lever acts from the same start."""
+    model = SalesOrgModel(**{"burn_in_weeks": 0, **params})
     for _ in range(steps):
         model.step()
     return model
@@ -58,7 +59,7 @@ def test_hybrid_pay_sits_between_individual_and_pooled():
 
 def test_cooperation_decays_with_free_riders_unless_peers_sanction():
     # a new group's decay: from a cold start (a warm company has decayed already)
-    fresh = {"seeds": [0], "burn_in_weeks": 0}
+    fresh = {"seeds": [0]}
     decayed = mean_metric("cooperation", 30, share_free_riders=0.3, **fresh)
     start = mean_metric("cooperation", 0, share_free_riders=0.3, **fresh)
     sanctioned = mean_metric("cooperation", 30, peer_sanctions=1.0, **fresh)
@@ -167,7 +168,6 @@ def test_public_goods_stylized_facts():
     (Ledyard 1995); peer punishment sustains 50-95% (Fehr & Gachter 2000). Cooperativeness 1
     makes cooperation equal to willingness, the share of the endowment contributed."""
     pure = {"cooperativeness_mean": 1.0, "cooperativeness_sd": 0.0, "employees": 900}
-    pure["burn_in_weeks"] = 0  # the experiments' rounds start with a new group
     start = mean_metric("cooperation", 0, seeds=[0], **pure)
     after = mean_metric("cooperation", 10, seeds=[0], **pure)
     punished = mean_metric("cooperation", 10, seeds=[0], peer_sanctions=0.8, **pure)

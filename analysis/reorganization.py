@@ -5,7 +5,7 @@ company that moves from one design to another at ``reorganize_at`` (the *move*),
 that stays (the *origin*: identical to the move until the switch, so their paired difference
 is the reorganization's effect) and, when present, the company that has always had the
 destination design (the *destination*). Weekly flows are smoothed over a trailing quarter (13
-weeks) before averaging, as the model's rates are.
+weeks, from week 1: week 0 records no week) before averaging, as the model's rates are.
 
 * **Cost**: the move's bookings minus the origin's, summed per replication over the year after
   the switch (paired by seed), with a Student-t 95% interval.
@@ -72,7 +72,8 @@ def _series(results, scenario: int, metric: str) -> pd.DataFrame:
     ts = results.timeseries[["run_id", "step", metric]].merge(ids, on="run_id")
     wide = ts.pivot_table(index="step", columns="replication", values=metric, aggfunc="first")
     unit = metric_info(results).get(metric, ("", ""))[0]
-    if unit.endswith("/week"):
+    if unit.endswith("/week"):  # a weekly flow: week 0 is no week (0 in every run), skip it
+        wide = wide.loc[wide.index > 0]
         every = int(np.median(np.diff(wide.index))) if len(wide) > 1 else 1
         wide = wide.rolling(max(1, math.ceil(QUARTER / every)), min_periods=1).mean()
     return wide.astype(float)

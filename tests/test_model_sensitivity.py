@@ -117,7 +117,8 @@ def test_cooperativeness_sd_spreads_the_trait():
 
 
 def test_every_parameter_has_a_lever_test():
-    """Each input is exercised here or by a named behavioural test in test_model_levers.py."""
+    """Each input is exercised here or by a named behavioural test (test_model_levers.py unless
+    noted)."""
     behavioural = {
         "design": "test_feedback_loops_raise_upstream_knowledge",
         "employees": "test_composition_sets_the_same_head_count_for_every_design",
@@ -134,6 +135,10 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        # tests/test_warm_start.py and tests/test_reorganization.py
+        "burn_in_weeks": "test_warm_start_begins_calibrated",
+        "reorganize_at": "test_the_switch_happens_at_the_given_week",
+        "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

@@ -29,6 +29,7 @@ from analysis.data import (
 from analysis.outputs import FigureFile, write_figures
 from analysis.tables import pairwise_comparisons, seeds_paired, summary_table
 from analysis.theme import compact, metric_label
+from model.files import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def write_report(
         figures = write_figures(results, directory / "figures", metrics=metrics, window=window)
     blocks = build_report(results, figures, metrics=metrics, window=window, method=method)
     md_path, html_path = directory / "report.md", directory / "report.html"
-    md_path.write_text(render_markdown(blocks, directory))
-    html_path.write_text(render_html(blocks))
+    atomic_write_text(md_path, render_markdown(blocks, directory))
+    atomic_write_text(html_path, render_html(blocks))
     return md_path, html_path
 
 

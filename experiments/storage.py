@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from experiments.registry import RUN_COLUMNS
 from experiments.worker import RunOutcome, RunTask
-from salesorg.io import atomic_write_bytes
+from model.files import atomic_write_bytes
 
 
 class ResultsBusyError(RuntimeError):

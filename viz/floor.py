@@ -21,13 +21,17 @@ from mesa.visualization import SpaceRenderer
 from mesa.visualization.components import AgentPortrayalStyle
 from mesa.visualization.utils import update_counter
 
-#: One colour per role (colour-blind-safe Okabe-Ito hues; red is kept for low morale).
+from analysis.theme import OKABE_ITO
+
+_BLUE, _VERMILLION, _GREEN, _PURPLE, _ORANGE, _SKY, _BLACK, _YELLOW = OKABE_ITO
+#: One colour per role: colour-blind-safe Okabe-Ito hues (vermillion is too close to the red kept
+#: for low morale, black to the unit outlines, yellow too faint), and brown for support.
 ROLE_COLOURS = {
-    "marketer": "#CC79A7",
-    "sdr": "#0072B2",
-    "ae": "#009E73",
-    "se": "#56B4E9",
-    "csm": "#E69F00",
+    "marketer": _PURPLE,
+    "sdr": _BLUE,
+    "ae": _GREEN,
+    "se": _SKY,
+    "csm": _ORANGE,
     "support": "#8C6D31",
 }
 ROLE_LABELS = {

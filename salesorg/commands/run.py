@@ -58,7 +58,7 @@ def _interrupt(signum, frame) -> None:
 
 def handle(args) -> int:
     from experiments import load_spec, plan_runs, run_experiment
-    from experiments.executors import WorkerCrashError
+    from experiments.executors import SchedulerUnreachableError, WorkerCrashError
     from experiments.storage import ResultsBusyError
 
     spec = load_spec(args.experiment)
@@ -82,7 +82,7 @@ def handle(args) -> int:
             scheduler=args.scheduler,
             retry_failed=args.retry_failed,
         )
-    except (ResultsBusyError, WorkerCrashError) as exc:
+    except (ResultsBusyError, WorkerCrashError, SchedulerUnreachableError) as exc:
         print(f"salesorg run: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

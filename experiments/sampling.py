@@ -9,6 +9,7 @@ the runner an explicit list of parameter dicts (``sampler = 'list'``).
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,51 @@ def resolve_scenarios(spec: ExperimentSpec) -> list[dict[str, Any]]:
         except ParameterError as exc:
             raise SpecError(f"{spec.source}: scenario {i} {values}: {exc}") from None
     return resolved
+
+
+def equivalent_scenarios(
+    spec: ExperimentSpec, resolved: list[dict[str, Any]] | None = None
+) -> dict[int, int]:
+    """Grid scenarios that are the same model as an earlier one: ``{scenario: earlier}``.
+
+    A full grid may cross factors whose levels coincide for some other factor's level (in the
+    assembly-line designs seating ``by_unit`` is seating ``by_function``). Such a scenario is run
+    once, under its first index. Only grids are reduced: a list or a sample keeps every row,
+    since a sensitivity design needs each of its points. ``resolved`` saves resolving the
+    scenarios again when the caller has them.
+    """
+    if spec.sampler != "grid" or spec.scenarios is not None:
+        return {}
+    entry = get_model(spec.model)
+    first: dict[str, int] = {}
+    same = {}
+    for i, params in enumerate(resolve_scenarios(spec) if resolved is None else resolved):
+        key = json.dumps(entry.canonical(params), sort_keys=True, default=str)
+        if key in first:
+            same[i] = first[key]
+        else:
+            first[key] = i
+    return same
+
+
+def describe_equivalents(values: list[dict[str, Any]], same: dict[int, int]) -> list[str]:
+    """One line per scenario left out as the same model as another, naming what differs.
+
+    Args:
+        values: the varied values of every scenario (:func:`scenario_values`).
+        same: ``{scenario: earlier scenario}`` from :func:`equivalent_scenarios`.
+    """
+    lines = []
+    for dup, kept in sorted(same.items()):
+        a, b = values[dup], values[kept]
+        common = ", ".join(f"{k}={v}" for k, v in a.items() if b.get(k) == v)
+        differ = ", ".join(f"{k}={a[k]}" for k in a if b.get(k) != a[k])
+        same_as = ", ".join(f"{k}={b[k]}" for k in a if b.get(k) != a[k])
+        lines.append(
+            f"scenario {dup} ({common}): {differ} is the same model as {same_as} "
+            f"(scenario {kept}); run once"
+        )
+    return lines
 
 
 def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]:

@@ -1,6 +1,6 @@
 """Results on disk: atomic per-run files, a runs journal, the runs table and the manifest.
 
-Layout of ``results/<experiment>/`` (the team's shared contract)::
+Layout of ``results/<experiment>/`` (the format every reader relies on)::
 
     manifest.json              the design, seeds, versions, git commit, start / end times
     runs.parquet               one row per finished run (done or failed), every parameter

@@ -1,7 +1,7 @@
 """Customers as numpy arrays: service, satisfaction, renewal, churn, expansion and referrals.
 
 A customer is satisfied when it fits the product, its expectations were set right when the
-deal was sold, support solves its problems and its CSM covers it well (MODEL.md section 3).
+deal was sold, support solves its problems and its CSM covers it well (docs/ODD.md, 7.3).
 Contracts renew yearly; renewal probability rises with satisfaction (logistic), satisfied
 customers with a covering CSM expand, and satisfied customers of CSMs who cultivate referrals
 refer new, better-fitting leads.
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.clock import WEEKS_PER_YEAR
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
 
-WEEKS_PER_YEAR = 52
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weekly speed at which satisfaction moves toward what the customer experiences.
 SATISFACTION_ADAPTATION = 0.1

@@ -1,6 +1,6 @@
 """The sales pipeline: leads and customers as numpy arrays, worked by the people's capacity.
 
-Stages (MODEL.md section 3): marketers generate leads (volume from productivity, fit from
+Stages (docs/ODD.md, 7.2): marketers generate leads (volume from productivity, fit from
 knowledge); SDRs qualify them first-in first-out within their queue (accuracy from knowledge);
 AEs take qualified opportunities as deal slots free up, with an SE on technical deals; deals
 close after a geometric sales cycle, won or lost by a logistic win model. Every lead is in

@@ -96,7 +96,7 @@ def test_reporters_have_no_side_effects():
 
 
 def test_defaults_are_calibrated_after_burn_in():
-    """Win rate ~20-30% and annual logo churn ~10-15% (CALIBRATION.md), averaged over year 2."""
+    """Win rate ~20-30% and annual logo churn ~10-15% (docs/calibration.md), over year 2."""
     df = pd.concat([frame(run(rng=s, steps=104)).iloc[52:] for s in range(2)])
     assert 0.15 <= df["win_rate"].mean() <= 0.35
     assert 0.07 <= df["churn_annual"].mean() <= 0.18

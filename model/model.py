@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from agents import AGENT_REPORTERS, Employee
+from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
@@ -135,7 +135,7 @@ class SalesOrgModel(mesa.Model):
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self.employees = create_employees(self, self.structure.role)
         cells = self.grid._cells
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]

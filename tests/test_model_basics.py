@@ -70,13 +70,13 @@ def test_metrics_stay_in_their_ranges():
 
 def test_employees_are_cell_agents_on_unique_seats():
     model = SalesOrgModel(rng=1, employees=45)
-    agents = list(model.agents_by_type[Employee])
+    agents = list(model.agents.select(agent_type=Employee))
     assert len(agents) == 45
     assert len({a.cell.coordinate for a in agents}) == 45
     first = agents[0]
     assert first.role == "marketer" and first.unit == 0
     np.testing.assert_array_equal(first.beliefs, model.people.beliefs[first.index])
-    assert 0 <= first.knowledge <= 1 and "Employee(" in repr(first)
+    assert 0 <= first.knowledge <= 1 and "Marketer(" in repr(first)
 
 
 def test_agent_level_collection_only_when_asked():

@@ -238,6 +238,8 @@ def seat_tooltips(model, fig) -> list[tuple[tuple[float, float, float, float], s
 
 #: Marks the component: a CSS class in the page, a ref for tests without a browser.
 REF = "salesorg-floor"
+#: The picture's box: as large as the picture, without the gap below an inline image.
+PICTURE_BOX = "display: inline-block; line-height: 0"
 #: CSS class of a seat's tooltip box over the floor.
 SEAT_CLASS = "salesorg-seat"
 
@@ -246,16 +248,18 @@ SEAT_CLASS = "salesorg-seat"
 def SeatTooltips(model, figure):
     """Transparent boxes over the floor's seats, each with its person's tooltip."""
     seats = solara.use_memo(lambda: seat_tooltips(model, figure), [figure])
-    for (left, top, width, height), text in seats:
-        solara.v.Html(
-            tag="div",
-            class_=SEAT_CLASS,
-            attributes={"title": text},
-            style_=(
-                f"position: absolute; left: {left:.3f}%; top: {top:.3f}%; "
-                f"width: {width:.3f}%; height: {height:.3f}%"
-            ),
-        )
+    # a layer exactly over the picture: percentages below are of the picture's size
+    with solara.v.Html(tag="div", style_="position: absolute; inset: 0"):
+        for (left, top, width, height), text in seats:
+            solara.v.Html(
+                tag="div",
+                class_=SEAT_CLASS,
+                attributes={"title": text},
+                style_=(
+                    f"position: absolute; left: {left:.3f}%; top: {top:.3f}%; "
+                    f"width: {width:.3f}%; height: {height:.3f}%"
+                ),
+            )
 
 
 @solara.component
@@ -268,7 +272,10 @@ def OfficeFloor(model):
     )
     with (
         solara.Column(classes=[REF]),
-        solara.v.Html(tag="div", style_="position: relative; display: inline-block"),
+        # line-height 0: no gap under the picture, so the seat layer covers it exactly
+        solara.v.Html(
+            tag="div", style_="position: relative; display: inline-block; line-height: 0"
+        ),
     ):
         solara.FigureMatplotlib(figure, format="png", dependencies=[figure]).meta(ref=REF)
         SeatTooltips(model, figure)

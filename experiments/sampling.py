@@ -108,6 +108,7 @@ def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]
             return list(range(int(factor.low), int(factor.high) + 1))
         levels = np.rint(np.linspace(factor.low, factor.high, factor.num)).astype(int)
         return sorted({int(v) for v in levels})
+    assert factor.num is not None  # a float range on a grid names its levels (checked in spec)
     return [float(v) for v in np.linspace(factor.low, factor.high, factor.num)]
 
 
@@ -119,6 +120,7 @@ def _unit_sample(spec: ExperimentSpec) -> np.ndarray:
     rng = sampler_rng(spec.master_seed)
     if spec.sampler == "lhs":
         return qmc.LatinHypercube(d=dims, rng=rng).random(spec.samples)
+    assert spec.samples is not None  # a sampled design has a sample size (checked in spec)
     m = int(spec.samples).bit_length() - 1  # samples is a power of 2 (checked in spec)
     return qmc.Sobol(d=dims, scramble=True, rng=rng).random_base2(m)
 

@@ -30,8 +30,8 @@ SATISFACTION_ADAPTATION = 0.1
 #: quality, CSM quality), which is their mean.
 TARGET_WEIGHT = 0.25
 #: the weekly satisfaction move per unit of a customer's own part of the target (fit +
-#: expectations), a 0-d array operand (see model.pipeline)
-_PULL = np.array(SATISFACTION_ADAPTATION * TARGET_WEIGHT)
+#: expectations)
+_PULL = SATISFACTION_ADAPTATION * TARGET_WEIGHT
 
 
 def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
@@ -181,8 +181,8 @@ class Customers(ColumnStore):
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
         self._log_median = float(np.log(params["acv_median"]))
-        self._churn_effect = np.array(params["satisfaction_churn_effect"])
-        self._expansion_size = np.array(params["expansion_size"])
+        self._churn_effect = params["satisfaction_churn_effect"]
+        self._expansion_size = params["expansion_size"]
         #: churn log-odds at zero satisfaction
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
@@ -216,26 +216,17 @@ class Customers(ColumnStore):
     def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
         """New customers (arrays of equal length, or scalars for all); ``start`` is the week
         signed (an int or an array)."""
-        k = len(queue)
-        first = self._rows
-        stop = first + k
-        columns = self._columns
-        if stop > len(columns["queue"]):
-            self._grow(stop)
-        rows = slice(first, stop)
-        # the generic append, unrolled (it runs every week)
-        columns["queue"][rows] = queue
-        columns["fit"][rows] = fit
-        columns["expectations"][rows] = expectations
-        columns["acv"][rows] = acv
-        columns["start"][rows] = start
-        columns["satisfaction"][rows] = satisfaction
-        pull = columns["pull"][rows]
-        np.add(fit, expectations, pull)
-        pull *= _PULL
-        columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
-        self._rows = stop
-        self.acquired += k
+        self.append(
+            queue=queue,
+            fit=fit,
+            expectations=expectations,
+            acv=acv,
+            start=start,
+            satisfaction=satisfaction,
+            pull=np.add(fit, expectations) * _PULL,
+            renewal_week=start % WEEKS_PER_YEAR,
+        )
+        self.acquired += len(queue)
 
     def seed_base(self, count: int, rng: np.random.Generator) -> None:
         """An installed base at the start: renewal dates spread over the year."""

@@ -36,8 +36,10 @@ def seat_order(structure: Structure, seating: str, rng: np.random.Generator) -> 
     return rng.permutation(structure.size)
 
 
-def canonical_seating(structure: Structure, seating: str) -> str:
-    """The seating name that fills the floor the same way, the first in :data:`SAME_FLOOR` order.
+def canonical_seating(structures: list[Structure], seating: str) -> str:
+    """The seating name that fills the floor the same way in every one of ``structures`` (the
+    design a run starts in, and the one it is reorganized into, if any): the first such name in
+    :data:`SAME_FLOOR` order.
 
     ``by_unit`` seats each unit together. Where the units are the departments (the assembly-line
     designs number one unit per role), that is exactly ``by_function``: the same seat for every
@@ -46,9 +48,11 @@ def canonical_seating(structure: Structure, seating: str) -> str:
     """
     if seating in SAME_FLOOR:
         rng = np.random.default_rng(0)  # unused: deterministic seatings draw nothing
-        order = seat_order(structure, seating, rng)
         for other in SAME_FLOOR:
-            if np.array_equal(seat_order(structure, other, rng), order):
+            if all(
+                np.array_equal(seat_order(s, other, rng), seat_order(s, seating, rng))
+                for s in structures
+            ):
                 return other
     return seating
 
@@ -56,8 +60,14 @@ def canonical_seating(structure: Structure, seating: str) -> str:
 def canonical_params(params: dict) -> dict:
     """``params`` with every choice that does not change the model replaced by its canonical
     equivalent: two scenarios with equal canonical parameters are one and the same model."""
-    structure = build_structure(params["design"], params["employees"], params["pod_composition"])
-    return {**params, "seating": canonical_seating(structure, params["seating"])}
+    designs = [params["design"]]
+    if params.get("reorganize_at") is not None and params.get("reorganize_to"):
+        designs.append(params["reorganize_to"])
+    structures = [
+        build_structure(design, params["employees"], params["pod_composition"])
+        for design in designs
+    ]
+    return {**params, "seating": canonical_seating(structures, params["seating"])}
 
 
 def seat_positions(order: np.ndarray, width: int) -> np.ndarray:

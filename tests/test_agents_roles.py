@@ -16,7 +16,7 @@ def test_one_class_per_role_of_the_model():
 
 
 def test_agents_by_type_holds_each_role_and_reads_the_rows():
-    model = SalesOrgModel(rng=3, employees=45)
+    model = SalesOrgModel(rng=3, employees=45, burn_in_weeks=0)
     role = model.structure.role
     for r, name in enumerate(ROLES):
         cls = ROLE_CLASSES[name]
@@ -30,7 +30,7 @@ def test_agents_by_type_holds_each_role_and_reads_the_rows():
 
 
 def test_a_new_hire_keeps_the_seat_and_its_role_class():
-    model = SalesOrgModel(rng=3, employees=45, attrition_annual=0.9)
+    model = SalesOrgModel(rng=3, employees=45, attrition_annual=0.9, burn_in_weeks=0)
     before = {a.index: type(a) for a in model.employees}
     hires = model.people.hire_id.copy()
     for _ in range(20):

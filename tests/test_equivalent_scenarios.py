@@ -26,6 +26,9 @@ master_seed = 11
 collect_every = 1
 metrics = ["bookings", "win_rate"]
 
+[fixed]
+burn_in_weeks = 0
+
 [factors]
 design = ["functional", "pods"]
 seating = ["by_function", "by_unit"]
@@ -43,15 +46,25 @@ def test_the_canonical_seating_is_the_one_that_fills_the_same_seats(design):
     rng = np.random.default_rng(0)
     same = np.array_equal(seat_order(s, "by_unit", rng), seat_order(s, "by_function", rng))
     assert same == s.assembly_line  # pods sit by pod, not by function
-    assert canonical_seating(s, "by_unit") == ("by_function" if same else "by_unit")
-    assert canonical_seating(s, "by_function") == "by_function"
-    assert canonical_seating(s, "random") == "random"
+    assert canonical_seating([s], "by_unit") == ("by_function" if same else "by_unit")
+    assert canonical_seating([s], "by_function") == "by_function"
+    assert canonical_seating([s], "random") == "random"
+
+
+def test_a_reorganization_into_pods_keeps_the_seatings_apart():
+    """Seated by unit, the pods a functional company becomes sit together: another model."""
+    entry = get_model("salesorg")
+    moving = {"design": "functional", "reorganize_at": 2, "reorganize_to": "pods"}
+    by_unit = entry.validate({**moving, "seating": "by_unit"})
+    assert canonical_params(by_unit)["seating"] == "by_unit"
+    staying = entry.validate({**moving, "reorganize_to": "the_model", "seating": "by_unit"})
+    assert canonical_params(staying)["seating"] == "by_function"
 
 
 def test_equivalent_scenarios_are_the_same_model_bit_for_bit():
     runs = {}
     for seating in ("by_function", "by_unit"):
-        model = SalesOrgModel(rng=5, design="functional", seating=seating)
+        model = SalesOrgModel(rng=5, design="functional", seating=seating, burn_in_weeks=8)
         for _ in range(4):
             model.step()
         runs[seating] = model.datacollector.get_model_vars_dataframe()

@@ -54,13 +54,14 @@ map: install
 	@echo ""
 	@echo "done: results/when_pods_win/report.html and docs/when_pods_win.png"
 
-## test: set up, lint with ruff, run the test suite
+## test: set up, lint with ruff, type-check with mypy, run the test suite
 test: install system-deps lint
 	$(PY) -m pytest -q
 
 lint: install
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --no-cache --check .
+	$(PY) -m mypy  # model/ and experiments/, configured in pyproject.toml
 
 ## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
 bench: install

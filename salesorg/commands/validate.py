@@ -42,8 +42,8 @@ def _positive_int(text: str) -> int:
 def run(args) -> int:
     import pandas as pd
 
-    from model.march_figures import FIGURES
-    from model.march_validation import fig1_comparison, run_all
+    from model.march.figures import FIGURES
+    from model.march.validation import fig1_comparison, run_all
     from salesorg.io import atomic_write_text, save_figure
 
     tables = run_all(args.seed, args.replications)

@@ -192,9 +192,3 @@ def test_vectorised_learn_code_matches_reference_loop():
         np.random.default_rng(3),
     )
     assert np.array_equal(state.code, expected)
-
-
-def test_random_signs_are_fair_coins():
-    coins = random_signs(np.random.default_rng(0), (200_001,))
-    assert set(np.unique(coins)) == {-1, 1}
-    assert abs(coins.mean()) < 0.01

@@ -13,14 +13,7 @@ import pytest
 from model import SalesOrgModel
 from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
 from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
-from model.learning import (
-    correct_counts,
-    learn_by_doing,
-    learn_code,
-    peer_transfer,
-    practice_cells,
-    socialize,
-)
+from model.learning import learn_by_doing, peer_transfer, practice_cells
 from model.organization import build_structure
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 
@@ -28,12 +21,6 @@ from model.seating import floor_shape, neighbour_table, seat_order, seat_positio
 def small_beliefs(seed, n=12, m=10):
     rng = np.random.default_rng(seed)
     return rng.integers(-1, 2, (n, m)).astype(np.int8), rng.choice(np.array([-1, 1], np.int8), m)
-
-
-def test_correct_counts_counts_dimensions_believed_correctly():
-    beliefs, reality = small_beliefs(0)
-    expected = [sum(int(b == z) for b, z in zip(row, reality, strict=True)) for row in beliefs]
-    np.testing.assert_array_equal(correct_counts(beliefs, reality), expected)
 
 
 def test_learn_by_doing_sets_the_listed_cells_to_the_reality():
@@ -121,61 +108,6 @@ def test_peer_transfer_of_talks_and_debriefs_matches_talks_then_debriefs():
     changed = peer_transfer(beliefs, receivers, told, own, probability, u)
     np.testing.assert_array_equal(beliefs, expected)
     assert changed >= (beliefs != expected).sum()
-
-
-def test_socialize_matches_loop_over_the_cells():
-    beliefs, _ = small_beliefs(10)
-    dims = beliefs.shape[1]
-    codes = np.random.default_rng(11).integers(-1, 2, (3, dims)).astype(np.int8)
-    unit = np.arange(len(beliefs)) % 3
-    cells = np.random.default_rng(12).integers(0, beliefs.size, 40)
-    expected = beliefs.copy()
-    for cell in cells:
-        i, d = divmod(int(cell), dims)
-        if codes[unit[i], d] != 0:
-            expected[i, d] = codes[unit[i], d]
-    code_cell = (unit[:, None] * dims + np.arange(dims)).ravel()
-    socialize(beliefs, codes, code_cell, cells)
-    np.testing.assert_array_equal(beliefs, expected)
-
-
-def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
-    """March's p2 rule, one unit and dimension at a time: the code keeps its view with
-    probability (1 - rate) ** k, else takes the majority of the contributors (k its margin)."""
-    for g, d in np.ndindex(*codes.shape):
-        tally = sum(int(beliefs[i, d]) for i in np.flatnonzero((unit == g) & contributes))
-        if tally != 0 and u[g, d] >= (1.0 - rate) ** abs(tally):
-            codes[g, d] = np.sign(tally)
-
-
-def test_learn_code_matches_loop():
-    beliefs, _ = small_beliefs(13, n=20)
-    unit = np.random.default_rng(14).integers(0, 4, len(beliefs))
-    contributes = np.random.default_rng(15).random(len(beliefs)) < 0.6
-    codes = np.random.default_rng(16).integers(-1, 2, (4, beliefs.shape[1])).astype(np.int8)
-    expected = codes.copy()
-    u = np.random.default_rng(17).random(codes.shape)
-    reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, unit, 0.7 ** np.arange(21), u)
-    np.testing.assert_array_equal(codes, expected)
-
-
-def test_learn_code_changes_with_probability_growing_with_the_margin():
-    beliefs = np.array([[1, 1, -1], [1, 1, -1], [1, -1, -1]], dtype=np.int8)  # margins 3, 1, 3
-    rng, runs, changed = np.random.default_rng(18), 20000, np.zeros(3)
-    for _ in range(runs):
-        codes = np.array([[-1, -1, 0]], dtype=np.int8)
-        learn_code(
-            codes,
-            beliefs,
-            np.ones(3, bool),
-            np.zeros(3, np.intp),
-            0.8 ** np.arange(4),
-            rng.random((1, 3)),
-        )
-        changed += codes[0] == [1, 1, -1]
-    expected = 1.0 - 0.8 ** np.array([3, 1, 3])
-    assert np.all(np.abs(changed / runs - expected) < 4 * np.sqrt(expected / runs))
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,9 @@ import pytest
 
 from model import SalesOrgModel
 from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
+from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimension_mask, talk_masks
 from model.learning import learn_by_doing, peer_transfer, practice_cells
+from model.march import rules
 from model.organization import build_structure
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 
@@ -209,11 +210,14 @@ def test_debriefs_come_after_every_talk(office):
 
 
 def test_rates_of_one_take_the_one_coin_per_cell_path():
-    model = SalesOrgModel(rng=0, socialization_rate=1.0, learning_by_doing_rate=1.0)
+    model = SalesOrgModel(
+        rng=0, socialization_rate=1.0, peer_learning_rate=0.0, learning_by_doing_rate=0.0
+    )
     model.codes[:] = 1
+    before = model.people.beliefs.copy()
     model.learn()
-    held = model.codes[model.structure.unit] != 0
-    np.testing.assert_array_equal(model.people.beliefs[held], 1)
+    # every cell socialized: one step toward the playbook's +1
+    np.testing.assert_array_equal(model.people.beliefs, np.minimum(before + 1, 1))
 
 
 def test_no_feedback_loops_outside_the_model():
@@ -250,8 +254,11 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
     effort, cooperation, performance = people.effort, people.cooperation, model.performance
     rng = copy.deepcopy(model.streams["learning"])
+    coins = iter(rules.coins_for(beliefs, copy.deepcopy(model.streams["playbook"])))
     model.learn()
 
+    # what people did this week: the belief, or the next coin where it is 0 (C order)
+    actions = np.array([[b if b else next(coins) for b in row] for row in beliefs])
     lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
     practice = -np.log1p(-lbd * model.vantage.max() * effort.max())
     total = practice - np.log1p(-soc)
@@ -285,18 +292,23 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
                     beliefs[r, d] = told
             elif u_told[j, d] < peer * relay[plan.debriefs.loop[sl - 2 * n]][d]:  # a debrief
                 beliefs[r, d] = reality[d]
-    for i, d in socialized:
-        if codes[s.unit[i], d] != 0:
-            beliefs[i, d] = codes[s.unit[i], d]
-    known = (beliefs == reality).sum(axis=1)
-    code_known = (codes == reality).sum(axis=1)
+    before = beliefs.copy()
+    for i, d in socialized:  # one step toward the playbook (a cell drawn twice moves once)
+        target = codes[s.unit[i], d]
+        if target != 0 and before[i, d] != target:
+            beliefs[i, d] = before[i, d] + (1 if target > before[i, d] else -1)
+    # the superior group: acted score above the playbook's on the role's weighted domains
+    weight = np.rint(100 * WEIGHTS[s.role]).astype(int)[:, dimension_domains(dims // 5)]
+    superior = [
+        sum(weight[i, d] * actions[i, d] * reality[d] for d in range(dims))
+        > sum(weight[i, d] * codes[s.unit[i], d] * reality[d] for d in range(dims))
+        and u[m + i] < cooperation[i]
+        for i in range(n)
+    ]
     for g, d in np.ndindex(*codes.shape):
-        tally = sum(
-            int(beliefs[i, d])
-            for i in range(n)
-            if s.unit[i] == g and known[i] > code_known[g] and u[m + i] < cooperation[i]
-        )
-        if tally != 0 and u[m + n + g * dims + d] >= (1.0 - p["code_learning_rate"]) ** abs(tally):
+        tally = sum(int(actions[i, d]) for i in range(n) if s.unit[i] == g and superior[i])
+        change = 1.0 - (1.0 - p["code_learning_rate"]) ** abs(tally)
+        if tally != 0 and u[m + n + g * dims + d] < change:
             codes[g, d] = np.sign(tally)
     np.testing.assert_array_equal(people.beliefs, beliefs)
     np.testing.assert_array_equal(model.codes, codes)

@@ -115,6 +115,25 @@ def test_cooperativeness_sd_spreads_the_trait():
     assert np.ptp(same) == 0 and spread.std() > 0.2
 
 
+def test_an_organization_that_does_not_sell_still_learns():
+    model = SalesOrgModel(rng=2, selling=False, initial_customers=300)
+    for _ in range(10):
+        model.step()
+    assert len(model.customers) == 0
+    assert model.metrics["bookings"] == 0 and model.metrics["leads"] == 0
+    assert model.codes.any()  # the playbooks learned
+
+
+def test_equal_performance_weights_make_performance_the_share_known():
+    model = SalesOrgModel(rng=3, performance_weights="equal")
+    model.step()
+    known = model.correct.mean(axis=1)
+    np.testing.assert_allclose(model.performance, known, rtol=1e-12)
+    by_role = SalesOrgModel(rng=3)
+    by_role.step()
+    assert not np.allclose(by_role.performance, by_role.correct.mean(axis=1))
+
+
 def test_every_parameter_has_a_lever_test():
     """Each input is exercised here or by a named behavioural test in test_model_levers.py."""
     behavioural = {
@@ -133,6 +152,8 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        "selling": "test_an_organization_that_does_not_sell_still_learns",
+        "performance_weights": "test_equal_performance_weights_make_performance_the_share_known",
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

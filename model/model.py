@@ -316,7 +316,8 @@ class SalesOrgModel(mesa.Model):
         acted = rules.score(actions, reality, self._score_weights)
         contributes = acted > rules.score(codes.take(unit, axis=0), reality, self._score_weights)
         contributes &= u[m : m + n] < people.cooperation
-        tally = rules.superior_tally(actions, contributes, unit, len(codes))
+        s = self.structure
+        tally = rules.superior_tally(actions, contributes, s.unit_order, s.unit_starts)
         rules.learn_code(codes, tally, self._code_change, u[m + n : k].reshape(codes.shape))
 
     def pay_and_morale(self) -> None:

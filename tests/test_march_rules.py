@@ -77,11 +77,15 @@ def test_superior_tally_kernel_equals_reference_in_both_layouts():
     )
     flat = signs_of(15, (20, 7))
     chosen = np.random.default_rng(16).random(20) < 0.6
-    unit = np.random.default_rng(17).integers(0, 4, 20)
+    unit = np.random.default_rng(17).permutation(np.arange(20) % 4)
+    order = np.argsort(unit, kind="stable")
+    starts = np.arange(4) * 5
+    tally = rules.superior_tally(flat, chosen, order, starts)
     np.testing.assert_array_equal(
-        rules.superior_tally(flat, chosen, unit, 4),
-        rules.superior_tally_reference(flat, chosen, unit, 4),
+        tally, rules.superior_tally_reference(flat, chosen, order, starts)
     )
+    for k in range(4):  # each unit's row is its superior members' summed actions
+        np.testing.assert_array_equal(tally[k], flat[(unit == k) & chosen].sum(axis=0))
 
 
 @pytest.mark.parametrize("per_unit", [False, True])

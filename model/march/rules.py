@@ -135,35 +135,36 @@ def socialize(beliefs: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> No
 # ----------------------------------------------------------------- 4. superior group
 
 
-def superior_tally_reference(actions, superior, unit=None, n_units=None) -> np.ndarray:
+def superior_tally_reference(actions, superior, order=None, starts=None) -> np.ndarray:
     """Per unit and dimension, the summed actions of the unit's superior members.
 
     Args:
-        actions: ``(people, m)`` with ``unit`` per person, or ``(units, n, m)`` (one unit per
-            leading index, ``unit`` None).
+        actions: ``(units, n, m)``, one unit per leading index (March's replications); or
+            ``(people, m)`` with the units given as segments ``starts`` of the people listed
+            in ``order`` (people sorted by unit, every unit non-empty).
         superior: per person, True for a member of the superior group (score above the
             code's).
     """
-    if unit is None:
+    if order is None:
         units, n, m = actions.shape
-        unit = np.repeat(np.arange(units), n)
-        actions, superior, n_units = actions.reshape(units * n, m), superior.reshape(-1), units
-    tally = np.zeros((n_units, actions.shape[1]), dtype=np.int64)
-    for person in range(len(actions)):
-        if superior[person]:
-            for j in range(actions.shape[1]):
-                tally[unit[person], j] += int(actions[person, j])
+        order, starts = np.arange(units * n), np.arange(units) * n
+        actions, superior = actions.reshape(units * n, m), superior.reshape(-1)
+    ends = [*starts[1:], len(order)]
+    tally = np.zeros((len(starts), actions.shape[1]), dtype=np.int64)
+    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        for person in order[start:end]:
+            if superior[person]:
+                for j in range(actions.shape[1]):
+                    tally[k, j] += int(actions[person, j])
     return tally
 
 
-def superior_tally(actions, superior, unit=None, n_units=None) -> np.ndarray:
+def superior_tally(actions, superior, order=None, starts=None) -> np.ndarray:
     """Kernel of :func:`superior_tally_reference` (integer sums: exact on every CPU)."""
     masked = actions * superior[..., None]
-    if unit is None:  # one unit per leading index: a plain reduction
+    if order is None:  # one unit per leading index: a plain reduction
         return np.add.reduce(masked, axis=-2, dtype=np.int32)
-    tally = np.zeros((n_units, actions.shape[-1]), dtype=np.int32)
-    np.add.at(tally, unit, masked)
-    return tally
+    return np.add.reduceat(masked.take(order, axis=0), starts, axis=0, dtype=np.int32)
 
 
 # ----------------------------------------------------------------- 5. the code learns

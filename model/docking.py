@@ -40,7 +40,8 @@ def march_limit(p1: float, p2: float) -> dict:
     every domain weighed equally in performance (``performance_weights = "equal"``), an
     organization that does not sell (``selling`` False: no pipeline, customers, or pay from
     results, so no pipeline feedback), and none of the extensions: no talks, no reviews, no
-    learning by doing, no turnover, no turbulence. Everyone is an unconditional cooperator who
+    learning by doing, no turnover, no turbulence, and no burn-in (March's organization starts
+    naive). Everyone is an unconditional cooperator who
     always shares, so the whole superior group reaches the playbook, as in March.
 
     Args:
@@ -52,6 +53,7 @@ def march_limit(p1: float, p2: float) -> dict:
         "employees": MARCH_N,
         "pod_composition": {"ae": MARCH_N},
         "selling": False,
+        "burn_in_weeks": 0,
         "performance_weights": "equal",
         "dimensions_per_domain": MARCH_DIMENSIONS_PER_DOMAIN,
         "socialization_rate": float(p1),

@@ -18,7 +18,17 @@ from agents import AGENT_REPORTERS, Employee
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
-from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import (
+    TYPES,
+    choose_effort,
+    own_pay_share,
+    rival_key,
+    rival_share,
+    sanction_force,
+    settle_pay,
+    sharing_kept,
+    update_willingness,
+)
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -43,6 +53,7 @@ from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
+from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 from model.validation import validate_parameters
 
@@ -81,6 +92,8 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
+        self.week = -p["burn_in_weeks"]
         self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
@@ -91,14 +104,7 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
-        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
-        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
+        self._pay_and_skill_tables()
 
         self._role_weights = performance_weights(p["performance_weights"])[self.structure.role]
         self._seat_employees()
@@ -108,10 +114,11 @@ class SalesOrgModel(mesa.Model):
         self.customers = Customers(p, self.structure)
         if p["selling"]:
             initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-            self.customers.seed_base(initial, self.streams["customers"])
+            self.customers.seed_base(initial, self.week, self.streams["customers"])
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
+        self.burn_in()
         self.datacollector = MetricCollector(
             METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
         )
@@ -119,28 +126,50 @@ class SalesOrgModel(mesa.Model):
 
     def __repr__(self) -> str:
         return (
-            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
-            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+            f"SalesOrgModel(design={self.structure.design!r}, employees={self.structure.size}, "
+            f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
         )
 
     # ------------------------------------------------------------------ set-up
+    def _pay_and_skill_tables(self) -> None:
+        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        p = self.params
+        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
+        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
+        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
+        self.skill_growth = min(
+            1.0,
+            p["skill_growth"]
+            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
+        )
+
     def _seat_employees(self) -> None:
-        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        """Create the employees on the office floor and seat them (:meth:`_seat`)."""
+        n = self.structure.size
+        self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
+        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self._seat()
+
+    def _seat(self) -> None:
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours and
+        so who sees whose work."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
         self.positions = seat_positions(order, shape[0])
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
         cells = self.grid._cells
+        for agent in self.employees:  # free every seat first: one person per seat
+            agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+        # peer sanctions act through the colleagues who see one's work (ODD 7.1)
+        self.people.feel_sanctions(sanction_force(self.structure, self.neighbours, p))
 
     def _learning_tables(self, dims: int) -> None:
-        """Learning's fixed tables, built once (the structure and seats never change).
+        """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
         *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
@@ -180,6 +209,10 @@ class SalesOrgModel(mesa.Model):
         # in whole percent so that scores are exact integers and ties are ties
         percent = np.rint(100 * self._role_weights).astype(np.int16)
         self._score_weights = percent[:, dimension_domains(p["dimensions_per_domain"])]
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], self.own_share)
+        self._rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -187,7 +220,7 @@ class SalesOrgModel(mesa.Model):
         ``relay`` is what a debrief passes per dimension: the source role's vantage on the
         domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.structure.design != "the_model":
             return []
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
@@ -201,9 +234,56 @@ class SalesOrgModel(mesa.Model):
                 loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
+    def burn_in(self) -> None:
+        """Run ``burn_in_weeks`` unrecorded weeks under the model's own design (a warm start).
+
+        The company has been running before the record starts: beliefs, playbooks, the
+        pipeline, the customer base and the trailing windows of the rate metrics reach their
+        steady state (docs/ODD.md, initialization). The burn-in draws from the same named
+        streams as the recorded weeks, so a seed reproduces the whole run. Afterwards the week
+        is 0 and the cumulative counters (leads generated and closed, customers acquired and
+        churned) restart at 0; the trailing windows keep the burn-in weeks, which are the
+        company's recent history.
+        """
+        if not self.params["burn_in_weeks"]:
+            return
+        while self.week < 0:
+            self.run_week()
+        self.pipeline.start_record()
+        self.customers.start_record()
+        self.metrics_state.start_record()
+        self.metrics_state.update(self)
+
+    def reorganize(self, design: str) -> None:
+        """The same people move to ``design`` (docs/ODD.md section 5.2).
+
+        Beliefs, traits, tenure, skill and morale stay with each person; units, seats, queues,
+        pay pools, review loops and playbooks change. New playbooks merge the members' former
+        ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
+        active deals follow their AE.
+        """
+        old = self.structure
+        new = build_structure(design, old.size, self.params["pod_composition"])
+        self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
+        self.structure = new
+        self._pay_and_skill_tables()
+        self._seat()
+        self._learning_tables(self.reality.shape[0])
+        self.pipeline = self.pipeline.reorganized(new)
+        self.customers.reassign(new)
+        self.metrics_state.structure = new
+
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One recorded week: the week's phases, then the DataCollector's row."""
+        self.run_week()
+        self.datacollector.collect(self)
+
+    def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.week += 1
+        if self.week == self.params["reorganize_at"]:
+            self.reorganize(self.params["reorganize_to"])
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers
@@ -212,9 +292,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
-        self.metrics_state.record_week(self.steps, self.flow)
+        self.metrics_state.record_week(self.week, self.flow)
         self._assess()
-        self.datacollector.collect(self)
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
@@ -235,12 +314,13 @@ class SalesOrgModel(mesa.Model):
         if not self.params["selling"]:
             return
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
-        pipeline.generate(self.steps, wf, s["leads"], flow)
-        pipeline.qualify(self.steps, wf, s["qualification"], flow)
-        pipeline.assign(self.steps, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        week = self.week
+        pipeline.generate(week, wf, s["leads"], flow)
+        pipeline.qualify(week, wf, s["qualification"], flow)
+        pipeline.assign(week, wf, s["deals"])
+        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(queue, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -250,7 +330,7 @@ class SalesOrgModel(mesa.Model):
             return
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.steps, s["churn"], self.flow)
+        retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
         ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)
@@ -294,7 +374,7 @@ class SalesOrgModel(mesa.Model):
         learn_by_doing(beliefs, reality, practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
@@ -311,12 +391,13 @@ class SalesOrgModel(mesa.Model):
         # socialization: a step toward the unit playbook where it holds a view (March's p1)
         rules.socialize(beliefs, socialized, codes.take(self._code_cell.take(socialized)))
         # the superior group: people whose week's actions scored above their unit playbook on
-        # what their role needs, and who share (cooperativeness gates the playbook too)
-        unit = self.structure.unit
-        acted = rules.score(actions, reality, self._score_weights)
-        contributes = acted > rules.score(codes.take(unit, axis=0), reality, self._score_weights)
-        contributes &= u[m : m + n] < people.cooperation
+        # what their role needs, and who share (cooperativeness gates the playbook too; what
+        # goes into the playbook helps the unit's rivals too)
         s = self.structure
+        acted = rules.score(actions, reality, self._score_weights)
+        own_code = rules.score(codes.take(s.unit, axis=0), reality, self._score_weights)
+        contributes = acted > own_code
+        contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         tally = rules.superior_tally(actions, contributes, s.unit_order, s.unit_starts)
         rules.learn_code(codes, tally, self._code_change, u[m + n : k].reshape(codes.shape))
 

@@ -60,18 +60,22 @@ def run(args) -> int:
 
 
 def run_march1991(args) -> int:
+    import matplotlib.pyplot as plt
     import pandas as pd
 
+    from analysis.theme import save_figure
+    from model.files import atomic_write_text
     from model.march.figures import FIGURES
     from model.march.validation import fig1_comparison, run_all
-    from salesorg.io import atomic_write_text, save_figure
 
     tables = run_all(args.seed, args.replications)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         atomic_write_text(args.out / f"march1991_{name}.csv", table.to_csv(index=False))
-        for path in save_figure(FIGURES[name](table), args.out / f"march1991_{name}"):
+        fig = FIGURES[name](table)
+        for path in save_figure(fig, args.out, f"march1991_{name}"):
             print(f"wrote {path}")
+        plt.close(fig)
     with pd.option_context("display.width", 120, "display.max_rows", 100):
         print("\nMarch (1991) Figure 1: equilibrium knowledge of the code")
         print(tables["fig1"].to_string(index=False, float_format="{:.3f}".format))
@@ -87,8 +91,8 @@ def run_docking(args) -> int:
     import pandas as pd
 
     from model import docking
+    from model.files import atomic_write_text
     from model.march.validation import experiment_rngs, figure1
-    from salesorg.io import atomic_write_text
 
     started = time.perf_counter()
     engine = figure1(experiment_rngs(args.seed)["fig1"], args.replications)

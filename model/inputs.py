@@ -53,9 +53,12 @@ _ORGANIZATION = [
        "probability per week that a receiver in a The Model feedback loop (CSM->marketing, "
        "AE->SDR, SDR->marketing) gets a debrief",
        source=DESIGN_CHOICE, group="organization", bounds=(0.0, 1.0)),
-    _p("specialization_advantage", 0.5, float, "-",
-       "extra own-stage skill growth of specialists in the assembly-line designs (0 = none)",
-       source="Becker & Murphy 1992 (division of labour); design choice",
+    _p("specialization_advantage", 0.0, float, "-",
+       "faster ramp-up from working beside colleagues in one's own role: one week on the job "
+       "counts 1 + advantage x (share of one's unit colleagues in one's own role) ramp weeks, in "
+       "every design (0 = none)",
+       source="Becker & Murphy 1992 (division of labour); no published magnitude: assumption, "
+       "default 0, swept 0-3",
        group="organization", bounds=(0.0, 3.0)),
 ]
 
@@ -103,12 +106,6 @@ _KNOWLEDGE = [
     _p("code_learning_rate", 0.1, float, "1/week",
        "playbook learning from the unit's better performers (March's p2)",
        source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
-    _p("skill_growth", 0.02, float, "1/week",
-       "growth of own-stage skill toward 1 at full effort",
-       source="Bridge Group 2024 (AE ramp ~5 months)", group="knowledge", bounds=(0.0, 1.0)),
-    _p("new_hire_skill", 0.2, float, "-",
-       "own-stage skill of a new hire",
-       source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
 ]
 
 _PEOPLE = [
@@ -119,7 +116,8 @@ _PEOPLE = [
        "attrition hazard multiplier is 1 + effect x (1 - morale)",
        source=DESIGN_CHOICE, group="people", bounds=(0.0, 10.0)),
     _p("ramp_weeks", 22, int, "weeks",
-       "weeks until a new hire is fully productive",
+       "weeks until a new hire is fully productive (linear ramp; the only discount for "
+       "being new)",
        source="Bridge Group 2024 SaaS AE (median ramp 5 months)", group="people", bounds=(0, 104)),
 ]
 

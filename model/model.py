@@ -88,19 +88,13 @@ class SalesOrgModel(mesa.Model):
 
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
-        self.people = People(n, dims, p, self.streams["people"])
+        self.people = People(n, dims, p, self.streams["people"], self._ramp_speed())
         self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
 
         self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
@@ -125,6 +119,16 @@ class SalesOrgModel(mesa.Model):
         )
 
     # ------------------------------------------------------------------ set-up
+    def _ramp_speed(self) -> np.ndarray:
+        """Per person, ``1 + specialization_advantage x`` the share of one's unit colleagues
+        who hold one's own role: the structural feature specialization stands for (Becker &
+        Murphy 1992), the same rule in every design (a department of one role: share 1)."""
+        s = self.structure
+        pairs = s.unit * len(ROLES) + s.role
+        same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
+        share = same / s.others_in_unit
+        return 1.0 + self.params["specialization_advantage"] * share
+
     def _seat_employees(self) -> None:
         """Seat everyone on the floor and precompute each seat's neighbours once."""
         p, n = self.params, self.structure.size
@@ -220,7 +224,7 @@ class SalesOrgModel(mesa.Model):
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
-        self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
+        self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
             self.productivity, self.performance, self.domain_knowledge, people.output
@@ -282,7 +286,6 @@ class SalesOrgModel(mesa.Model):
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         learn_by_doing(beliefs, reality, practised)
-        people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
         slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
         receivers = plan.receivers.take(slot)
@@ -325,7 +328,7 @@ class SalesOrgModel(mesa.Model):
         hazard = (base + effect) - effect * people.morale
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"])
+        people.replace(leavers, self.streams["attrition"], self.marginal_return)
         self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation

@@ -309,7 +309,7 @@ class Workforce:
     """This week's state of the people that the pipeline needs (arrays indexed by person).
 
     Attributes:
-        productivity: effort x ramp-up x own-stage skill factor.
+        productivity: effort x ramp-up (the share of full productivity a newcomer reached).
         performance: role-weighted knowledge (knowledge of what one's role needs).
         knowledge: people x domains share of dimensions believed correctly.
         output: credit for attributable results this week (filled in by the pipeline).

@@ -71,11 +71,17 @@ def test_higher_turbulence_lowers_knowledge():
 
 
 def test_specialists_build_own_stage_skill_faster():
-    line = run(30, rng=1, design="functional", attrition_annual=0.0).people.skill.mean()
-    pods = run(30, rng=1, design="pods", attrition_annual=0.0).people.skill.mean()
-    same = run(30, rng=1, design="functional", attrition_annual=0.0, specialization_advantage=0.0)
-    assert line > pods
-    assert np.isclose(same.people.skill.mean(), pods)
+    """With an advantage, the ramp speeds up with the share of one's unit colleagues in one's
+    own role, by the same rule in every design: a department of one role ramps 1 + advantage
+    times as fast, a pod's SDR (one other SDR among 8 colleagues) 1 + advantage / 8."""
+    line = SalesOrgModel(rng=1, design="functional", specialization_advantage=1.0)
+    pods = SalesOrgModel(rng=1, design="pods", specialization_advantage=1.0)
+    assert np.allclose(line.people.ramp_speed, 2.0)
+    sdr = pods.structure.role == pods.ROLES.index("sdr")
+    assert np.allclose(pods.people.ramp_speed[sdr], 1.0 + 1.0 / 8.0)
+    # the default (no published magnitude) is no advantage anywhere
+    for design in ("functional", "the_model", "pods"):
+        assert (SalesOrgModel(rng=1, design=design).people.ramp_speed == 1.0).all()
 
 
 def test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition():

@@ -1,9 +1,10 @@
 """The people's state as arrays indexed by person (the Mesa agents read their own row).
 
 Beliefs are an int8 people x dimensions array (March 1991); traits, effort, morale and tenure
-are float or int arrays (own-stage skill is the ramp-up reached, a function of tenure). A Mesa :class:`agents.Employee` is the face of one position on the
-floor: when someone leaves, :meth:`People.replace` puts a new hire into the same seat with fresh
-state (``hire_id`` tells successive occupants apart).
+are float or int arrays (own-stage skill is the ramp-up reached, a function of tenure). A Mesa
+:class:`agents.Employee` is the face of one position on the floor: when someone leaves,
+:meth:`People.replace` puts a new hire into the same seat with fresh state (``hire_id`` tells
+successive occupants apart).
 """
 
 from __future__ import annotations

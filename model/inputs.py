@@ -50,8 +50,9 @@ _ORGANIZATION = [
        "role mix of one pod; also sets the role mix of the functional designs",
        source=ROSS, group="organization"),
     _p("feedback_rate", 0.2, float, "1/week",
-       "probability per week that a receiver in a The Model feedback loop (CSM->marketing, "
-       "AE->SDR, SDR->marketing) gets a debrief",
+       "probability per week that a receiver of a review loop (CSM->marketing, AE->SDR, "
+       "SDR->marketing; across The Model's departments, inside each pod; none in functional) "
+       "is debriefed on the briefer's beliefs",
        source=DESIGN_CHOICE, group="organization", bounds=(0.0, 1.0)),
     _p("specialization_advantage", 0.0, float, "-",
        "faster ramp-up from working beside colleagues in one's own role: one week on the job "

@@ -91,9 +91,8 @@ def peer_transfer(
 ) -> int:
     """Receivers adopt what they are told where it differs from their view and is not neutral.
 
-    One pass for informal talks and feedback debriefs: a talk tells the source's beliefs (and
-    ``own`` is the receiver's), a debrief tells the reality (and ``own`` is zero, so every
-    relayed dimension counts, even one the receiver holds already).
+    One pass for informal talks and reviews (feedback debriefs): each tells the source's
+    beliefs, and ``own`` is the receiver's.
 
     Args:
         beliefs: people x dimensions int8 array, updated in place (synchronously: ``told`` and

@@ -148,9 +148,9 @@ class SalesOrgModel(mesa.Model):
         """Learning's fixed tables, built once (the structure and seats never change).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
-        *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
-        feedback loop, then a zero row) and its topics (``_topics``: the source's talk mask
-        for a talk, the loop's relay for a debrief).
+        *row* indexes its topics (``_topics``: the source's talk mask for a talk, the loop's
+        relay for a review) and how readily they are taken (``_adopt_rates``). Every slot
+        tells its source's beliefs.
         """
         p, s, n = self.params, self.structure, self.structure.size
         loops = self._feedback_loops(dims)
@@ -161,18 +161,13 @@ class SalesOrgModel(mesa.Model):
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
         talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
         self._topics = np.concatenate((talks.astype(float), relay))
-        # per told row, the chance of taking each dimension from a source who performs at
-        # least as well as the receiver, then from one who performs worse (a debrief's source
-        # performance is infinite: it reports what happened)
+        # per row, the chance of taking each dimension from a source who performs at least as
+        # well as the receiver, then from one who performs worse (a review's briefer counts as
+        # "better": the receiver asked for the report of a stage they do not see)
         rate = p["peer_learning_rate"] * self._topics
         self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
         self._worse_offset = len(self._topics)
-        self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
-        self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
-        talkers = np.concatenate((np.arange(n), np.arange(n)))
-        self._own_rows = np.concatenate(
-            (talkers, np.full(len(self._feedback.loop), n + len(loops)))
-        )
+        self._source_performance = np.full(n + len(loops), np.inf)  # a review: "better"
         # learning by doing and socialization: intensities of their per-cell Poisson processes
         self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
         self._top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
@@ -185,23 +180,30 @@ class SalesOrgModel(mesa.Model):
         self._unit_row = s.unit + n  # a person's unit code's row below the people
 
     def _feedback_loops(self, dims: int):
-        """The Model's loops as (sources, receivers, relay); none in other designs.
+        """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
 
-        ``relay`` is what a debrief passes per dimension: the source role's vantage on the
-        domains it sees better than the receiver, zero elsewhere.
+        The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every
+        design that holds reviews, among the people who work the same cases: The Model's
+        departments share one territory, so its loops span the organization; a pod owns its
+        territory end to end, so it reviews inside the pod (Ross & Tyler 2011). ``functional``
+        has no reviews. ``relay`` is what a review passes per dimension: the source role's
+        vantage on the domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.params["design"] == "functional":
             return []
+        s = self.structure
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
-        for source, receiver in FEEDBACK_LOOPS:
-            src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
-            dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
-            if len(src) and len(dst):
-                mask = feedback_dimension_mask(
-                    source, receiver, self.params["dimensions_per_domain"]
-                )
-                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+        for territory in range(s.n_queues):
+            here = s.queue == territory
+            for source, receiver in FEEDBACK_LOOPS:
+                src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
+                dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
+                if len(src) and len(dst):
+                    mask = feedback_dimension_mask(
+                        source, receiver, self.params["dimensions_per_domain"]
+                    )
+                    loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
     # ------------------------------------------------------------------ the week
@@ -286,21 +288,18 @@ class SalesOrgModel(mesa.Model):
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         learn_by_doing(beliefs, reality, practised)
-        # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        # talks and reviews pass the source's beliefs (right or wrong), read before any writes
+        slot, sources, row = draw_conversations(plan, u[:m], people.cooperation)
         receivers = plan.receivers.take(slot)
-        told = self._told
-        told[:n] = beliefs
-        if plan.debriefs.pool.size:  # one row per loop
-            told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
         # a worse source's talk is taken less often: its row in the lower half of the rates
         worse = performance.take(row) < performance.take(receivers)
         probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
         u_told = rng.random(probability.shape, dtype=np.float32)
-        own = told.take(self._own_rows.take(slot), axis=0)
-        peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
+        told = beliefs.take(sources, axis=0)
+        own = beliefs.take(receivers, axis=0)
+        peer_transfer(beliefs, receivers, told, own, probability, u_told)
         socialize(beliefs, codes, self._code_cell, socialized)
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes

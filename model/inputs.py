@@ -91,8 +91,9 @@ _KNOWLEDGE = [
        "probability per week that each dimension of the market reality flips (March's p4)",
        source=MARCH, group="knowledge", bounds=(0.0, 0.5)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
-       "probability per week of observing a dimension from one's own work, times the role's "
-       "vantage and effort",
+       "probability per week of observing a dimension from a full load of one's own work, "
+       "times the role's vantage and the share of a full load worked this week (cases worked "
+       "/ the role's capacity, at most 1)",
        source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
     _p("peer_learning_rate", 0.5, float, "-",
        "probability that a shared, differing belief is adopted in a talk",

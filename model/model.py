@@ -54,6 +54,13 @@ STREAMS = (
     "learning", "attrition",
 )  # fmt: skip
 
+#: Per role, the parameter that says how many cases make a full week's load: leads generated,
+#: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
+FULL_LOAD = {
+    "marketer": "leads_per_marketer", "sdr": "sdr_capacity", "ae": "ae_capacity",
+    "se": "se_capacity", "csm": "csm_capacity", "support": "support_capacity",
+}  # fmt: skip
+
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
 REFERENCE_EMPLOYEES = 90
 
@@ -101,6 +108,7 @@ class SalesOrgModel(mesa.Model):
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
+        self.workforce = None  # the week's workforce, from motivate()
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
         self.customers.seed_base(initial, self.streams["customers"])
@@ -174,6 +182,10 @@ class SalesOrgModel(mesa.Model):
         self._socialization = (
             -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
         )
+        # a full load per role (the cases a fully productive person works in a week)
+        full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
+        per_full = np.divide(1.0, full, out=np.zeros_like(full), where=full > 0)
+        self._per_full_load = per_full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._members = (s.unit == np.arange(s.n_units)[:, None]).astype(np.float32)
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
@@ -263,11 +275,12 @@ class SalesOrgModel(mesa.Model):
         conversations take one more batch.
         """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        beliefs, reality, effort, n = people.beliefs, self.reality, people.effort, len(people)
+        beliefs, reality, n = people.beliefs, self.reality, len(people)
+        work = self.work_share()
         plan, codes = self._conversations, self.codes
         m = plan.n_uniforms
         k = m + n + codes.size
-        top = self._top_practice * effort.max()  # the largest learning-by-doing rate
+        top = self._top_practice * work.max(initial=0.0)  # the largest learning-by-doing rate
         practice = math.inf if top >= 1.0 else -math.log1p(-top)
         total = practice + self._socialization
         if total < math.inf:
@@ -277,14 +290,14 @@ class SalesOrgModel(mesa.Model):
                 u[k : k + hits],
                 u[k + hits :],
                 self._neg_practice,
-                effort,
+                work,
                 practice,
                 total,
             )
         else:  # a rate of 1 has no finite intensity: one coin per cell and process
             u = rng.random(k + 2 * beliefs.size)
             coins = u[k:].reshape(2, beliefs.size)
-            rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
+            rate = -(self._neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         learn_by_doing(beliefs, reality, practised)
@@ -313,6 +326,15 @@ class SalesOrgModel(mesa.Model):
             self._code_keep,
             u[m + n : k].reshape(codes.shape),
         )
+
+    def work_share(self) -> np.ndarray:
+        """Per person, the cases worked this week relative to a full load (:data:`FULL_LOAD`),
+        at most 1: learning by doing scales with it (the week's work is done: after sell and
+        serve_customers)."""
+        n = len(self.people)
+        cases = self.pipeline.cases(self.steps, n)
+        cases += self.customers.cases(self.workforce, self.pipeline.members)
+        return np.minimum(1.0, cases * self._per_full_load)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""

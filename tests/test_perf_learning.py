@@ -316,12 +316,12 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     p, people, s = model.params, model.people, model.structure
     n, dims = people.beliefs.shape
     beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
-    effort, cooperation, performance = people.effort, people.cooperation, model.performance
+    work, cooperation, performance = model.work_share(), people.cooperation, model.performance
     rng = copy.deepcopy(model.streams["learning"])
     model.learn()
 
     lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
-    practice = -np.log1p(-lbd * model.vantage.max() * effort.max())
+    practice = -np.log1p(-lbd * model.vantage.max() * work.max())
     total = practice - np.log1p(-soc)
     plan = model._conversations
     m = plan.n_uniforms
@@ -332,7 +332,7 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     for h in range(hits):  # learning by doing first, socialization after the conversations
         i, d = divmod(int(u[k + h] * n * dims), dims)
         mark = u[k + hits + h] * total
-        if mark < -np.log1p(-lbd * model.vantage[i, d] * effort[i]):
+        if mark < -np.log1p(-lbd * model.vantage[i, d] * work[i]):
             beliefs[i, d] = reality[d]
         if mark >= practice:
             socialized.append((i, d))

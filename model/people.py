@@ -80,15 +80,15 @@ class People:
         """Share of full productivity reached, the one discount for being new.
 
         Linear over ``ramp_weeks`` after hiring (Bridge Group's time to full productivity):
-        ``min(1, (tenure + 1) x speed / (ramp_weeks + 1))``, so a hire of ``ramp_weeks`` weeks
-        works at full productivity. ``speed`` is :attr:`ramp_speed` (1 unless
+        in the k-th week on the job (``tenure`` k - 1) ``min(1, k x speed / ramp_weeks)``, so
+        a hire works at full productivity from week ``ramp_weeks`` on. ``speed`` is :attr:`ramp_speed` (1 unless
         ``specialization_advantage`` > 0). This is the own-stage skill curve too: nothing else
         discounts a newcomer's output (docs/ODD.md, "Ramp-up and own-stage skill").
         """
         weeks = self.params["ramp_weeks"]
         if weeks == 0:
             return np.ones(len(self))
-        return np.minimum(1.0, (self.tenure + 1) * self.ramp_speed / (weeks + 1))
+        return np.minimum(1.0, (self.tenure + 1) * self.ramp_speed / weeks)
 
     @property
     def skill(self) -> np.ndarray:

@@ -187,7 +187,6 @@ class SalesOrgModel(mesa.Model):
         per_full = np.divide(1.0, full, out=np.zeros_like(full), where=full > 0)
         self._per_full_load = per_full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
-        self._members = (s.unit == np.arange(s.n_units)[:, None]).astype(np.float32)
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
 
@@ -322,7 +321,7 @@ class SalesOrgModel(mesa.Model):
             codes,
             beliefs,
             contributes,
-            self._members,
+            self.structure.unit,
             self._code_keep,
             u[m + n : k].reshape(codes.shape),
         )

@@ -81,9 +81,10 @@ class People:
 
         Linear over ``ramp_weeks`` after hiring (Bridge Group's time to full productivity):
         in the k-th week on the job (``tenure`` k - 1) ``min(1, k x speed / ramp_weeks)``, so
-        a hire works at full productivity from week ``ramp_weeks`` on. ``speed`` is :attr:`ramp_speed` (1 unless
-        ``specialization_advantage`` > 0). This is the own-stage skill curve too: nothing else
-        discounts a newcomer's output (docs/ODD.md, "Ramp-up and own-stage skill").
+        a hire works at full productivity from week ``ramp_weeks`` on. ``speed`` is
+        :attr:`ramp_speed` (1 unless ``specialization_advantage`` > 0). This is the own-stage
+        skill curve too: nothing else discounts a newcomer's output (docs/ODD.md, "Ramp-up and
+        own-stage skill, counted once").
         """
         weeks = self.params["ramp_weeks"]
         if weeks == 0:

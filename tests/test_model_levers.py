@@ -1,8 +1,10 @@
 """One behavioural test per lever: each parameter moves what it should."""
 
+from pathlib import Path
+
 import numpy as np
 
-from model import SalesOrgModel
+from model import PARAMETERS, SalesOrgModel
 from model.conversations import draw_talks
 from model.incentives import COOPERATOR, FREE_RIDER
 
@@ -69,6 +71,17 @@ def test_higher_turbulence_lowers_knowledge():
     rough = mean_metric("knowledge", 52, last=13, turbulence=0.05)
     # about 0.08 lower (3 seeds) since learning by doing scales with the cases worked
     assert rough < calm - 0.05
+
+
+def test_turbulence_default_is_an_assumption_with_its_sweep():
+    """The default flips about a fifth of the market a year (not 41%, which held knowledge near
+    its floor); no publication gives a calendar rate, so the source says so and names the
+    sweep whose table is in docs/ODD.md."""
+    row = PARAMETERS["turbulence"]
+    flipped_in_a_year = 1.0 - (1.0 - row.default) ** 52
+    assert 0.15 <= flipped_in_a_year <= 0.25
+    assert "assumption" in row.source and "0-0.02" in row.source
+    assert "| turbulence (1/week) |" in (Path(__file__).parent.parent / "docs/ODD.md").read_text()
 
 
 def test_specialists_build_own_stage_skill_faster():

@@ -77,8 +77,9 @@ CASES = [
 
 
 #: Cases whose effect is small next to the seed-to-seed noise get more seeds: seat radius 1 -> 3
-#: moves cross-functional knowledge by about +0.03 with a per-seed sd of about 0.04.
-SEEDS = {"seat_radius": range(12)}
+#: moves cross-functional knowledge by about +0.03 with a per-seed sd of about 0.04; talk
+#: probability 0 -> 1 in pods by about +0.043, sd 0.038 (10 seeds, since pods review too).
+SEEDS = {"seat_radius": range(12), "talk_probability": range(8)}
 
 
 def outcome(name, value, metric, weeks, extra):

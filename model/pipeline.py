@@ -30,6 +30,7 @@ import numpy as np
 from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import Crew, CrewGroup, first_in_line
+from model.reorganization import in_turn
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -402,6 +403,43 @@ class Pipeline:
     def closed(self) -> np.ndarray:
         """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
         return np.array(self._closed, dtype=np.int64)
+
+    def reorganized(self, structure) -> Pipeline:
+        """This pipeline's open work in a new ``structure`` (a reorganization, docs/ODD.md 5.2).
+
+        Active deals move with their AE to the AE's new queue (the SE helping stays on the
+        deal); new leads, qualified leads waiting for an AE and pending referrals have no owner
+        and are dealt to the new queues in turn (:func:`model.reorganization.in_turn`). Line
+        order, weeks and traits are kept; the ledger (generated, closed) carries over, so
+        :meth:`accounted` still holds.
+        """
+        self._admit()
+        moved = Pipeline(self.p, structure)
+        moved.generated, moved._closed = self.generated, list(self._closed)
+        nq = structure.n_queues
+        for line, into in ((self.new, moved.new), (self.waiting, moved.waiting)):
+            k = len(line)
+            queue = () if moved.single else (in_turn(k, nq),)
+            into.append(k, line.code.copy(), line.since.copy(), *queue)
+        deals = self.deals
+        live = deals.live.nonzero()[0]
+        close_at, code, ae, se, qualified_at = deals.rows(live)[:5]
+        moved.deals.week = deals.week
+        if moved.single:
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at)
+            moved.deals.helped = int(np.count_nonzero(HAS_HELPED[code]))
+        else:
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, structure.queue[ae])
+        k, _, fit, technical = self.referred
+        if k:
+            moved.referred = (k, in_turn(k, nq), fit, technical)
+        return moved
+
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): the open leads count as its first generated
+        ones and nothing is closed yet, so :meth:`accounted` holds from here on."""
+        self.generated = len(self.leads)
+        self._closed = [0] * len(STAGES)
 
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""

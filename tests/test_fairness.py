@@ -1,5 +1,7 @@
 """No advantage written into a design: every mechanism applies alike to every design.
 
+Mechanism tests run cold (``burn_in_weeks=0``), as measured.
+
 Each test pins one rule of docs/ODD.md ("Fair contest"): reviews pass what the briefer knows,
 pods review as The Model's loops do, specialization has no default edge, ramp-up is counted
 once, learning by doing scales with the cases worked, and a new hire inherits nothing.
@@ -32,7 +34,7 @@ def paired_difference(metric, weeks, seeds, low, high, **params):
     """Per seed, ``metric`` averaged over the last quarter under ``high`` minus under ``low``."""
 
     def last_quarter(seed, **extra):
-        model = SalesOrgModel(rng=seed, **params, **extra)
+        model = SalesOrgModel(burn_in_weeks=0, rng=seed, **params, **extra)
         values = []
         for week in range(weeks):
             model.step()
@@ -47,7 +49,7 @@ def paired_difference(metric, weeks, seeds, low, high, **params):
 def test_reviews_pass_the_briefers_beliefs_not_the_market(design):
     """Briefers who believe the opposite of the market pass exactly that: every belief a
     review changes is the briefer's (wrong) one, never the market's."""
-    model = SalesOrgModel(rng=1, design=design, **ONLY_REVIEWS)
+    model = SalesOrgModel(burn_in_weeks=0, rng=1, design=design, **ONLY_REVIEWS)
     beliefs, role = model.people.beliefs, model.structure.role
     beliefs[:] = -model.reality
     marketers = role == ROLE_INDEX["marketer"]  # receivers only
@@ -61,7 +63,7 @@ def test_reviews_pass_the_briefers_beliefs_not_the_market(design):
 
 
 def test_a_neutral_briefer_passes_nothing():
-    model = SalesOrgModel(rng=1, design="the_model", **ONLY_REVIEWS)
+    model = SalesOrgModel(burn_in_weeks=0, rng=1, design="the_model", **ONLY_REVIEWS)
     model.people.beliefs[:] = 0
     model.learn()
     assert not model.people.beliefs.any()
@@ -79,8 +81,8 @@ def review_slots(model):
 
 
 def test_pods_review_the_same_role_pairs_at_the_same_rate_inside_each_pod():
-    line = SalesOrgModel(rng=0, design="the_model", feedback_rate=0.3)
-    pods = SalesOrgModel(rng=0, design="pods", feedback_rate=0.3)
+    line = SalesOrgModel(burn_in_weeks=0, rng=0, design="the_model", feedback_rate=0.3)
+    pods = SalesOrgModel(burn_in_weeks=0, rng=0, design="pods", feedback_rate=0.3)
     line_slots, line_chance = review_slots(line)
     pod_slots, pod_chance = review_slots(pods)
     # marketers are reviewed by CSMs and SDRs, SDRs by AEs: in both designs
@@ -92,13 +94,13 @@ def test_pods_review_the_same_role_pairs_at_the_same_rate_inside_each_pod():
     for slot, receiver in enumerate(plan.receivers):
         start, size = plan.pool_start[slot], plan.pool_size[slot]
         assert (unit[plan.pool[start : start + size]] == unit[receiver]).all()
-    assert len(SalesOrgModel(rng=0, design="functional")._feedback.receivers) == 0
+    assert len(SalesOrgModel(burn_in_weeks=0, rng=0, design="functional")._feedback.receivers) == 0
 
 
 def reviewed_cells(design, feedback_rate):
     """Marketers' beliefs one review round sets, briefers knowing the market, marketers not."""
     params = dict(ONLY_REVIEWS, feedback_rate=feedback_rate)
-    model = SalesOrgModel(rng=5, design=design, employees=900, **params)
+    model = SalesOrgModel(burn_in_weeks=0, rng=5, design=design, employees=900, **params)
     beliefs = model.people.beliefs
     marketers = model.structure.role == ROLE_INDEX["marketer"]
     beliefs[:] = model.reality
@@ -122,13 +124,13 @@ def test_specialization_has_no_default_edge():
     row = PARAMETERS["specialization_advantage"]
     assert row.default == 0.0
     for design in ("functional", "the_model", "pods"):
-        assert (SalesOrgModel(rng=0, design=design).people.ramp_speed == 1.0).all()
+        assert (SalesOrgModel(burn_in_weeks=0, rng=0, design=design).people.ramp_speed == 1.0).all()
 
 
 def test_a_hire_works_at_a_veterans_productivity_from_week_ramp_weeks_on():
     """Ramp-up is the one discount for being new: in the hire's 22nd week (the cited ramp)
     productivity per unit of effort equals a veteran's, and in week 11 it is half."""
-    model = SalesOrgModel(rng=2, attrition_annual=0.0)
+    model = SalesOrgModel(burn_in_weeks=0, rng=2, attrition_annual=0.0)
     hires = np.arange(0, model.structure.size, 9)
     model.people.replace(hires, np.random.default_rng(0), model.marginal_return)
     veterans = model.people.tenure >= model.params["ramp_weeks"]
@@ -144,13 +146,15 @@ def test_a_hire_works_at_a_veterans_productivity_from_week_ramp_weeks_on():
 def test_idle_people_do_not_learn_by_doing():
     """With no leads and no customers nobody works a case, so nobody learns by doing, however
     high the rate."""
-    idle = dict(ONLY_REVIEWS, feedback_rate=0.0, learning_by_doing_rate=1.0)
-    model = SalesOrgModel(rng=3, leads_per_marketer=0.0, initial_customers=0, **idle)
+    idle = dict(ONLY_REVIEWS, feedback_rate=0.0, learning_by_doing_rate=1.0, attrition_annual=0.0)
+    model = SalesOrgModel(
+        burn_in_weeks=0, rng=3, leads_per_marketer=0.0, initial_customers=0, **idle
+    )
     before = model.people.beliefs.copy()
     for _ in range(3):
         model.step()
     np.testing.assert_array_equal(model.people.beliefs, before)
-    busy = SalesOrgModel(rng=3, **idle)
+    busy = SalesOrgModel(burn_in_weeks=0, rng=3, **idle)
     busy.step()
     assert (busy.people.beliefs != before).sum() > 100
 
@@ -170,7 +174,7 @@ def test_spare_capacity_means_fewer_cases_and_less_learning_by_doing():
 def test_work_share_is_the_cases_worked_over_a_full_load():
     """SDRs' shares add up to the leads worked over ``sdr_capacity``; a marketer's is the leads
     generated over ``leads_per_marketer``, at most 1; nobody's share passes 1."""
-    model = SalesOrgModel(rng=4, sdr_capacity=40.0)
+    model = SalesOrgModel(burn_in_weeks=0, rng=4, sdr_capacity=40.0)
     for _ in range(3):
         model.step()
     work, role = model.work_share(), model.structure.role
@@ -184,7 +188,7 @@ def test_work_share_is_the_cases_worked_over_a_full_load():
 
 
 def test_a_new_hire_inherits_nothing_from_the_predecessor():
-    model = SalesOrgModel(rng=0, design="pods", incentive="pooled")
+    model = SalesOrgModel(burn_in_weeks=0, rng=0, design="pods", incentive="pooled")
     people = model.people
     people.effort[:] = 0.123
     people.cooperation[:] = 0.456

@@ -91,11 +91,11 @@ _KNOWLEDGE = [
     _p("dimensions_per_domain", 6, int, "dimensions",
        "belief dimensions per knowledge domain (5 domains)",
        source="March 1991 (m = 30 in total)", group="knowledge", bounds=(1, 40)),
-    _p("turbulence", 0.005, float, "1/week",
+    _p("turbulence", 0.01, float, "1/week",
        "probability per week that each dimension of the market reality flips (March's p4); "
-       "0.005 flips about 23% of dimensions a year",
-       source="assumption (March 1991's p4 has no calendar unit): about a fifth of what the "
-       "market rewards changes in a year; swept 0-0.02 in docs/ODD.md 7.4",
+       "0.01 flips about 41% of dimensions a year",
+       source="assumption (March 1991's p4 has no calendar unit; kept where the win rate is "
+       "calibrated); swept 0-0.02 in docs/ODD.md 7.4",
        group="knowledge", bounds=(0.0, 0.5)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
        "probability per week of observing a dimension from a full load of one's own work, "

@@ -215,8 +215,7 @@ class SalesOrgModel(mesa.Model):
         )
         # a full load per role (the cases a fully productive person works in a week)
         full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
-        per_full = np.divide(1.0, full, out=np.zeros_like(full), where=full > 0)
-        self._per_full_load = per_full.take(s.role)
+        self._full_load = full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
@@ -416,7 +415,9 @@ class SalesOrgModel(mesa.Model):
         n = len(self.people)
         cases = self.pipeline.cases(self.week, n)
         cases += self.customers.cases(self.workforce, self.pipeline.members)
-        return np.minimum(1.0, cases * self._per_full_load)
+        # cases / full load below a full load, else 1 (no division that could overflow)
+        full = self._full_load
+        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""

@@ -77,14 +77,12 @@ def test_higher_turbulence_lowers_knowledge():
 
 
 def test_turbulence_default_is_an_assumption_with_its_sweep():
-    """The default flips about a fifth of the market a year (not 41%, which held knowledge near
-    its floor); no publication gives a calendar rate, so the source says so and names the
-    sweep whose table is in docs/ODD.md."""
+    """No publication gives a calendar rate for March's p4, so the source says so and names the
+    sweep whose table (knowledge and bookings by turbulence) is in docs/ODD.md."""
     row = PARAMETERS["turbulence"]
-    flipped_in_a_year = 1.0 - (1.0 - row.default) ** 52
-    assert 0.15 <= flipped_in_a_year <= 0.25
     assert "assumption" in row.source and "0-0.02" in row.source
-    assert "| turbulence (1/week) |" in (Path(__file__).parent.parent / "docs/ODD.md").read_text()
+    odd = (Path(__file__).parent.parent / "docs/ODD.md").read_text()
+    assert "| turbulence (1/week) |" in odd and f"| {row.default} (default) |" in odd
 
 
 def test_specialists_build_own_stage_skill_faster():

@@ -1,7 +1,7 @@
 """The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
 
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
-published B2B SaaS figures cite them (``/work/shared/CALIBRATION.md``); the rest say
+published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
 "design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
 table (``python -m model.docs``).
 """

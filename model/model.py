@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from agents import AGENT_REPORTERS, Employee
+from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
@@ -162,7 +162,7 @@ class SalesOrgModel(mesa.Model):
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
         n = self.structure.size
         self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self.employees = create_employees(self, self.structure.role)
         self._seat()
 
     def _seat(self) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.clock import WEEKS_PER_YEAR
 from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types, effort_for
-
-WEEKS_PER_YEAR = 52
 
 
 class People:

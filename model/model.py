@@ -118,7 +118,7 @@ class SalesOrgModel(mesa.Model):
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
-        self.workforce = None  # the week's workforce, from motivate()
+        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         if p["selling"]:
             initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)

@@ -140,5 +140,5 @@ def test_warm_start_has_no_transient_and_cold_start_remains():
         assert mean_ci(drift["cold"])[1] > climb, name
     # paired seeds: the cold start's first quarter sells far worse than the warm start's
     gap = at(cold, 13)["win_rate"] - at(warm, 13)["win_rate"]
-    # (upper 95% bound -0.099 since issue 11's fairness changes; it was below -0.10 before)
+    # (upper 95% bound -0.099 since the fairness changes (ODD 7.7); it was below -0.10 before)
     assert mean_ci(gap)[2] < -0.08

@@ -118,17 +118,18 @@ def _sold(design: str, loss: float, seed: int, weeks: int = 52) -> tuple[float, 
 
 @pytest.mark.parametrize("design", ["functional", "the_model", "pods"])
 def test_losing_context_at_handoffs_lowers_win_rate_and_satisfaction(design):
-    """handoff_loss 0 -> 1 on 4 paired seeds, 52 weeks. Measured on seeds 100-107 when this
-    test was written (mean paired difference, per-seed sd): win rate -0.116 / 0.018
-    (functional), -0.107 / 0.019 (the_model), -0.085 / 0.015 (pods); satisfaction of new
-    customers -0.063 / 0.007, -0.065 / 0.007, -0.059 / 0.007. Stated below: the smallest."""
+    """handoff_loss 0 -> 1 on 6 paired seeds, 52 weeks. Measured on seeds 100-107 when this
+    test was written (mean paired difference, per-seed sd): win rate -0.070 / 0.018
+    (functional), -0.068 / 0.017 (the_model), -0.055 / 0.010 (pods); satisfaction of new
+    customers -0.042 / 0.016, -0.038 / 0.010, -0.040 / 0.011. Stated below: the smallest
+    effect with the largest sd."""
     from analysis.power import assert_paired_effect
 
-    none = np.array([_sold(design, 0.0, seed) for seed in range(4)])
-    full = np.array([_sold(design, 1.0, seed) for seed in range(4)])
-    assert_paired_effect(full[:, 0], none[:, 0], effect=0.085, sd=0.02, direction=-1,
+    none = np.array([_sold(design, 0.0, seed) for seed in range(6)])
+    full = np.array([_sold(design, 1.0, seed) for seed in range(6)])
+    assert_paired_effect(full[:, 0], none[:, 0], effect=0.055, sd=0.0184, direction=-1,
                          label=f"{design}: win rate")  # fmt: skip
-    assert_paired_effect(full[:, 1], none[:, 1], effect=0.059, sd=0.008, direction=-1,
+    assert_paired_effect(full[:, 1], none[:, 1], effect=0.038, sd=0.0162, direction=-1,
                          label=f"{design}: satisfaction")  # fmt: skip
 
 

@@ -155,13 +155,15 @@ class _ServiceRoles:
 class Customers(ColumnStore):
     """The customer base as parallel arrays (one entry per live customer, in no set order).
 
-    Besides what was sold (queue, fit, expectations, ACV, start) and satisfaction, each row
+    Besides what was sold (territory, queue, fit, expectations, ACV, start) and satisfaction,
+    each row
     stores ``pull``, the constant part of its weekly satisfaction move (fit and expectations),
     and ``renewal_week``, the week of the year its contract renews (start mod 52).
     """
 
     FIELDS = (
         ("queue", np.intp),  # intp: the index type, so per-queue lookups need no conversion
+        ("territory", np.intp),  # the account's territory (its queue in pods)
         ("fit", np.bool_),
         ("expectations", np.float64),
         ("acv", np.float64),
@@ -213,10 +215,11 @@ class Customers(ColumnStore):
         """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
         return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
-    def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
-        """New customers (arrays of equal length, or scalars for all); ``start`` is the week
-        signed (an int or an array)."""
-        k = len(queue)
+    def add(self, territory, fit, expectations, acv, start, satisfaction) -> None:
+        """New customers of ``territory`` (arrays of equal length, or scalars for all);
+        ``start`` is the week signed (an int or an array). A customer's queue is its
+        territory's: its pod's in pods, the one shared queue in the assembly line."""
+        k = len(territory)
         first = self._rows
         stop = first + k
         columns = self._columns
@@ -224,7 +227,8 @@ class Customers(ColumnStore):
             self._grow(stop)
         rows = slice(first, stop)
         # the generic append, unrolled (it runs every week)
-        columns["queue"][rows] = queue
+        columns["territory"][rows] = territory
+        columns["queue"][rows] = 0 if self.single_queue else territory
         columns["fit"][rows] = fit
         columns["expectations"][rows] = expectations
         columns["acv"][rows] = acv
@@ -242,9 +246,11 @@ class Customers(ColumnStore):
         fit = rng.random(count) < 0.7
         start = -rng.integers(0, WEEKS_PER_YEAR, count)
         acv = self.draw_acv(count, rng)
-        # territory last, so every design draws the same fit, dates and values
-        queue = rng.integers(0, self.structure.n_queues, count)
-        self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
+        # territory last, so every design draws the same fit, dates and values (and the same
+        # territories: one per pod's worth of head count in every design)
+        territories = getattr(self.structure, "n_territories", self.structure.n_queues)
+        territory = rng.integers(0, territories, count)
+        self.add(territory, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:
@@ -342,7 +348,8 @@ class Customers(ColumnStore):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.
 
         Returns:
-            ``(queue, fit, technical)`` of the referred leads (technical: needs an SE).
+            ``(territory, fit, technical)`` of the referred leads (technical: needs an SE);
+            a referral stays in its referrer's territory.
         """
         p, columns, n = self.p, self._columns, self._rows
         satisfaction = columns["satisfaction"][:n]
@@ -356,7 +363,7 @@ class Customers(ColumnStore):
         draws = rng.random(2 * k)  # fit, then technical
         fit = draws[:k] < p["referral_fit"]
         technical = draws[k:] < p["technical_deal_share"]
-        return columns["queue"][referrers], fit, technical
+        return columns["territory"][referrers], fit, technical
 
     # ------------------------------------------------------------------ helpers
     def _service_roles(self, members: dict) -> _ServiceRoles:

@@ -19,6 +19,7 @@ from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
 from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.interdependence import dependency_map, effective, teachable
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -46,12 +47,13 @@ from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.territories import Territories, served_mean, territory_of_cells, work_shares
 from model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs).
 STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
-    "learning", "attrition",
+    "learning", "attrition", "territory_market", "territory_work",
 )  # fmt: skip
 
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
@@ -83,11 +85,14 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
-        self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
+        self.structure = build_structure(
+            p["design"], p["employees"], p["pod_composition"], p["ae_territories"]
+        )
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
+        self._market_structure(dims)
         self.people = People(n, dims, p, self.streams["people"])
         self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
         self.vantage = VANTAGE[self.structure.role][
@@ -106,7 +111,7 @@ class SalesOrgModel(mesa.Model):
         self._seat_employees()
         self._learning_tables(dims)
 
-        self.pipeline = Pipeline(p, self.structure)
+        self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
         self.customers.seed_base(initial, self.streams["customers"])
@@ -125,6 +130,31 @@ class SalesOrgModel(mesa.Model):
         )
 
     # ------------------------------------------------------------------ set-up
+    def _market_structure(self, dims: int) -> None:
+        """Territories' realities and the dependency map of interdependent knowledge.
+
+        ``_territorial`` is False in the one-market, independent-dimensions case (the defaults),
+        where every knowledge lookup takes the common reality (the same bits as before).
+        """
+        p, s = self.params, self.structure
+        k = p["interdependence"]
+        self.depends = dependency_map(dims, k, self.streams["market"]) if k else None
+        self.territories = Territories(
+            s.n_territories,
+            self.reality,
+            p["territory_correlation"],
+            self.streams["territory_market"],
+        )
+        self.work_shares = work_shares(s.serves)
+        self._territorial = not self.territories.one_market or self.depends is not None
+        # the territories a unit serves (a pod: its own; a department: its members' union),
+        # per person (by unit) and per unit code: the superior group is judged on them
+        unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
+        np.add.at(unit_serves, s.unit, s.serves)
+        unit_serves = (unit_serves > 0).astype(np.int64)
+        self._row_serves = np.concatenate((unit_serves[s.unit], unit_serves))
+        self._territory_weights = np.tile(WEIGHTS[s.role], (s.n_territories, 1))
+
     def _seat_employees(self) -> None:
         """Seat everyone on the floor and precompute each seat's neighbours once."""
         p, n = self.params, self.structure.size
@@ -210,6 +240,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
+        self.territories.drift(self.params["turbulence"])
+        self.territories.follow(self.reality)
         self.metrics_state.record_week(self.steps, self.flow)
         self._assess()
         self.datacollector.collect(self)
@@ -222,7 +254,12 @@ class SalesOrgModel(mesa.Model):
         self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
-            self.productivity, self.performance, self.domain_knowledge, people.output
+            self.productivity,
+            self.performance,
+            self.served_knowledge,
+            people.output,
+            self.territory_performance,
+            self.territory_knowledge,
         )
 
     def sell(self) -> None:
@@ -231,9 +268,9 @@ class SalesOrgModel(mesa.Model):
         pipeline.generate(self.steps, wf, s["leads"], flow)
         pipeline.qualify(self.steps, wf, s["qualification"], flow)
         pipeline.assign(self.steps, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        territory, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(territory, fit, expectations, acv, self.steps, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -243,9 +280,9 @@ class SalesOrgModel(mesa.Model):
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.steps, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
-        ref_queue, ref_fit, technical = customers.refer(s["leads"])
-        self.pipeline.refer(ref_queue, ref_fit, technical)
-        self.flow["referrals"] += len(ref_queue)
+        ref_territory, ref_fit, technical = customers.refer(s["leads"])
+        self.pipeline.refer(ref_territory, ref_fit, technical)
+        self.flow["referrals"] += len(ref_territory)
 
     def learn(self) -> None:
         """Learning by doing, informal talks, feedback debriefs and playbooks (7.4).
@@ -280,7 +317,7 @@ class SalesOrgModel(mesa.Model):
             rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
-        learn_by_doing(beliefs, reality, practised)
+        self._learn_by_doing(practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
         slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
@@ -299,7 +336,7 @@ class SalesOrgModel(mesa.Model):
         peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
         socialize(beliefs, codes, self._code_cell, socialized)
         # the superior group: people who know more than their unit's code, and share
-        known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
+        known = self._known_counts(beliefs, codes)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
         contributes &= u[m : m + n] < people.cooperation
         learn_code(
@@ -310,6 +347,37 @@ class SalesOrgModel(mesa.Model):
             self._code_keep,
             u[m + n : k].reshape(codes.shape),
         )
+
+    def _learn_by_doing(self, cells: np.ndarray) -> None:
+        """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
+        in the reality of the account worked: its territory's (one served territory, or one
+        drawn by work share), and with interdependence only where the person's beliefs on the
+        dimensions it depends on are right (:mod:`model.interdependence`)."""
+        beliefs = self.people.beliefs
+        if not self._territorial:
+            learn_by_doing(beliefs, self.reality, cells)
+            return
+        s, realities, dims = self.structure, self.territories.reality, beliefs.shape[1]
+        territory = territory_of_cells(
+            cells, dims, s.territory, s.n_territories, self.streams["territory_work"]
+        )
+        if self.depends is not None:
+            keep = teachable(beliefs, realities, territory, cells, self.depends)
+            cells, territory = cells[keep], territory[keep]
+        beliefs.put(cells, realities.take(territory * dims + cells % dims))
+
+    def _known_counts(self, beliefs: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Dimensions each person and each unit code gets right (March's superior group), in
+        the realities of the territories the unit serves (summed over them, integers), and with
+        interdependence only the right beliefs that count."""
+        rows = np.concatenate((beliefs, codes))
+        if not self._territorial:
+            return correct_counts(rows, self.reality)
+        correct = rows[None] == self.territories.reality[:, None]  # territories x rows x dims
+        if self.depends is not None:
+            correct = effective(correct, self.depends)
+        counts = np.count_nonzero(correct, axis=2)
+        return np.add.reduce(counts * self._row_serves.T, axis=0)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
@@ -331,9 +399,39 @@ class SalesOrgModel(mesa.Model):
     def _assess(self) -> None:
         """What people know now (used by next week's work) and this week's metrics."""
         self.correct = self.people.beliefs == self.reality
+        if self.depends is not None:
+            self.belief_accuracy = np.count_nonzero(self.correct) / self.correct.size
+            self.correct = effective(self.correct, self.depends)  # the right beliefs that count
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
         self.performance = role_performance(self.domain_knowledge, self._role_weights)
+        self._assess_territories()
         self.metrics_state.update(self)
+
+    def _assess_territories(self) -> None:
+        """Knowledge against each territory's reality, and of the territories one serves.
+
+        ``territory_knowledge`` (territories x people x domains) and ``territory_performance``
+        are what a case of each territory is worked with; ``served_knowledge`` and
+        ``performance`` average them over the territories one serves by work share. One market
+        (``_territorial`` False): they are the common-market values.
+        """
+        if not self._territorial:
+            self.belief_accuracy = None
+            self.territory_knowledge = self.territory_performance = None
+            self.served_knowledge = self.domain_knowledge
+            return
+        beliefs, t = self.people.beliefs, self.territories.n
+        n, dims = beliefs.shape
+        correct = beliefs[None] == self.territories.reality[:, None]
+        if self.depends is not None:
+            correct = effective(correct, self.depends)
+        knowledge = domain_knowledge(correct.reshape(t * n, dims), len(DOMAINS))
+        self.territory_knowledge = knowledge.reshape(t, n, -1)
+        performance = role_performance(knowledge, self._territory_weights)
+        self.territory_performance = performance.reshape(t, n)
+        shares = self.work_shares
+        self.served_knowledge = served_mean(self.domain_knowledge, self.territory_knowledge, shares)
+        self.performance = served_mean(self.performance, self.territory_performance, shares)
 
     def knowledge_by_role_and_domain(self):
         """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.

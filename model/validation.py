@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from model.inputs import PARAMETERS
-from model.knowledge import ROLES
+from model.knowledge import DOMAINS, ROLES
 from model.parameters import ParameterError
 
 #: Roles a pipeline cannot run without: leads, qualification and closing.
@@ -79,7 +79,25 @@ def check_ordered_pairs(params: dict[str, Any]) -> None:
             )
 
 
-RULES = (check_pod_composition, check_head_count, check_type_shares, check_ordered_pairs)
+def check_interdependence(params: dict[str, Any]) -> None:
+    """A dimension depends on ``interdependence`` other dimensions: there must be that many."""
+    k, per = params["interdependence"], params["dimensions_per_domain"]
+    others = len(DOMAINS) * per - 1
+    if k > others:
+        raise ParameterError(
+            f"parameter 'interdependence' = {k!r} exceeds the {others} other dimensions a "
+            f"dimension can depend on (dimensions_per_domain = {per!r}, {len(DOMAINS)} "
+            f"domains); allowed: an int in [0, {others}]"
+        )
+
+
+RULES = (
+    check_pod_composition,
+    check_head_count,
+    check_type_shares,
+    check_ordered_pairs,
+    check_interdependence,
+)
 
 
 def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:

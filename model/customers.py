@@ -163,7 +163,6 @@ class Customers(ColumnStore):
 
     FIELDS = (
         ("queue", np.intp),  # intp: the index type, so per-queue lookups need no conversion
-        ("territory", np.intp),  # the account's territory (its queue in pods)
         ("fit", np.bool_),
         ("expectations", np.float64),
         ("acv", np.float64),
@@ -171,6 +170,7 @@ class Customers(ColumnStore):
         ("satisfaction", np.float64),
         ("pull", np.float64),
         ("renewal_week", np.int8),
+        ("territory", np.intp),  # the account's territory (its queue in pods)
     )
 
     def __init__(self, params: dict, structure) -> None:

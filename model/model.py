@@ -399,8 +399,9 @@ class SalesOrgModel(mesa.Model):
     def _assess(self) -> None:
         """What people know now (used by next week's work) and this week's metrics."""
         self.correct = self.people.beliefs == self.reality
+        self.belief_accuracy = None  # the share of right beliefs, when it differs from knowledge
         if self.depends is not None:
-            self.belief_accuracy = np.count_nonzero(self.correct) / self.correct.size
+            self.belief_accuracy = float(np.count_nonzero(self.correct) / self.correct.size)
             self.correct = effective(self.correct, self.depends)  # the right beliefs that count
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
         self.performance = role_performance(self.domain_knowledge, self._role_weights)
@@ -416,7 +417,6 @@ class SalesOrgModel(mesa.Model):
         (``_territorial`` False): they are the common-market values.
         """
         if not self._territorial:
-            self.belief_accuracy = None
             self.territory_knowledge = self.territory_performance = None
             self.served_knowledge = self.domain_knowledge
             return

@@ -105,7 +105,7 @@ _KNOWLEDGE = [
        "teaches it, only when the K dimensions it depends on (a fixed random map) are also "
        "believed right (0 = independent dimensions)",
        source="Kauffman 1993; Levinthal 1997; Lazer & Friedman 2007 (assumption: neutral 0, "
-              "swept 0-5)", group="knowledge", bounds=(0, 20)),
+              "swept 0-5)", group="knowledge", bounds=(0, 199)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
        "probability per week of observing a dimension from one's own work, times the role's "
        "vantage and effort",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from analysis.stats import mean_ci

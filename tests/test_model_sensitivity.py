@@ -133,6 +133,9 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
+        "ae_territories": "test_ae_territories_let_assembly_line_aes_know_their_territory_better",
+        "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

@@ -241,10 +241,10 @@ class Customers(ColumnStore):
         self._rows = stop
         self.acquired += k
 
-    def seed_base(self, count: int, rng: np.random.Generator) -> None:
-        """An installed base at the start: renewal dates spread over the year."""
+    def seed_base(self, count: int, now: int, rng: np.random.Generator) -> None:
+        """An installed base at week ``now`` (the model's first): renewals spread over the year."""
         fit = rng.random(count) < 0.7
-        start = -rng.integers(0, WEEKS_PER_YEAR, count)
+        start = now - rng.integers(0, WEEKS_PER_YEAR, count)
         acv = self.draw_acv(count, rng)
         # territory last, so every design draws the same fit, dates and values (and the same
         # territories: one per pod's worth of head count in every design)
@@ -252,6 +252,23 @@ class Customers(ColumnStore):
         territory = rng.integers(0, territories, count)
         self.add(territory, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
+
+    def reassign(self, structure) -> None:
+        """Accounts move to a new ``structure``'s support and CSM queues (a reorganization,
+        docs/ODD.md 5.2): each to its territory's queue (its pod's in pods, the shared queue in
+        the assembly line); territory, contracts, satisfaction and renewal dates stay."""
+        self.structure = structure
+        nq = structure.n_queues
+        self.single_queue = nq == 1
+        n, columns = self._rows, self._columns
+        columns["queue"][:n] = 0 if self.single_queue else columns["territory"][:n]
+        self._roles = None
+        self._queue_service = QueueService(nq, self.p)
+        self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
+
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): count acquisitions and churn from here."""
+        self.acquired = self.churned = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:
         """Support and CSM service per queue; satisfaction moves toward what customers get.

@@ -23,7 +23,10 @@ MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
 FGF = "Fischbacher, Gachter & Fehr 2001"
 
 
-def _p(name, default, kind, unit, description, *, source, group, bounds=None, choices=None):
+def _p(
+    name, default, kind, unit, description, *, source, group, bounds=None, choices=None,
+    optional=False,
+):  # fmt: skip
     return Parameter(
         name=name,
         default=default,
@@ -34,6 +37,7 @@ def _p(name, default, kind, unit, description, *, source, group, bounds=None, ch
         bounds=bounds,
         choices=choices,
         group=group,
+        optional=optional,
     )
 
 
@@ -288,6 +292,24 @@ _CUSTOMERS = [
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
 ]
 
+_TIMELINE = [
+    _p("burn_in_weeks", 156, int, "weeks",
+       "unrecorded weeks the company runs under its own design before week 0 (a warm start; "
+       "0 = cold start, nobody knows anything at week 0)",
+       source="assumption: long enough for a cold start's win rate, knowledge, churn and NRR "
+       "to level off (measured in docs/ODD.md section 2, 12 paired seeds); swept 0-260",
+       group="timeline", bounds=(0, 1040)),
+    _p("reorganize_at", None, int, "week",
+       "recorded week at whose start the same people move to the design reorganize_to "
+       "(None = no reorganization)",
+       source="assumption: the question a company asks (whether to move to pods); swept 13-156",
+       group="timeline", bounds=(1, 100000), optional=True),
+    _p("reorganize_to", None, str, "-",
+       "design the organization moves to at reorganize_at (None = no reorganization)",
+       source="Ross & Tyler 2011; Blount (The Model)", group="timeline", choices=DESIGNS,
+       optional=True),
+]
+
 # fmt: on
 
 PARAMETERS = ParameterTable(
@@ -301,6 +323,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _TIMELINE
     ),
     title="SalesOrgModel",
 )

@@ -46,6 +46,7 @@ from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
+from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 from model.territories import Territories, served_mean, territory_of_cells, work_shares
 from model.validation import validate_parameters
@@ -85,6 +86,8 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
+        self.week = -p["burn_in_weeks"]
         self.structure = build_structure(
             p["design"], p["employees"], p["pod_composition"], p["ae_territories"]
         )
@@ -98,6 +101,35 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
+        self._pay_and_skill_tables()
+
+        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
+        self._seat_employees()
+        self._learning_tables(dims)
+
+        self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
+        self.customers = Customers(p, self.structure)
+        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
+        self.customers.seed_base(initial, self.week, self.streams["customers"])
+
+        self.metrics_state = Metrics(self.structure)
+        self._assess()
+        self.burn_in()
+        self.datacollector = MetricCollector(
+            METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
+        )
+        self.datacollector.collect(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"SalesOrgModel(design={self.structure.design!r}, employees={self.structure.size}, "
+            f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+        )
+
+    # ------------------------------------------------------------------ set-up
+    def _pay_and_skill_tables(self) -> None:
+        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        p = self.params
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
         # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
@@ -107,29 +139,6 @@ class SalesOrgModel(mesa.Model):
             * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
         )
 
-        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
-        self._seat_employees()
-        self._learning_tables(dims)
-
-        self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
-        self.customers = Customers(p, self.structure)
-        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.streams["customers"])
-
-        self.metrics_state = Metrics(self.structure)
-        self._assess()
-        self.datacollector = MetricCollector(
-            METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
-        )
-        self.datacollector.collect(self)
-
-    def __repr__(self) -> str:
-        return (
-            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
-            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
-        )
-
-    # ------------------------------------------------------------------ set-up
     def _market_structure(self, dims: int) -> None:
         """Territories' realities and the dependency map of interdependent knowledge.
 
@@ -145,8 +154,13 @@ class SalesOrgModel(mesa.Model):
             p["territory_correlation"],
             self.streams["territory_market"],
         )
-        self.work_shares = work_shares(s.serves)
         self._territorial = not self.territories.one_market or self.depends is not None
+        self._territory_tables()
+
+    def _territory_tables(self) -> None:
+        """Who serves which territory, per structure (at set-up and at a reorganization)."""
+        s = self.structure
+        self.work_shares = work_shares(s.serves)
         # the territories a unit serves (a pod: its own; a department: its members' union),
         # per person (by unit) and per unit code: the superior group is judged on them
         unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
@@ -156,22 +170,29 @@ class SalesOrgModel(mesa.Model):
         self._territory_weights = np.tile(WEIGHTS[s.role], (s.n_territories, 1))
 
     def _seat_employees(self) -> None:
-        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        """Create the employees on the office floor and seat them (:meth:`_seat`)."""
+        n = self.structure.size
+        self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
+        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self._seat()
+
+    def _seat(self) -> None:
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
         self.positions = seat_positions(order, shape[0])
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
         cells = self.grid._cells
+        for agent in self.employees:  # free every seat first: one person per seat
+            agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
 
     def _learning_tables(self, dims: int) -> None:
-        """Learning's fixed tables, built once (the structure and seats never change).
+        """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
         *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
@@ -215,7 +236,7 @@ class SalesOrgModel(mesa.Model):
         ``relay`` is what a debrief passes per dimension: the source role's vantage on the
         domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.structure.design != "the_model":
             return []
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
@@ -229,9 +250,59 @@ class SalesOrgModel(mesa.Model):
                 loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
+    def burn_in(self) -> None:
+        """Run ``burn_in_weeks`` unrecorded weeks under the model's own design (a warm start).
+
+        The company has been running before the record starts: beliefs, playbooks, the
+        pipeline, the customer base and the trailing windows of the rate metrics reach their
+        steady state (docs/ODD.md, initialization). The burn-in draws from the same named
+        streams as the recorded weeks, so a seed reproduces the whole run. Afterwards the week
+        is 0 and the cumulative counters (leads generated and closed, customers acquired and
+        churned) restart at 0; the trailing windows keep the burn-in weeks, which are the
+        company's recent history.
+        """
+        if not self.params["burn_in_weeks"]:
+            return
+        while self.week < 0:
+            self.run_week()
+        self.pipeline.start_record()
+        self.customers.start_record()
+        self.metrics_state.start_record()
+        self.metrics_state.update(self)
+
+    def reorganize(self, design: str) -> None:
+        """The same people move to ``design`` (docs/ODD.md section 5.2).
+
+        Beliefs, traits, tenure, skill and morale stay with each person; units, seats, queues,
+        pay pools, review loops and playbooks change. New playbooks merge the members' former
+        ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
+        active deals follow their AE.
+        """
+        old = self.structure
+        new = build_structure(
+            design, old.size, self.params["pod_composition"], self.params["ae_territories"]
+        )
+        self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
+        self.structure = new
+        self._pay_and_skill_tables()
+        self._seat()
+        self._learning_tables(self.reality.shape[0])
+        self._territory_tables()
+        self.pipeline = self.pipeline.reorganized(new)
+        self.customers.reassign(new)
+        self.metrics_state.structure = new
+
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One recorded week: the week's phases, then the DataCollector's row."""
+        self.run_week()
+        self.datacollector.collect(self)
+
+    def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.week += 1
+        if self.week == self.params["reorganize_at"]:
+            self.reorganize(self.params["reorganize_to"])
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers
@@ -242,9 +313,8 @@ class SalesOrgModel(mesa.Model):
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
         self.territories.drift(self.params["turbulence"])
         self.territories.follow(self.reality)
-        self.metrics_state.record_week(self.steps, self.flow)
+        self.metrics_state.record_week(self.week, self.flow)
         self._assess()
-        self.datacollector.collect(self)
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
@@ -265,12 +335,13 @@ class SalesOrgModel(mesa.Model):
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
-        pipeline.generate(self.steps, wf, s["leads"], flow)
-        pipeline.qualify(self.steps, wf, s["qualification"], flow)
-        pipeline.assign(self.steps, wf, s["deals"])
-        territory, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        week = self.week
+        pipeline.generate(week, wf, s["leads"], flow)
+        pipeline.qualify(week, wf, s["qualification"], flow)
+        pipeline.assign(week, wf, s["deals"])
+        territory, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(territory, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(territory, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -278,7 +349,7 @@ class SalesOrgModel(mesa.Model):
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.steps, s["churn"], self.flow)
+        retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
         ref_territory, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_territory, ref_fit, technical)

@@ -457,6 +457,43 @@ class Pipeline:
         """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
         return np.array(self._closed, dtype=np.int64)
 
+    def reorganized(self, structure) -> Pipeline:
+        """This pipeline's open work in a new ``structure`` (a reorganization, docs/ODD.md 5.2).
+
+        Every lead and deal keeps its territory. Active deals move with their AE to the AE's
+        new queue (the SE helping stays on the deal); new leads, qualified leads waiting for an
+        AE and pending referrals have no owner and go to their territory's queue in the new
+        design (the territory's pod in pods; the shared queue, or the territory's AEs under
+        ``ae_territories``, in the assembly line). Line order, weeks and traits are kept; the
+        ledger (generated, closed) carries over, so :meth:`accounted` still holds.
+        """
+        self._admit()
+        moved = Pipeline(self.p, structure, self.territory_rng)
+        moved.generated, moved._closed = self.generated, list(self._closed)
+        for line, into, single in ((self.new, moved.new, moved.single),
+                                   (self.waiting, moved.waiting, moved.deal_single)):  # fmt: skip
+            code = line.code.copy()
+            queue = () if single else (code >> TERRITORY_SHIFT,)
+            into.append(len(code), code, line.since.copy(), *queue)
+        deals = self.deals
+        live = deals.live.nonzero()[0]
+        close_at, code, ae, se, qualified_at = deals.rows(live)[:5]
+        moved.deals.week = deals.week
+        if moved.deal_single:
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at)
+            moved.deals.helped = int(np.count_nonzero(moved.has_helped[code]))
+        else:
+            queue = getattr(structure, "deal_queue", structure.queue)[ae]
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, queue)
+        moved.referred = self.referred  # referrals keep their referrers' territories
+        return moved
+
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): the open leads count as its first generated
+        ones and nothing is closed yet, so :meth:`accounted` holds from here on."""
+        self.generated = len(self.leads)
+        self._closed = [0] * len(STAGES)
+
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
         return self.generated == len(self.leads) + sum(self._closed)

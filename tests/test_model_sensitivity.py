@@ -2,7 +2,8 @@
 
 One row per parameter: (parameter, low, high, metric, weeks, other settings, direction). Both
 values run with the same two seeds (common random numbers), and the metric is averaged over the
-last 13 weeks (or all weeks for shorter runs).
+last 13 weeks (or all weeks for shorter runs). Runs start cold (``burn_in_weeks=0``), so each
+lever acts from the same start it was written for; the warm start has its own tests.
 """
 
 import numpy as np
@@ -86,7 +87,7 @@ SEEDS = {"seat_radius": range(12)}
 def outcome(name, value, metric, weeks, extra):
     values = []
     for seed in SEEDS.get(name, (0, 1)):
-        model = SalesOrgModel(rng=seed, **{name: value}, **extra)
+        model = SalesOrgModel(rng=seed, **{"burn_in_weeks": 0, **extra, name: value})
         for _ in range(weeks):
             model.step()
         df = model.datacollector.get_model_vars_dataframe()
@@ -116,7 +117,8 @@ def test_cooperativeness_sd_spreads_the_trait():
 
 
 def test_every_parameter_has_a_lever_test():
-    """Each input is exercised here or by a named behavioural test in test_model_levers.py."""
+    """Each input is exercised here or by a named behavioural test (test_model_levers.py unless
+    noted)."""
     behavioural = {
         "design": "test_feedback_loops_raise_upstream_knowledge",
         "employees": "test_composition_sets_the_same_head_count_for_every_design",
@@ -133,6 +135,11 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        # tests/test_warm_start.py and tests/test_reorganization.py
+        "burn_in_weeks": "test_warm_start_begins_calibrated",
+        "reorganize_at": "test_the_switch_happens_at_the_given_week",
+        "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
+        # tests/test_territories.py and tests/test_interdependence.py
         "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
         "ae_territories": "test_ae_territories_let_assembly_line_aes_know_their_territory_better",
         "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",

@@ -188,7 +188,7 @@ def draw_floor(model, renderer: SpaceRenderer):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_aspect("equal")
-    design = model.params["design"].replace("_", " ")
+    design = model.structure.design.replace("_", " ")  # the current design (after a reorganization)
     ax.set_title(
         f"Office floor, week {model.steps}: {design}, seating {model.params['seating']}",
         fontsize=10,

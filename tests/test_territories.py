@@ -15,6 +15,9 @@ from model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
 from model.territories import Territories, served_mean, territory_of_cells, work_shares
 from model.validation import validate_parameters
 
+#: Start cold (no burn-in), as the numbers in these docstrings were measured.
+COLD = {"burn_in_weeks": 0}
+
 DESIGNS = ("functional", "the_model", "pods")
 #: metrics that exist only to describe territories (compared separately)
 TERRITORY_METRICS = ("territory_knowledge", "belief_accuracy")
@@ -100,11 +103,11 @@ def test_served_mean_is_the_common_value_bit_for_bit_when_territories_agree():
 
 # ---------------------------------------------------------------- mechanics
 def test_work_teaches_the_reality_of_the_worked_accounts_territory():
-    model = SalesOrgModel(rng=5, design="the_model", territory_correlation=0.0)
+    model = SalesOrgModel(**COLD, rng=5, design="the_model", territory_correlation=0.0)
     s, beliefs = model.structure, model.people.beliefs
     dims = beliefs.shape[1]
     ae = np.flatnonzero(s.role == ROLE_INDEX["ae"])[0]  # serves every territory
-    model2 = SalesOrgModel(rng=5, design="the_model", territory_correlation=0.0,
+    model2 = SalesOrgModel(**COLD, rng=5, design="the_model", territory_correlation=0.0,
                            ae_territories=True)  # fmt: skip
     for m, person in ((model, ae), (model2, ae)):
         cells = person * dims + np.tile(np.arange(dims), 200)  # every dimension, many times
@@ -153,7 +156,7 @@ def test_a_deal_is_won_with_the_knowledge_of_its_own_territory():
 
 
 def test_leads_deals_and_customers_carry_territories_and_referrals_stay_in_theirs():
-    model = SalesOrgModel(rng=9, design="the_model", territory_correlation=0.5)
+    model = SalesOrgModel(**COLD, rng=9, design="the_model", territory_correlation=0.5)
     for _ in range(30):
         model.step()
     leads = model.pipeline.leads
@@ -163,7 +166,7 @@ def test_leads_deals_and_customers_carry_territories_and_referrals_stay_in_their
     assert (np.bincount(customers.territory, minlength=10) > 0).all()
     ref = customers.refer(np.random.default_rng(0))[0]  # referrers' territories
     assert set(ref.tolist()) <= set(customers.territory.tolist())
-    pods = SalesOrgModel(rng=9, design="pods", territory_correlation=0.5)
+    pods = SalesOrgModel(**COLD, rng=9, design="pods", territory_correlation=0.5)
     for _ in range(10):
         pods.step()
     assert (pods.customers.territory == pods.customers.queue).all()  # pod = queue = territory
@@ -176,8 +179,8 @@ def test_one_market_through_the_territory_code_gives_todays_bits(design):
     """At territory_correlation = 1 the model takes its one-market shortcut; forcing the
     per-territory path (every territory's reality then equals the common one) changes no bit
     of any outcome, so the territory mechanics add nothing at the neutral value."""
-    plain = SalesOrgModel(rng=11, design=design)
-    forced = SalesOrgModel(rng=11, design=design)
+    plain = SalesOrgModel(**COLD, rng=11, design=design)
+    forced = SalesOrgModel(**COLD, rng=11, design=design)
     forced._territorial = True
     for _ in range(40):
         plain.step()
@@ -193,7 +196,7 @@ def test_one_market_through_the_territory_code_gives_todays_bits(design):
 # ---------------------------------------------------------------- levers
 def run_for(weeks, design, seed, **params):
     """Bookings over ``weeks`` (M$), final territory knowledge and AEs' served performance."""
-    model = SalesOrgModel(rng=seed, design=design, **params)
+    model = SalesOrgModel(**COLD, rng=seed, design=design, **params)
     bookings = 0.0
     for _ in range(weeks):
         model.step()
@@ -203,7 +206,7 @@ def run_for(weeks, design, seed, **params):
 
 
 def test_separate_territories_cost_the_assembly_line_more_than_pods():
-    """Lever, paired seeds 0-5, 78 weeks: territory_correlation 1 -> 0.
+    """Lever, paired seeds 0-5, 78 weeks from a cold start: territory_correlation 1 -> 0.
 
     The Model's shared roles hold one view of ten unrelated territories; a pod's members know
     one. Measured when written (seeds 0-7): the_model's territory knowledge falls by 0.103
@@ -229,7 +232,7 @@ def test_separate_territories_cost_the_assembly_line_more_than_pods():
 
 
 def test_ae_territories_let_assembly_line_aes_know_their_territory_better():
-    """Lever, paired seeds 0-9, 52 weeks, territory_correlation 0, the_model: with
+    """Lever, paired seeds 0-9, 52 weeks from a cold start, territory_correlation 0, the_model: with
     ae_territories each AE works one territory's deals and learns its reality, instead of one
     view of ten. Measured when written (seeds 0-15): the AEs' knowledge of the territories
     they serve (role-weighted, by work share) rises by 0.034 (per-seed sd 0.017;

@@ -1,7 +1,7 @@
 """``make bench``: salesorg's speed and memory, measured against Mesa's simplest model.
 
-Run as ``python -m benchmarks.bench``. Prints a table, then one JSON line (last) with the keys of
-issue 7 and a ``targets`` object saying which targets hold. Every measurement is its own
+Run as ``python -m benchmarks.bench``. Prints a table, then one JSON line (last) with the keys
+of ``KEYS`` and a ``targets`` object saying which targets hold. Every measurement is its own
 function; a measurement that cannot run (say, a part of the project that is missing) is reported
 as unavailable with its reason, its keys are ``null``, and the exit status is 1. Targets that are
 missed do not change the exit status unless ``--check`` is given.
@@ -192,7 +192,7 @@ def derived(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(results: dict[str, Any]) -> dict[str, Any]:
-    """The JSON object: every key of issue 7 (``null`` if unmeasured) and the targets' verdicts."""
+    """The JSON object: every key of ``KEYS`` (``null`` if unmeasured) and the targets' verdicts."""
     out = {key: results.get(key) for key in KEYS}
     out["targets"] = {
         t.key: {"target": str(t), "value": out[t.key], "holds": t.holds(out[t.key])}

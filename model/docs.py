@@ -25,7 +25,7 @@ has the same people); `share_conditional_cooperators + share_free_riders <= 1`; 
 is at most its `*_max`; `interdependence` is at most the number of other dimensions
 (`5 x dimensions_per_domain - 1`).
 
-Metric definitions follow CALIBRATION.md: win rate = won / (won + lost) (not won / all
+Metric definitions follow docs/calibration.md: win rate = won / (won + lost) (not won / all
 opportunities), logo churn = churned / contracts due for renewal.
 """
 

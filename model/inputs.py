@@ -1,7 +1,7 @@
 """The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
 
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
-published B2B SaaS figures cite them (``/work/shared/CALIBRATION.md``); the rest say
+published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
 "design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
 table (``python -m model.docs``).
 """
@@ -173,8 +173,14 @@ _COOPERATION = [
        source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
-       "cooperators match fully)",
+       "cooperators match fully, when seen: see sanction_visibility)",
        source="Fehr & Gachter 2000", group="cooperation", bounds=(0.0, 1.0)),
+    _p("sanction_visibility", 0.0, float, "-",
+       "how far peer sanctions need to be seen: at 0 everyone feels peer_sanctions in full; at 1 "
+       "only as much as the share of one's unit seated within seat_radius (who see one's work)",
+       source="Mas & Moretti 2009; Knez & Simester 2001; Kandel & Lazear 1992 (evidence for 1); "
+       "default 0 reproduces the global peer_sanctions, range 0-1 swept",
+       group="cooperation", bounds=(0.0, 1.0)),
     _p("effort_floor", 0.5, float, "-",
        "effort of someone with no incentive at all (the job's minimum)",
        source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
@@ -196,6 +202,12 @@ _INCENTIVES = [
     _p("effort_cost", 0.3, float, "pay units",
        "cost of full effort in the payoff metric",
        source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+    _p("rivalry", 0.0, float, "-",
+       "how much the own-pay share deters sharing with a rival (same role, same queue): "
+       "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
+       source="Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989 (direction); magnitude "
+       "an assumption, default 0 reproduces no rivalry, range 0-1 swept",
+       group="incentives", bounds=(0.0, 1.0)),
 ]
 
 _PIPELINE = [

@@ -1,4 +1,4 @@
-"""What an experiment measures (MODEL.md section 5): names, units and how they are computed.
+"""What an experiment measures (docs/ODD.md, 7.6): names, units and how they are computed.
 
 All values are computed once per step in :meth:`Metrics.update` (cheap array reductions, no
 random draws); the DataCollector's reporters only read them. Rates that need more than a week's

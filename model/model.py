@@ -14,11 +14,21 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from agents import AGENT_REPORTERS, Employee
+from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
-from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import (
+    TYPES,
+    choose_effort,
+    own_pay_share,
+    rival_key,
+    rival_share,
+    sanction_force,
+    settle_pay,
+    sharing_kept,
+    update_willingness,
+)
 from model.interdependence import dependency_map, effective, teachable
 from model.knowledge import (
     DOMAINS,
@@ -173,11 +183,12 @@ class SalesOrgModel(mesa.Model):
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
         n = self.structure.size
         self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
+        self.employees = create_employees(self, self.structure.role)
         self._seat()
 
     def _seat(self) -> None:
-        """Seat everyone by the seating rule and the structure; precompute seat neighbours."""
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours and
+        so who sees whose work."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
@@ -190,6 +201,8 @@ class SalesOrgModel(mesa.Model):
             agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+        # peer sanctions act through the colleagues who see one's work (ODD 7.1)
+        self.people.feel_sanctions(sanction_force(self.structure, self.neighbours, p))
 
     def _learning_tables(self, dims: int) -> None:
         """Learning's tables, built once per structure (at set-up and at a reorganization).
@@ -229,6 +242,10 @@ class SalesOrgModel(mesa.Model):
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], self.own_share)
+        self._rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -391,7 +408,7 @@ class SalesOrgModel(mesa.Model):
         self._learn_by_doing(practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
@@ -409,7 +426,8 @@ class SalesOrgModel(mesa.Model):
         # the superior group: people who know more than their unit's code, and share
         known = self._known_counts(beliefs, codes)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
-        contributes &= u[m : m + n] < people.cooperation
+        # what goes into the playbook helps the unit's rivals too
+        contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         learn_code(
             codes,
             beliefs,

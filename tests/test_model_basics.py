@@ -76,13 +76,13 @@ def test_metrics_stay_in_their_ranges():
 
 def test_employees_are_cell_agents_on_unique_seats():
     model = SalesOrgModel(rng=1, employees=45)
-    agents = list(model.agents_by_type[Employee])
+    agents = list(model.agents.select(agent_type=Employee))
     assert len(agents) == 45
     assert len({a.cell.coordinate for a in agents}) == 45
     first = agents[0]
     assert first.role == "marketer" and first.unit == 0
     np.testing.assert_array_equal(first.beliefs, model.people.beliefs[first.index])
-    assert 0 <= first.knowledge <= 1 and "Employee(" in repr(first)
+    assert 0 <= first.knowledge <= 1 and "Marketer(" in repr(first)
 
 
 def test_agent_level_collection_only_when_asked():
@@ -102,7 +102,7 @@ def test_reporters_have_no_side_effects():
 
 
 def test_defaults_are_calibrated_after_burn_in():
-    """Win rate ~20-30% and annual logo churn ~10-15% (CALIBRATION.md), averaged over year 2."""
+    """Win rate ~20-30% and annual logo churn ~10-15% (docs/calibration.md), over year 2."""
     df = pd.concat([frame(run(rng=s, steps=104)).iloc[52:] for s in range(2)])
     assert 0.15 <= df["win_rate"].mean() <= 0.35
     assert 0.07 <= df["churn_annual"].mean() <= 0.18

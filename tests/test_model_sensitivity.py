@@ -129,6 +129,8 @@ def test_every_parameter_has_a_lever_test():
         "cross_unit_links": "test_isolated_units_never_talk_across_units",
         "turbulence": "test_higher_turbulence_lowers_knowledge",
         "peer_sanctions": "test_public_goods_stylized_facts",
+        "rivalry": "test_rivalry_under_individual_pay_starves_the_departments_learning",
+        "sanction_visibility": "test_sanctions_that_need_to_be_seen_hold_up_less_cooperation",
         "incentive": "test_free_riders_cut_effort_under_pooled_pay_only",
         "unfairness_sensitivity": (
             "test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition"

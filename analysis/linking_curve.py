@@ -4,7 +4,7 @@ Fang, Lee & Schilling (2010) find, on NK landscapes, that semi-isolated subgroup
 links between them reach a higher long-run performance than either isolated or fully connected
 groups: the links spread good solutions, the isolation preserves the diversity that keeps the
 organization from locking into a wrong consensus early. In salesorg the pattern can only appear
-with interdependent knowledge (``interdependence`` > 0, docs/ODD.md section 7.8); with
+with interdependent knowledge (``interdependence`` > 0, docs/ODD.md section 7.10); with
 independent dimensions faster spreading can never hurt.
 
 :func:`run_curve` runs the same seeds at every link value (common random numbers) and records

@@ -125,10 +125,15 @@ def update_willingness(state, structure, params) -> None:
     state.willingness = state.willingness_base + state.conditional * state.goodwill
 
 
-def choose_effort(state, marginal_return: np.ndarray, params) -> None:
+def effort_for(willingness, marginal_return, params) -> np.ndarray:
     """Effort above the job minimum follows the larger of pay incentive and willingness."""
     floor = params["effort_floor"]
-    state.effort = floor + (1.0 - floor) * np.maximum(marginal_return, state.willingness)
+    return floor + (1.0 - floor) * np.maximum(marginal_return, willingness)
+
+
+def choose_effort(state, marginal_return: np.ndarray, params) -> None:
+    """Everyone's effort (:func:`effort_for`) and cooperation for the week."""
+    state.effort = effort_for(state.willingness, marginal_return, params)
     state.cooperation = state.cooperativeness * state.willingness
 
 

@@ -36,21 +36,19 @@ from model.knowledge import (
     ROLE_INDEX,
     ROLES,
     VANTAGE,
-    WEIGHTS,
     dimension_domains,
     feedback_dimension_mask,
+    performance_weights,
     talk_masks,
 )
 from model.learning import (
-    correct_counts,
     domain_knowledge,
     learn_by_doing,
-    learn_code,
     peer_transfer,
     practice_cells,
-    socialize,
     turbulence,
 )
+from model.march import rules
 from model.metrics import FLOWS, METRICS, Metrics, role_performance
 from model.organization import build_structure
 from model.parameters import ParameterError
@@ -64,8 +62,15 @@ from model.validation import validate_parameters
 #: One independent random stream per random process (common random numbers across designs).
 STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
-    "learning", "attrition", "territory_market", "territory_work",
+    "learning", "attrition", "playbook", "territory_market", "territory_work",
 )  # fmt: skip
+
+#: Per role, the parameter that says how many cases make a full week's load: leads generated,
+#: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
+FULL_LOAD = {
+    "marketer": "leads_per_marketer", "sdr": "sdr_capacity", "ae": "ae_capacity",
+    "se": "se_capacity", "csm": "csm_capacity", "support": "support_capacity",
+}  # fmt: skip
 
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
 REFERENCE_EMPLOYEES = 90
@@ -113,14 +118,16 @@ class SalesOrgModel(mesa.Model):
         ]
         self._pay_and_skill_tables()
 
-        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
+        self._role_weights = performance_weights(p["performance_weights"])[self.structure.role]
         self._seat_employees()
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
+        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
-        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.week, self.streams["customers"])
+        if p["selling"]:
+            initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
+            self.customers.seed_base(initial, self.week, self.streams["customers"])
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
@@ -138,16 +145,22 @@ class SalesOrgModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _pay_and_skill_tables(self) -> None:
-        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        """Pay shares and ramp-up speeds, which depend on the structure (unit sizes, roles)."""
         p = self.params
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
+
+        self.people.ramp_speed = self._ramp_speed()
+
+    def _ramp_speed(self) -> np.ndarray:
+        """Per person, ``1 + specialization_advantage x`` the share of one's unit colleagues
+        who hold one's own role: the structural feature specialization stands for (Becker &
+        Murphy 1992), the same rule in every design (a department of one role: share 1)."""
+        s = self.structure
+        pairs = s.unit * len(ROLES) + s.role
+        same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
+        share = same / s.others_in_unit
+        return 1.0 + self.params["specialization_advantage"] * share
 
     def _market_structure(self, dims: int) -> None:
         """Territories' realities and the dependency map of interdependent knowledge.
@@ -177,7 +190,8 @@ class SalesOrgModel(mesa.Model):
         np.add.at(unit_serves, s.unit, s.serves)
         unit_serves = (unit_serves > 0).astype(np.int64)
         self._row_serves = np.concatenate((unit_serves[s.unit], unit_serves))
-        self._territory_weights = np.tile(WEIGHTS[s.role], (s.n_territories, 1))
+        role_weights = performance_weights(self.params["performance_weights"])[s.role]
+        self._territory_weights = np.tile(role_weights, (s.n_territories, 1))
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -208,9 +222,9 @@ class SalesOrgModel(mesa.Model):
         """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
-        *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
-        feedback loop, then a zero row) and its topics (``_topics``: the source's talk mask
-        for a talk, the loop's relay for a debrief).
+        *row* indexes its topics (``_topics``: the source's talk mask for a talk, the loop's
+        relay for a review) and how readily they are taken (``_adopt_rates``). Every slot
+        tells its source's beliefs.
         """
         p, s, n = self.params, self.structure, self.structure.size
         loops = self._feedback_loops(dims)
@@ -221,50 +235,58 @@ class SalesOrgModel(mesa.Model):
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
         talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
         self._topics = np.concatenate((talks.astype(float), relay))
-        # per told row, the chance of taking each dimension from a source who performs at
-        # least as well as the receiver, then from one who performs worse (a debrief's source
-        # performance is infinite: it reports what happened)
+        # per row, the chance of taking each dimension from a source who performs at least as
+        # well as the receiver, then from one who performs worse (a review's briefer counts as
+        # "better": the receiver asked for the report of a stage they do not see)
         rate = p["peer_learning_rate"] * self._topics
         self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
         self._worse_offset = len(self._topics)
-        self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
-        self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
-        talkers = np.concatenate((np.arange(n), np.arange(n)))
-        self._own_rows = np.concatenate(
-            (talkers, np.full(len(self._feedback.loop), n + len(loops)))
-        )
+        self._source_performance = np.full(n + len(loops), np.inf)  # a review: "better"
         # learning by doing and socialization: intensities of their per-cell Poisson processes
         self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
         self._top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
         self._socialization = (
             -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
         )
+        # a full load per role (the cases a fully productive person works in a week)
+        full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
+        self._full_load = full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
-        self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
-        self._unit_row = s.unit + n  # a person's unit code's row below the people
+        self._code_change = rules.change_table(p["code_learning_rate"], n)  # per margin
+        # the superior group's scores weigh each dimension by what the person's role needs,
+        # in whole percent so that scores are exact integers and ties are ties
+        percent = np.rint(100 * self._role_weights).astype(np.int16)
+        self._score_weights = percent[:, dimension_domains(p["dimensions_per_domain"])]
         # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
         kept = sharing_kept(p["rivalry"], self.own_share)
         self._rivals = None if kept == 1.0 else (rival_key(s), kept)
         self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
-        """The Model's loops as (sources, receivers, relay); none in other designs.
+        """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
 
-        ``relay`` is what a debrief passes per dimension: the source role's vantage on the
-        domains it sees better than the receiver, zero elsewhere.
+        The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every
+        design that holds reviews, among the people who work the same cases: The Model's
+        departments share one territory, so its loops span the organization; a pod owns its
+        territory end to end, so it reviews inside the pod (Ross & Tyler 2011). ``functional``
+        has no reviews. ``relay`` is what a review passes per dimension: the source role's
+        vantage on the domains it sees better than the receiver, zero elsewhere.
         """
-        if self.structure.design != "the_model":
+        if self.structure.design == "functional":
             return []
+        s = self.structure
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
-        for source, receiver in FEEDBACK_LOOPS:
-            src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
-            dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
-            if len(src) and len(dst):
-                mask = feedback_dimension_mask(
-                    source, receiver, self.params["dimensions_per_domain"]
-                )
-                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+        for territory in range(s.n_queues):
+            here = s.queue == territory
+            for source, receiver in FEEDBACK_LOOPS:
+                src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
+                dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
+                if len(src) and len(dst):
+                    mask = feedback_dimension_mask(
+                        source, receiver, self.params["dimensions_per_domain"]
+                    )
+                    loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
     def burn_in(self) -> None:
@@ -338,7 +360,7 @@ class SalesOrgModel(mesa.Model):
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
-        self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
+        self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
             self.productivity,
@@ -350,7 +372,12 @@ class SalesOrgModel(mesa.Model):
         )
 
     def sell(self) -> None:
-        """Leads through qualification and deals to new customers; credit the closers (7.2)."""
+        """Leads through qualification and deals to new customers; credit the closers (7.2).
+
+        Nothing happens in an organization that does not sell (``selling`` False).
+        """
+        if not self.params["selling"]:
+            return
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
         week = self.week
         pipeline.generate(week, wf, s["leads"], flow)
@@ -364,6 +391,8 @@ class SalesOrgModel(mesa.Model):
 
     def serve_customers(self) -> None:
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
+        if not self.params["selling"]:
+            return
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.week, s["churn"], self.flow)
@@ -381,11 +410,14 @@ class SalesOrgModel(mesa.Model):
         conversations take one more batch.
         """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        beliefs, reality, effort, n = people.beliefs, self.reality, people.effort, len(people)
+        beliefs, n = people.beliefs, len(people)
+        work = self.work_share()
+        # what people did this week: their beliefs, a coin where they hold none (March 1991)
+        actions = rules.act(beliefs, rules.coins_for(beliefs, self.streams["playbook"]))
         plan, codes = self._conversations, self.codes
         m = plan.n_uniforms
         k = m + n + codes.size
-        top = self._top_practice * effort.max()  # the largest learning-by-doing rate
+        top = self._top_practice * work.max(initial=0.0)  # the largest learning-by-doing rate
         practice = math.inf if top >= 1.0 else -math.log1p(-top)
         total = practice + self._socialization
         if total < math.inf:
@@ -395,47 +427,52 @@ class SalesOrgModel(mesa.Model):
                 u[k : k + hits],
                 u[k + hits :],
                 self._neg_practice,
-                effort,
+                work,
                 practice,
                 total,
             )
         else:  # a rate of 1 has no finite intensity: one coin per cell and process
             u = rng.random(k + 2 * beliefs.size)
             coins = u[k:].reshape(2, beliefs.size)
-            rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
+            rate = -(self._neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         self._learn_by_doing(practised)
-        people.skill += self.skill_growth * effort * (1.0 - people.skill)
-        # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
+        # talks and reviews pass the source's beliefs (right or wrong), read before any writes
+        slot, sources, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
-        told = self._told
-        told[:n] = beliefs
-        if plan.debriefs.pool.size:  # one row per loop
-            told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
         # a worse source's talk is taken less often: its row in the lower half of the rates
         worse = performance.take(row) < performance.take(receivers)
         probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
         u_told = rng.random(probability.shape, dtype=np.float32)
-        own = told.take(self._own_rows.take(slot), axis=0)
-        peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
-        socialize(beliefs, codes, self._code_cell, socialized)
-        # the superior group: people who know more than their unit's code, and share
-        known = self._known_counts(beliefs, codes)  # people, codes
-        contributes = known[:n] > known.take(self._unit_row)
-        # what goes into the playbook helps the unit's rivals too
+        told = beliefs.take(sources, axis=0)
+        own = beliefs.take(receivers, axis=0)
+        peer_transfer(beliefs, receivers, told, own, probability, u_told)
+        # socialization: a step toward the unit playbook where it holds a view (March's p1)
+        rules.socialize(beliefs, socialized, codes.take(self._code_cell.take(socialized)))
+        # the superior group: people whose week's actions scored above their unit playbook on
+        # what their role needs, and who share (cooperativeness gates the playbook too; what
+        # goes into the playbook helps the unit's rivals too)
+        s = self.structure
+        acted = self._superior_score(actions)
+        own_code = self._superior_score(codes.take(s.unit, axis=0))
+        contributes = acted > own_code
         contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
-        learn_code(
-            codes,
-            beliefs,
-            contributes,
-            self.structure.unit,
-            self._code_keep,
-            u[m + n : k].reshape(codes.shape),
-        )
+        tally = rules.superior_tally(actions, contributes, s.unit_order, s.unit_starts)
+        rules.learn_code(codes, tally, self._code_change, u[m + n : k].reshape(codes.shape))
+
+    def work_share(self) -> np.ndarray:
+        """Per person, the cases worked this week relative to a full load (:data:`FULL_LOAD`),
+        at most 1: learning by doing scales with it (the week's work is done: after sell and
+        serve_customers)."""
+        n = len(self.people)
+        cases = self.pipeline.cases(self.week, n)
+        cases += self.customers.cases(self.workforce, self.pipeline.members)
+        # cases / full load below a full load, else 1 (no division that could overflow)
+        full = self._full_load
+        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
 
     def _learn_by_doing(self, cells: np.ndarray) -> None:
         """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
@@ -455,18 +492,24 @@ class SalesOrgModel(mesa.Model):
             cells, territory = cells[keep], territory[keep]
         beliefs.put(cells, realities.take(territory * dims + cells % dims))
 
-    def _known_counts(self, beliefs: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        """Dimensions each person and each unit code gets right (March's superior group), in
-        the realities of the territories the unit serves (summed over them, integers), and with
-        interdependence only the right beliefs that count."""
-        rows = np.concatenate((beliefs, codes))
+    def _superior_score(self, rows: np.ndarray) -> np.ndarray:
+        """March's score of each person's row (actions, or their unit's code) on what their
+        role needs: against the common reality, or summed over the realities of the
+        territories their unit serves; with interdependence a right value scores only where
+        its dependencies are right too (integers: exact)."""
         if not self._territorial:
-            return correct_counts(rows, self.reality)
-        correct = rows[None] == self.territories.reality[:, None]  # territories x rows x dims
-        if self.depends is not None:
-            correct = effective(correct, self.depends)
-        counts = np.count_nonzero(correct, axis=2)
-        return np.add.reduce(counts * self._row_serves.T, axis=0)
+            return rules.score(rows, self.reality, self._score_weights)
+        realities = self.territories.reality[:, None]  # territories x 1 x dimensions
+        if self.depends is None:
+            per = rules.score(rows[None], realities, self._score_weights)
+        else:
+            # +1 where right with its dependencies, -1 where wrong, 0 for no view (or a right
+            # value whose dependencies are wrong: it does not count)
+            right = effective(rows[None] == realities, self.depends)
+            wrong = (rows[None] != 0) & (rows[None] != realities)
+            value = np.where(right, 1, np.where(wrong, -1, 0))
+            per = rules.score(value.astype(np.int8), 1, self._score_weights)
+        return np.add.reduce(per * self._row_serves[: len(rows)].T, axis=0)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
@@ -481,7 +524,7 @@ class SalesOrgModel(mesa.Model):
         hazard = (base + effect) - effect * people.morale
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"])
+        people.replace(leavers, self.streams["attrition"], self.marginal_return)
         self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation

@@ -284,7 +284,7 @@ class Workforce:
     """This week's state of the people that the pipeline needs (arrays indexed by person).
 
     Attributes:
-        productivity: effort x ramp-up x own-stage skill factor.
+        productivity: effort x ramp-up (the share of full productivity a newcomer reached).
         performance: role-weighted knowledge (knowledge of what one's role needs) of the
             territories one serves, weighted by one's share of work in each.
         knowledge: people x domains share of dimensions believed correctly (of the territories
@@ -359,6 +359,7 @@ class Pipeline:
         self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
+        self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
         self._arrivals = None  # this week's new leads (code, week, queue) before the line
         self._ones = np.ones(256)
 
@@ -486,6 +487,7 @@ class Pipeline:
         by marketer, as if each marketer's were drawn in turn.
         """
         self._admit()
+        self._worked = []
         crew = self.crews["marketer"]
         q = wf.performance[crew.people]
         cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
@@ -526,6 +528,7 @@ class Pipeline:
         else:
             self._join_line(code, queue, step)
         self._credited.append(crew.people[source])  # one credit per lead (see credit())
+        self._worked.append(self._credited[-1])
         flow["leads"] += k
 
     def _lead_territories(self, source: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -571,6 +574,7 @@ class Pipeline:
         if not k:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
+        self._worked.append(sdr)
         # the call is made with the SDR's knowledge of the lead's territory
         territory_performance = wf.by_territory(self.n_territories)[0]
         accuracy = self._accuracy_span * territory_performance[code >> TERRITORY_SHIFT, sdr]
@@ -693,6 +697,17 @@ class Pipeline:
         expectations *= 0.5
         fit = self.has_fit[code[winners]]
         return territory, fit, expectations, ae, se
+
+    def cases(self, step: int, n: int) -> np.ndarray:
+        """Cases each of ``n`` people worked this week: leads a marketer generated, leads an
+        SDR worked, deals an AE worked (open this week, closing ones included) and technical
+        deals an SE helped with. Call after :meth:`close`; the tally restarts with the next
+        week's :meth:`generate`."""
+        deals = self.deals
+        worked = (deals.close_at >= step).nonzero()[0]
+        ae, se = deals.ae.take(worked), deals.se.take(worked)
+        people = np.concatenate((*self._worked, ae, se[se != ae]))
+        return np.bincount(people, minlength=n).astype(float)
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
         """Book the week's credit into ``wf.output``, all at once: a marketer's per lead

@@ -12,7 +12,7 @@ owner to follow and need a rule:
 * **Unowned work** (new leads, qualified leads waiting for an AE, pending referrals and
   customer accounts) keeps its territory and goes to that territory's queue in the new design
   (the territory's pod in pods, the one shared queue in the assembly line; docs/ODD.md section
-  7.7). Territories are spread evenly, so each pod starts with about an equal share of the book.
+  7.9). Territories are spread evenly, so each pod starts with about an equal share of the book.
   Active deals are owned: they move with their AE to the AE's new queue.
 """
 

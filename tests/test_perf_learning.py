@@ -12,15 +12,9 @@ import pytest
 
 from model import SalesOrgModel
 from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
-from model.learning import (
-    correct_counts,
-    learn_by_doing,
-    learn_code,
-    peer_transfer,
-    practice_cells,
-    socialize,
-)
+from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimension_mask, talk_masks
+from model.learning import learn_by_doing, peer_transfer, practice_cells
+from model.march import rules
 from model.organization import build_structure
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 
@@ -28,12 +22,6 @@ from model.seating import floor_shape, neighbour_table, seat_order, seat_positio
 def small_beliefs(seed, n=12, m=10):
     rng = np.random.default_rng(seed)
     return rng.integers(-1, 2, (n, m)).astype(np.int8), rng.choice(np.array([-1, 1], np.int8), m)
-
-
-def test_correct_counts_counts_dimensions_believed_correctly():
-    beliefs, reality = small_beliefs(0)
-    expected = [sum(int(b == z) for b, z in zip(row, reality, strict=True)) for row in beliefs]
-    np.testing.assert_array_equal(correct_counts(beliefs, reality), expected)
 
 
 def test_learn_by_doing_sets_the_listed_cells_to_the_reality():
@@ -76,9 +64,9 @@ def test_practice_cells_are_independent_bernoulli_draws_per_cell_and_process():
 def reference_conversations(beliefs, reality, talks, debriefs, u):
     """Talks, then debriefs, one pair and dimension at a time, all reading the old beliefs.
 
-    ``talks``: (receiver, source, probability, topics); ``debriefs``: (receiver, relay rate).
-    A talk passes a differing, non-neutral belief; a debrief the reality; the last pair that
-    changes a dimension wins."""
+    ``talks``: (receiver, source, probability, topics); ``debriefs``: (receiver, source, relay
+    rate). Each passes the source's differing, non-neutral belief; the last pair that changes
+    a dimension wins."""
     before, after, k = beliefs.copy(), beliefs.copy(), 0
     for r, s, probability, topics in talks:
         for d in range(beliefs.shape[1]):
@@ -86,10 +74,11 @@ def reference_conversations(beliefs, reality, talks, debriefs, u):
             if topics[d] and told != 0 and told != before[r, d] and u[k, d] < probability:
                 after[r, d] = told
         k += 1
-    for r, rate in debriefs:
+    for r, s, rate in debriefs:
         for d in range(beliefs.shape[1]):
-            if u[k, d] < rate[d]:
-                after[r, d] = reality[d]
+            told = before[s, d]
+            if told != 0 and told != before[r, d] and u[k, d] < rate[d]:
+                after[r, d] = told
         k += 1
     return after
 
@@ -110,72 +99,16 @@ def test_peer_transfer_of_talks_and_debriefs_matches_talks_then_debriefs():
         )
     ]  # 0 and 1 hear twice, 1 also tells
     relay = np.random.default_rng(6).random((2, dims))
-    debriefs = [(1, relay[0]), (0, relay[1]), (1, relay[1])]  # 0 and 1 also get debriefed
+    debriefs = [(1, 6, relay[0]), (0, 2, relay[1]), (1, 3, relay[1])]  # 0, 1 also debriefed
     u = np.random.default_rng(7).random((len(talks) + len(debriefs), dims), dtype=np.float32)
     expected = reference_conversations(beliefs, reality, talks, debriefs, u)
-    # the model's form: a zero row for a debrief's "own", the reality as what it tells
-    receivers = np.array([r for r, *_ in talks] + [r for r, _ in debriefs])
-    told = np.concatenate((beliefs[[s for _, s, *_ in talks]], np.tile(reality, (3, 1))))
-    own = np.concatenate((beliefs[[r for r, *_ in talks]], np.zeros((3, dims), np.int8)))
-    probability = np.concatenate(([p * t for _, _, p, t in talks], [rate for _, rate in debriefs]))
+    pairs = [(r, s) for r, s, *_ in talks] + [(r, s) for r, s, _ in debriefs]
+    receivers = np.array([r for r, _ in pairs])
+    told, own = beliefs[[s for _, s in pairs]], beliefs[receivers]
+    probability = np.concatenate(([p * t for _, _, p, t in talks], [rate for *_, rate in debriefs]))
     changed = peer_transfer(beliefs, receivers, told, own, probability, u)
     np.testing.assert_array_equal(beliefs, expected)
     assert changed >= (beliefs != expected).sum()
-
-
-def test_socialize_matches_loop_over_the_cells():
-    beliefs, _ = small_beliefs(10)
-    dims = beliefs.shape[1]
-    codes = np.random.default_rng(11).integers(-1, 2, (3, dims)).astype(np.int8)
-    unit = np.arange(len(beliefs)) % 3
-    cells = np.random.default_rng(12).integers(0, beliefs.size, 40)
-    expected = beliefs.copy()
-    for cell in cells:
-        i, d = divmod(int(cell), dims)
-        if codes[unit[i], d] != 0:
-            expected[i, d] = codes[unit[i], d]
-    code_cell = (unit[:, None] * dims + np.arange(dims)).ravel()
-    socialize(beliefs, codes, code_cell, cells)
-    np.testing.assert_array_equal(beliefs, expected)
-
-
-def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
-    """March's p2 rule, one unit and dimension at a time: the code keeps its view with
-    probability (1 - rate) ** k, else takes the majority of the contributors (k its margin)."""
-    for g, d in np.ndindex(*codes.shape):
-        tally = sum(int(beliefs[i, d]) for i in np.flatnonzero((unit == g) & contributes))
-        if tally != 0 and u[g, d] >= (1.0 - rate) ** abs(tally):
-            codes[g, d] = np.sign(tally)
-
-
-def test_learn_code_matches_loop():
-    beliefs, _ = small_beliefs(13, n=20)
-    unit = np.random.default_rng(14).integers(0, 4, len(beliefs))
-    contributes = np.random.default_rng(15).random(len(beliefs)) < 0.6
-    codes = np.random.default_rng(16).integers(-1, 2, (4, beliefs.shape[1])).astype(np.int8)
-    expected = codes.copy()
-    u = np.random.default_rng(17).random(codes.shape)
-    reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, unit, 0.7 ** np.arange(21), u)
-    np.testing.assert_array_equal(codes, expected)
-
-
-def test_learn_code_changes_with_probability_growing_with_the_margin():
-    beliefs = np.array([[1, 1, -1], [1, 1, -1], [1, -1, -1]], dtype=np.int8)  # margins 3, 1, 3
-    rng, runs, changed = np.random.default_rng(18), 20000, np.zeros(3)
-    for _ in range(runs):
-        codes = np.array([[-1, -1, 0]], dtype=np.int8)
-        learn_code(
-            codes,
-            beliefs,
-            np.ones(3, bool),
-            np.zeros(3, np.intp),
-            0.8 ** np.arange(4),
-            rng.random((1, 3)),
-        )
-        changed += codes[0] == [1, 1, -1]
-    expected = 1.0 - 0.8 ** np.array([3, 1, 3])
-    assert np.all(np.abs(changed / runs - expected) < 4 * np.sqrt(expected / runs))
 
 
 @pytest.fixture(scope="module")
@@ -277,18 +210,20 @@ def test_debriefs_come_after_every_talk(office):
 
 
 def test_rates_of_one_take_the_one_coin_per_cell_path():
-    model = SalesOrgModel(rng=0, socialization_rate=1.0, learning_by_doing_rate=1.0)
+    model = SalesOrgModel(
+        rng=0, socialization_rate=1.0, peer_learning_rate=0.0, learning_by_doing_rate=0.0
+    )
     model.codes[:] = 1
+    before = model.people.beliefs.copy()
     model.learn()
-    held = model.codes[model.structure.unit] != 0
-    np.testing.assert_array_equal(model.people.beliefs[held], 1)
+    # every cell socialized: one step toward the playbook's +1
+    np.testing.assert_array_equal(model.people.beliefs, np.minimum(before + 1, 1))
 
 
-def test_no_feedback_loops_outside_the_model():
-    for design in ("functional", "pods"):
-        model = SalesOrgModel(rng=0, design=design)
-        assert len(model._feedback.receivers) == 0
-        model.step()
+def test_no_reviews_in_the_functional_design():
+    model = SalesOrgModel(rng=0, design="functional")
+    assert len(model._feedback.receivers) == 0
+    model.step()
 
 
 def test_debriefs_relay_the_source_roles_vantage_inside_the_loop_domains():
@@ -316,12 +251,15 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     p, people, s = model.params, model.people, model.structure
     n, dims = people.beliefs.shape
     beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
-    effort, cooperation, performance = people.effort, people.cooperation, model.performance
+    work, cooperation, performance = model.work_share(), people.cooperation, model.performance
     rng = copy.deepcopy(model.streams["learning"])
+    coins = iter(rules.coins_for(beliefs, copy.deepcopy(model.streams["playbook"])))
     model.learn()
 
+    # what people did this week: the belief, or the next coin where it is 0 (C order)
+    actions = np.array([[b if b else next(coins) for b in row] for row in beliefs])
     lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
-    practice = -np.log1p(-lbd * model.vantage.max() * effort.max())
+    practice = -np.log1p(-lbd * model.vantage.max() * work.max())
     total = practice - np.log1p(-soc)
     plan = model._conversations
     m = plan.n_uniforms
@@ -332,7 +270,7 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     for h in range(hits):  # learning by doing first, socialization after the conversations
         i, d = divmod(int(u[k + h] * n * dims), dims)
         mark = u[k + hits + h] * total
-        if mark < -np.log1p(-lbd * model.vantage[i, d] * effort[i]):
+        if mark < -np.log1p(-lbd * model.vantage[i, d] * work[i]):
             beliefs[i, d] = reality[d]
         if mark >= practice:
             socialized.append((i, d))
@@ -351,20 +289,28 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
                 told = before[src, d]
                 if masks[src, d] and told != 0 and told != before[r, d] and u_told[j, d] < rate:
                     beliefs[r, d] = told
-            elif u_told[j, d] < peer * relay[plan.debriefs.loop[sl - 2 * n]][d]:  # a debrief
-                beliefs[r, d] = reality[d]
-    for i, d in socialized:
-        if codes[s.unit[i], d] != 0:
-            beliefs[i, d] = codes[s.unit[i], d]
-    known = (beliefs == reality).sum(axis=1)
-    code_known = (codes == reality).sum(axis=1)
+            else:  # a review: the briefer's belief on the loop's relay
+                rate = peer * relay[plan.debriefs.loop[sl - 2 * n]][d]
+                told = before[src, d]
+                if told != 0 and told != before[r, d] and u_told[j, d] < rate:
+                    beliefs[r, d] = told
+    before = beliefs.copy()
+    for i, d in socialized:  # one step toward the playbook (a cell drawn twice moves once)
+        target = codes[s.unit[i], d]
+        if target != 0 and before[i, d] != target:
+            beliefs[i, d] = before[i, d] + (1 if target > before[i, d] else -1)
+    # the superior group: acted score above the playbook's on the role's weighted domains
+    weight = np.rint(100 * WEIGHTS[s.role]).astype(int)[:, dimension_domains(dims // 5)]
+    superior = [
+        sum(weight[i, d] * actions[i, d] * reality[d] for d in range(dims))
+        > sum(weight[i, d] * codes[s.unit[i], d] * reality[d] for d in range(dims))
+        and u[m + i] < cooperation[i]
+        for i in range(n)
+    ]
     for g, d in np.ndindex(*codes.shape):
-        tally = sum(
-            int(beliefs[i, d])
-            for i in range(n)
-            if s.unit[i] == g and known[i] > code_known[g] and u[m + i] < cooperation[i]
-        )
-        if tally != 0 and u[m + n + g * dims + d] >= (1.0 - p["code_learning_rate"]) ** abs(tally):
+        tally = sum(int(actions[i, d]) for i in range(n) if s.unit[i] == g and superior[i])
+        change = 1.0 - (1.0 - p["code_learning_rate"]) ** abs(tally)
+        if tally != 0 and u[m + n + g * dims + d] < change:
             codes[g, d] = np.sign(tally)
     np.testing.assert_array_equal(people.beliefs, beliefs)
     np.testing.assert_array_equal(model.codes, codes)

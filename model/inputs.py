@@ -1,7 +1,7 @@
 """The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
 
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
-published B2B SaaS figures cite them (``/work/shared/CALIBRATION.md``); the rest say
+published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
 "design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
 table (``python -m model.docs``).
 """
@@ -23,7 +23,10 @@ MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
 FGF = "Fischbacher, Gachter & Fehr 2001"
 
 
-def _p(name, default, kind, unit, description, *, source, group, bounds=None, choices=None):
+def _p(
+    name, default, kind, unit, description, *, source, group, bounds=None, choices=None,
+    optional=False,
+):  # fmt: skip
     return Parameter(
         name=name,
         default=default,
@@ -34,6 +37,7 @@ def _p(name, default, kind, unit, description, *, source, group, bounds=None, ch
         bounds=bounds,
         choices=choices,
         group=group,
+        optional=optional,
     )
 
 
@@ -50,12 +54,16 @@ _ORGANIZATION = [
        "role mix of one pod; also sets the role mix of the functional designs",
        source=ROSS, group="organization"),
     _p("feedback_rate", 0.2, float, "1/week",
-       "probability per week that a receiver in a The Model feedback loop (CSM->marketing, "
-       "AE->SDR, SDR->marketing) gets a debrief",
+       "probability per week that a receiver of a review loop (CSM->marketing, AE->SDR, "
+       "SDR->marketing; across The Model's departments, inside each pod; none in functional) "
+       "is debriefed on the briefer's beliefs",
        source=DESIGN_CHOICE, group="organization", bounds=(0.0, 1.0)),
-    _p("specialization_advantage", 0.5, float, "-",
-       "extra own-stage skill growth of specialists in the assembly-line designs (0 = none)",
-       source="Becker & Murphy 1992 (division of labour); design choice",
+    _p("specialization_advantage", 0.0, float, "-",
+       "faster ramp-up from working beside colleagues in one's own role: one week on the job "
+       "counts 1 + advantage x (share of one's unit colleagues in one's own role) ramp weeks, in "
+       "every design (0 = none)",
+       source="Becker & Murphy 1992 (division of labour); no published magnitude: assumption, "
+       "default 0, swept 0-3",
        group="organization", bounds=(0.0, 3.0)),
 ]
 
@@ -84,11 +92,15 @@ _KNOWLEDGE = [
        "belief dimensions per knowledge domain (5 domains)",
        source="March 1991 (m = 30 in total)", group="knowledge", bounds=(1, 40)),
     _p("turbulence", 0.01, float, "1/week",
-       "probability per week that each dimension of the market reality flips (March's p4)",
-       source=MARCH, group="knowledge", bounds=(0.0, 0.5)),
+       "probability per week that each dimension of the market reality flips (March's p4); "
+       "0.01 flips about 41% of dimensions a year",
+       source="assumption (March 1991's p4 has no calendar unit; kept where the win rate is "
+       "calibrated); swept 0-0.02 in docs/ODD.md 7.4",
+       group="knowledge", bounds=(0.0, 0.5)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
-       "probability per week of observing a dimension from one's own work, times the role's "
-       "vantage and effort",
+       "probability per week of observing a dimension from a full load of one's own work, "
+       "times the role's vantage and the share of a full load worked this week (cases worked "
+       "/ the role's capacity, at most 1)",
        source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
     _p("peer_learning_rate", 0.5, float, "-",
        "probability that a shared, differing belief is adopted in a talk",
@@ -103,12 +115,6 @@ _KNOWLEDGE = [
     _p("code_learning_rate", 0.1, float, "1/week",
        "playbook learning from the unit's better performers (March's p2)",
        source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
-    _p("skill_growth", 0.02, float, "1/week",
-       "growth of own-stage skill toward 1 at full effort",
-       source="Bridge Group 2024 (AE ramp ~5 months)", group="knowledge", bounds=(0.0, 1.0)),
-    _p("new_hire_skill", 0.2, float, "-",
-       "own-stage skill of a new hire",
-       source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
 ]
 
 _PEOPLE = [
@@ -119,7 +125,8 @@ _PEOPLE = [
        "attrition hazard multiplier is 1 + effect x (1 - morale)",
        source=DESIGN_CHOICE, group="people", bounds=(0.0, 10.0)),
     _p("ramp_weeks", 22, int, "weeks",
-       "weeks until a new hire is fully productive",
+       "weeks until a new hire is fully productive (linear ramp; the only discount for "
+       "being new)",
        source="Bridge Group 2024 SaaS AE (median ramp 5 months)", group="people", bounds=(0, 104)),
 ]
 
@@ -149,8 +156,14 @@ _COOPERATION = [
        source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
-       "cooperators match fully)",
+       "cooperators match fully, when seen: see sanction_visibility)",
        source="Fehr & Gachter 2000", group="cooperation", bounds=(0.0, 1.0)),
+    _p("sanction_visibility", 0.0, float, "-",
+       "how far peer sanctions need to be seen: at 0 everyone feels peer_sanctions in full; at 1 "
+       "only as much as the share of one's unit seated within seat_radius (who see one's work)",
+       source="Mas & Moretti 2009; Knez & Simester 2001; Kandel & Lazear 1992 (evidence for 1); "
+       "default 0 reproduces the global peer_sanctions, range 0-1 swept",
+       group="cooperation", bounds=(0.0, 1.0)),
     _p("effort_floor", 0.5, float, "-",
        "effort of someone with no incentive at all (the job's minimum)",
        source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
@@ -172,6 +185,12 @@ _INCENTIVES = [
     _p("effort_cost", 0.3, float, "pay units",
        "cost of full effort in the payoff metric",
        source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+    _p("rivalry", 0.0, float, "-",
+       "how much the own-pay share deters sharing with a rival (same role, same queue): "
+       "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
+       source="Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989 (direction); magnitude "
+       "an assumption, default 0 reproduces no rivalry, range 0-1 swept",
+       group="incentives", bounds=(0.0, 1.0)),
 ]
 
 _PIPELINE = [
@@ -268,6 +287,24 @@ _CUSTOMERS = [
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
 ]
 
+_TIMELINE = [
+    _p("burn_in_weeks", 156, int, "weeks",
+       "unrecorded weeks the company runs under its own design before week 0 (a warm start; "
+       "0 = cold start, nobody knows anything at week 0)",
+       source="assumption: long enough for a cold start's win rate, knowledge, churn and NRR "
+       "to level off (measured in docs/ODD.md section 2, 12 paired seeds); swept 0-260",
+       group="timeline", bounds=(0, 1040)),
+    _p("reorganize_at", None, int, "week",
+       "recorded week at whose start the same people move to the design reorganize_to "
+       "(None = no reorganization)",
+       source="assumption: the question a company asks (whether to move to pods); swept 13-156",
+       group="timeline", bounds=(1, 100000), optional=True),
+    _p("reorganize_to", None, str, "-",
+       "design the organization moves to at reorganize_at (None = no reorganization)",
+       source="Ross & Tyler 2011; Blount (The Model)", group="timeline", choices=DESIGNS,
+       optional=True),
+]
+
 # fmt: on
 
 PARAMETERS = ParameterTable(
@@ -280,6 +317,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _TIMELINE
     ),
     title="SalesOrgModel",
 )

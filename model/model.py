@@ -14,11 +14,21 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from agents import AGENT_REPORTERS, Employee
+from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
-from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import (
+    TYPES,
+    choose_effort,
+    own_pay_share,
+    rival_key,
+    rival_share,
+    sanction_force,
+    settle_pay,
+    sharing_kept,
+    update_willingness,
+)
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -45,6 +55,7 @@ from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
+from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 from model.validation import validate_parameters
 
@@ -53,6 +64,13 @@ STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
     "learning", "attrition",
 )  # fmt: skip
+
+#: Per role, the parameter that says how many cases make a full week's load: leads generated,
+#: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
+FULL_LOAD = {
+    "marketer": "leads_per_marketer", "sdr": "sdr_capacity", "ae": "ae_capacity",
+    "se": "se_capacity", "csm": "csm_capacity", "support": "support_capacity",
+}  # fmt: skip
 
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
 REFERENCE_EMPLOYEES = 90
@@ -83,6 +101,8 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
+        self.week = -p["burn_in_weeks"]
         self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
@@ -93,26 +113,21 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
-        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
-        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
+        self._pay_and_skill_tables()
 
         self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
         self._seat_employees()
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
+        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.streams["customers"])
+        self.customers.seed_base(initial, self.week, self.streams["customers"])
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
+        self.burn_in()
         self.datacollector = MetricCollector(
             METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
         )
@@ -120,33 +135,61 @@ class SalesOrgModel(mesa.Model):
 
     def __repr__(self) -> str:
         return (
-            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
-            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+            f"SalesOrgModel(design={self.structure.design!r}, employees={self.structure.size}, "
+            f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
         )
 
     # ------------------------------------------------------------------ set-up
+    def _pay_and_skill_tables(self) -> None:
+        """Pay shares and ramp-up speeds, which depend on the structure (unit sizes, roles)."""
+        p = self.params
+        self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
+        self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
+
+        self.people.ramp_speed = self._ramp_speed()
+
+    def _ramp_speed(self) -> np.ndarray:
+        """Per person, ``1 + specialization_advantage x`` the share of one's unit colleagues
+        who hold one's own role: the structural feature specialization stands for (Becker &
+        Murphy 1992), the same rule in every design (a department of one role: share 1)."""
+        s = self.structure
+        pairs = s.unit * len(ROLES) + s.role
+        same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
+        share = same / s.others_in_unit
+        return 1.0 + self.params["specialization_advantage"] * share
+
     def _seat_employees(self) -> None:
-        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        """Create the employees on the office floor and seat them (:meth:`_seat`)."""
+        n = self.structure.size
+        self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
+        self.employees = create_employees(self, self.structure.role)
+        self._seat()
+
+    def _seat(self) -> None:
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours and
+        so who sees whose work."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
         self.positions = seat_positions(order, shape[0])
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
         cells = self.grid._cells
+        for agent in self.employees:  # free every seat first: one person per seat
+            agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+        # peer sanctions act through the colleagues who see one's work (ODD 7.1)
+        self.people.feel_sanctions(sanction_force(self.structure, self.neighbours, p))
 
     def _learning_tables(self, dims: int) -> None:
-        """Learning's fixed tables, built once (the structure and seats never change).
+        """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
-        *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
-        feedback loop, then a zero row) and its topics (``_topics``: the source's talk mask
-        for a talk, the loop's relay for a debrief).
+        *row* indexes its topics (``_topics``: the source's talk mask for a talk, the loop's
+        relay for a review) and how readily they are taken (``_adopt_rates``). Every slot
+        tells its source's beliefs.
         """
         p, s, n = self.params, self.structure, self.structure.size
         loops = self._feedback_loops(dims)
@@ -157,51 +200,107 @@ class SalesOrgModel(mesa.Model):
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
         talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
         self._topics = np.concatenate((talks.astype(float), relay))
-        # per told row, the chance of taking each dimension from a source who performs at
-        # least as well as the receiver, then from one who performs worse (a debrief's source
-        # performance is infinite: it reports what happened)
+        # per row, the chance of taking each dimension from a source who performs at least as
+        # well as the receiver, then from one who performs worse (a review's briefer counts as
+        # "better": the receiver asked for the report of a stage they do not see)
         rate = p["peer_learning_rate"] * self._topics
         self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
         self._worse_offset = len(self._topics)
-        self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
-        self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
-        talkers = np.concatenate((np.arange(n), np.arange(n)))
-        self._own_rows = np.concatenate(
-            (talkers, np.full(len(self._feedback.loop), n + len(loops)))
-        )
+        self._source_performance = np.full(n + len(loops), np.inf)  # a review: "better"
         # learning by doing and socialization: intensities of their per-cell Poisson processes
         self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
         self._top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
         self._socialization = (
             -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
         )
+        # a full load per role (the cases a fully productive person works in a week)
+        full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
+        self._full_load = full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], self.own_share)
+        self._rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
-        """The Model's loops as (sources, receivers, relay); none in other designs.
+        """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
 
-        ``relay`` is what a debrief passes per dimension: the source role's vantage on the
-        domains it sees better than the receiver, zero elsewhere.
+        The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every
+        design that holds reviews, among the people who work the same cases: The Model's
+        departments share one territory, so its loops span the organization; a pod owns its
+        territory end to end, so it reviews inside the pod (Ross & Tyler 2011). ``functional``
+        has no reviews. ``relay`` is what a review passes per dimension: the source role's
+        vantage on the domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.structure.design == "functional":
             return []
+        s = self.structure
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
-        for source, receiver in FEEDBACK_LOOPS:
-            src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
-            dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
-            if len(src) and len(dst):
-                mask = feedback_dimension_mask(
-                    source, receiver, self.params["dimensions_per_domain"]
-                )
-                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+        for territory in range(s.n_queues):
+            here = s.queue == territory
+            for source, receiver in FEEDBACK_LOOPS:
+                src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
+                dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
+                if len(src) and len(dst):
+                    mask = feedback_dimension_mask(
+                        source, receiver, self.params["dimensions_per_domain"]
+                    )
+                    loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
+
+    def burn_in(self) -> None:
+        """Run ``burn_in_weeks`` unrecorded weeks under the model's own design (a warm start).
+
+        The company has been running before the record starts: beliefs, playbooks, the
+        pipeline, the customer base and the trailing windows of the rate metrics reach their
+        steady state (docs/ODD.md, initialization). The burn-in draws from the same named
+        streams as the recorded weeks, so a seed reproduces the whole run. Afterwards the week
+        is 0 and the cumulative counters (leads generated and closed, customers acquired and
+        churned) restart at 0; the trailing windows keep the burn-in weeks, which are the
+        company's recent history.
+        """
+        if not self.params["burn_in_weeks"]:
+            return
+        while self.week < 0:
+            self.run_week()
+        self.pipeline.start_record()
+        self.customers.start_record()
+        self.metrics_state.start_record()
+        self.metrics_state.update(self)
+
+    def reorganize(self, design: str) -> None:
+        """The same people move to ``design`` (docs/ODD.md section 5.2).
+
+        Beliefs, traits, tenure, skill and morale stay with each person; units, seats, queues,
+        pay pools, review loops and playbooks change. New playbooks merge the members' former
+        ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
+        active deals follow their AE.
+        """
+        old = self.structure
+        new = build_structure(design, old.size, self.params["pod_composition"])
+        self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
+        self.structure = new
+        self._pay_and_skill_tables()
+        self._seat()
+        self._learning_tables(self.reality.shape[0])
+        self.pipeline = self.pipeline.reorganized(new)
+        self.customers.reassign(new)
+        self.metrics_state.structure = new
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One recorded week: the week's phases, then the DataCollector's row."""
+        self.run_week()
+        self.datacollector.collect(self)
+
+    def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.week += 1
+        if self.week == self.params["reorganize_at"]:
+            self.reorganize(self.params["reorganize_to"])
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers
@@ -210,16 +309,15 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
-        self.metrics_state.record_week(self.steps, self.flow)
+        self.metrics_state.record_week(self.week, self.flow)
         self._assess()
-        self.datacollector.collect(self)
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
-        self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
+        self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
             self.productivity, self.performance, self.domain_knowledge, people.output
@@ -228,12 +326,13 @@ class SalesOrgModel(mesa.Model):
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
-        pipeline.generate(self.steps, wf, s["leads"], flow)
-        pipeline.qualify(self.steps, wf, s["qualification"], flow)
-        pipeline.assign(self.steps, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        week = self.week
+        pipeline.generate(week, wf, s["leads"], flow)
+        pipeline.qualify(week, wf, s["qualification"], flow)
+        pipeline.assign(week, wf, s["deals"])
+        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(queue, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -241,7 +340,7 @@ class SalesOrgModel(mesa.Model):
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.steps, s["churn"], self.flow)
+        retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
         ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)
@@ -256,11 +355,12 @@ class SalesOrgModel(mesa.Model):
         conversations take one more batch.
         """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        beliefs, reality, effort, n = people.beliefs, self.reality, people.effort, len(people)
+        beliefs, reality, n = people.beliefs, self.reality, len(people)
+        work = self.work_share()
         plan, codes = self._conversations, self.codes
         m = plan.n_uniforms
         k = m + n + codes.size
-        top = self._top_practice * effort.max()  # the largest learning-by-doing rate
+        top = self._top_practice * work.max(initial=0.0)  # the largest learning-by-doing rate
         practice = math.inf if top >= 1.0 else -math.log1p(-top)
         total = practice + self._socialization
         if total < math.inf:
@@ -270,38 +370,35 @@ class SalesOrgModel(mesa.Model):
                 u[k : k + hits],
                 u[k + hits :],
                 self._neg_practice,
-                effort,
+                work,
                 practice,
                 total,
             )
         else:  # a rate of 1 has no finite intensity: one coin per cell and process
             u = rng.random(k + 2 * beliefs.size)
             coins = u[k:].reshape(2, beliefs.size)
-            rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
+            rate = -(self._neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         learn_by_doing(beliefs, reality, practised)
-        people.skill += self.skill_growth * effort * (1.0 - people.skill)
-        # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        # talks and reviews pass the source's beliefs (right or wrong), read before any writes
+        slot, sources, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
-        told = self._told
-        told[:n] = beliefs
-        if plan.debriefs.pool.size:  # one row per loop
-            told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
         # a worse source's talk is taken less often: its row in the lower half of the rates
         worse = performance.take(row) < performance.take(receivers)
         probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
         u_told = rng.random(probability.shape, dtype=np.float32)
-        own = told.take(self._own_rows.take(slot), axis=0)
-        peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
+        told = beliefs.take(sources, axis=0)
+        own = beliefs.take(receivers, axis=0)
+        peer_transfer(beliefs, receivers, told, own, probability, u_told)
         socialize(beliefs, codes, self._code_cell, socialized)
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
-        contributes &= u[m : m + n] < people.cooperation
+        # what goes into the playbook helps the unit's rivals too
+        contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         learn_code(
             codes,
             beliefs,
@@ -310,6 +407,17 @@ class SalesOrgModel(mesa.Model):
             self._code_keep,
             u[m + n : k].reshape(codes.shape),
         )
+
+    def work_share(self) -> np.ndarray:
+        """Per person, the cases worked this week relative to a full load (:data:`FULL_LOAD`),
+        at most 1: learning by doing scales with it (the week's work is done: after sell and
+        serve_customers)."""
+        n = len(self.people)
+        cases = self.pipeline.cases(self.week, n)
+        cases += self.customers.cases(self.workforce, self.pipeline.members)
+        # cases / full load below a full load, else 1 (no division that could overflow)
+        full = self._full_load
+        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
@@ -324,7 +432,7 @@ class SalesOrgModel(mesa.Model):
         hazard = (base + effect) - effect * people.morale
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"])
+        people.replace(leavers, self.streams["attrition"], self.marginal_return)
         self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation

@@ -1,14 +1,17 @@
 """One behavioural test per lever: each parameter moves what it should."""
 
+from pathlib import Path
+
 import numpy as np
 
-from model import SalesOrgModel
+from model import PARAMETERS, SalesOrgModel
 from model.conversations import draw_talks
 from model.incentives import COOPERATOR, FREE_RIDER
 
 
 def run(steps, **params):
-    model = SalesOrgModel(**params)
+    """A cold start (unless ``burn_in_weeks`` is given): each lever acts from the same start."""
+    model = SalesOrgModel(**{"burn_in_weeks": 0, **params})
     for _ in range(steps):
         model.step()
     return model
@@ -57,9 +60,11 @@ def test_hybrid_pay_sits_between_individual_and_pooled():
 
 
 def test_cooperation_decays_with_free_riders_unless_peers_sanction():
-    decayed = mean_metric("cooperation", 30, seeds=[0], share_free_riders=0.3)
-    start = mean_metric("cooperation", 0, seeds=[0], share_free_riders=0.3)
-    sanctioned = mean_metric("cooperation", 30, seeds=[0], peer_sanctions=1.0)
+    # a new group's decay: from a cold start (a warm company has decayed already)
+    fresh = {"seeds": [0]}
+    decayed = mean_metric("cooperation", 30, share_free_riders=0.3, **fresh)
+    start = mean_metric("cooperation", 0, share_free_riders=0.3, **fresh)
+    sanctioned = mean_metric("cooperation", 30, peer_sanctions=1.0, **fresh)
     assert decayed < 0.7 * start
     assert sanctioned > 1.3 * decayed
 
@@ -67,15 +72,31 @@ def test_cooperation_decays_with_free_riders_unless_peers_sanction():
 def test_higher_turbulence_lowers_knowledge():
     calm = mean_metric("knowledge", 52, last=13, turbulence=0.0)
     rough = mean_metric("knowledge", 52, last=13, turbulence=0.05)
-    assert rough < calm - 0.1
+    # about 0.08 lower (3 seeds) since learning by doing scales with the cases worked
+    assert rough < calm - 0.05
+
+
+def test_turbulence_default_is_an_assumption_with_its_sweep():
+    """No publication gives a calendar rate for March's p4, so the source says so and names the
+    sweep whose table (knowledge and bookings by turbulence) is in docs/ODD.md."""
+    row = PARAMETERS["turbulence"]
+    assert "assumption" in row.source and "0-0.02" in row.source
+    odd = (Path(__file__).parent.parent / "docs/ODD.md").read_text()
+    assert "| turbulence (1/week) |" in odd and f"| {row.default} (default) |" in odd
 
 
 def test_specialists_build_own_stage_skill_faster():
-    line = run(30, rng=1, design="functional", attrition_annual=0.0).people.skill.mean()
-    pods = run(30, rng=1, design="pods", attrition_annual=0.0).people.skill.mean()
-    same = run(30, rng=1, design="functional", attrition_annual=0.0, specialization_advantage=0.0)
-    assert line > pods
-    assert np.isclose(same.people.skill.mean(), pods)
+    """With an advantage, the ramp speeds up with the share of one's unit colleagues in one's
+    own role, by the same rule in every design: a department of one role ramps 1 + advantage
+    times as fast, a pod's SDR (one other SDR among 8 colleagues) 1 + advantage / 8."""
+    line = SalesOrgModel(rng=1, design="functional", specialization_advantage=1.0, burn_in_weeks=0)
+    pods = SalesOrgModel(rng=1, design="pods", specialization_advantage=1.0, burn_in_weeks=0)
+    assert np.allclose(line.people.ramp_speed, 2.0)
+    sdr = pods.structure.role == pods.ROLES.index("sdr")
+    assert np.allclose(pods.people.ramp_speed[sdr], 1.0 + 1.0 / 8.0)
+    # the default (no published magnitude) is no advantage anywhere
+    for design in ("functional", "the_model", "pods"):
+        assert (SalesOrgModel(rng=1, design=design, burn_in_weeks=0).people.ramp_speed == 1.0).all()
 
 
 def test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition():

@@ -20,13 +20,14 @@ def test_each_worth_is_the_paired_change_of_the_gap(monkeypatch):
         "MECHANISMS",
         {"reviews": {"feedback_rate": 0.0}, "talks": {"talk_probability": 0.0}},
     )
-    rows = decompose(seeds=3, weeks=8)
-    on = gaps(3, 8, {})
-    off = gaps(3, 8, {"feedback_rate": 0.0})
+    cold = {"burn_in_weeks": 0}
+    rows = decompose(seeds=3, weeks=8, params=cold)
+    on = gaps(3, 8, cold)
+    off = gaps(3, 8, {**cold, "feedback_rate": 0.0})
     assert [r["row"] for r in rows][1:] == ["reviews", "talks", rows[-1]["row"]]
     assert rows[0]["mean"] == pytest.approx(np.mean(on))
     assert rows[1]["mean"] == pytest.approx(np.mean(on - off))
-    both_off = gaps(3, 8, {"feedback_rate": 0.0, "talk_probability": 0.0})
+    both_off = gaps(3, 8, {**cold, "feedback_rate": 0.0, "talk_probability": 0.0})
     assert rows[-1]["mean"] == pytest.approx(np.mean(both_off))
     assert rows[1]["low"] <= rows[1]["mean"] <= rows[1]["high"]
     assert markdown(rows).count("\n") == len(rows) + 1

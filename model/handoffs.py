@@ -1,5 +1,5 @@
 """Handoffs and customer context: what a colleague learned about an account, and how much of it
-survives being handed on (docs/ODD.md section 7.7).
+survives being handed on (docs/ODD.md section 7.11).
 
 An account (a lead, then a deal, then a customer) carries a *context* in [0, 1]: the share of
 what the people who worked it learned about it (the buyer's problem, the expectations set at the
@@ -159,11 +159,12 @@ class Handoffs:
         return size, key, count
 
 
-def account_knowledge(knowledge: np.ndarray, people: np.ndarray) -> np.ndarray:
+def account_knowledge(knowledge: np.ndarray) -> np.ndarray:
     """What an AE's knowledge of the account's domains (the buyer's language and problem) adds
-    over a guess: sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
+    over a guess, per deal: ``knowledge`` is the AE's domain knowledge row of each deal (deals x
+    domains); the sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
     fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance)."""
     ae = ROLE_INDEX["ae"]
     first, second = ACCOUNT_DOMAINS
-    language = WEIGHTS[ae, first] * (knowledge[people, first] - 0.5)
-    return language + WEIGHTS[ae, second] * (knowledge[people, second] - 0.5)
+    language = WEIGHTS[ae, first] * (knowledge[:, first] - 0.5)
+    return language + WEIGHTS[ae, second] * (knowledge[:, second] - 0.5)

@@ -1,4 +1,4 @@
-"""Handoffs and customer context (docs/ODD.md 7.7): the distance kernels against their plain
+"""Handoffs and customer context (docs/ODD.md 7.11): the distance kernels against their plain
 references, the neutral value, and the lever's direction on paired seeds."""
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import numpy as np
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
+from model.sums import sums_by_group
 
 WEEKS_PER_YEAR = 52
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
@@ -105,7 +106,8 @@ class QueueService:
         """
         # rows: support p, CSM p, support p x perf., CSM p x perf., -, CSM p x K
         totals = totals.reshape(6, -1)
-        demand = self.demand.dot(counts)  # tickets, accounts
+        # tickets, accounts: elementwise, in a fixed order (no BLAS product)
+        demand = self.demand[:, :1] * counts[0] + self.demand[:, 1:] * counts[1]
         # tickets solved and accounts covered: capacity up to demand
         served = np.minimum(totals[:2] * self.capacity, demand)
         stacked = np.concatenate((totals, demand, served, self.one))
@@ -119,30 +121,35 @@ class QueueService:
 
 
 class _ServiceRoles:
-    """Support and CSM staff by queue, for per-queue sums as one matrix product.
+    """Support and CSM staff by queue, for per-queue sums in one fixed-order pass.
 
-    ``indicator`` (people x 2 queues) is 1 where a person is support staff in queue q (column
-    q) or a CSM in queue q (column n_queues + q), so ``values @ indicator`` sums per-person
-    values over each queue's support staff and each queue's CSMs at once.
+    ``column`` is, per person, ``q`` for support staff in queue q, ``n_queues + q`` for a CSM in
+    queue q and -1 for everyone else, so :func:`model.sums.sums_by_group` sums per-person
+    values over each queue's support staff and each queue's CSMs at once (the same bits on
+    every CPU, unlike a BLAS matrix product).
     """
 
     def __init__(self, members: dict, structure) -> None:
-        nq = structure.n_queues
+        nq = self.n_columns = 2 * structure.n_queues
         self.support, self.csms = members["support"], members["csm"]
-        self.indicator = np.zeros((structure.size, 2 * nq))
-        self.indicator[self.support, structure.queue[self.support]] = 1.0
-        self.indicator[self.csms, nq + structure.queue[self.csms]] = 1.0
-        #: rows: productivity, productivity x performance, productivity x referral knowledge
-        self.values = np.empty((3, structure.size))
+        self.column = np.full(structure.size, -1, dtype=np.intp)
+        self.column[self.support] = structure.queue[self.support]
+        self.column[self.csms] = nq // 2 + structure.queue[self.csms]
+        #: columns: productivity, productivity x performance, productivity x referral knowledge
+        self.values = np.empty((structure.size, 3))
 
     def totals(self, wf: Workforce) -> np.ndarray:
         """Sums of p, p x performance and p x K_referrals (rows) over each queue's support staff,
         then each queue's CSMs (columns)."""
         values, p = self.values, wf.productivity
-        values[0] = p
-        np.multiply(p, wf.performance, out=values[1])
-        np.multiply(p, wf.knowledge[:, REFERRALS], out=values[2])
-        return values.dot(self.indicator)
+        values[:, 0] = p
+        np.multiply(p, wf.performance, out=values[:, 1])
+        np.multiply(p, wf.knowledge[:, REFERRALS], out=values[:, 2])
+        return sums_by_group(values, self.column, self.n_columns).T
+
+    def per_person(self, per_column: np.ndarray) -> np.ndarray:
+        """Each person's entry of ``per_column`` (support, then CSM queues); 0 for others."""
+        return np.append(per_column, 0.0).take(self.column)  # column -1 is the appended 0
 
 
 class Customers(ColumnStore):
@@ -329,7 +336,7 @@ class Customers(ColumnStore):
             per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort / unit])
         else:
             per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
-        wf.output += wf.productivity * self._roles.indicator.dot(per_effort)
+        wf.output += wf.productivity * self._roles.per_person(per_effort)
 
     def refer(self, rng: np.random.Generator):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.

@@ -26,29 +26,16 @@ def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> No
 
 def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
     """Share of each domain's dimensions believed correctly, per person (people x domains)."""
-    m = correct.shape[1]
+    people, m = correct.shape
     per_domain = m // n_domains
-    # exact counts by one matrix product with the dimension -> domain indicator (a reshaped
-    # sum over the short domain axis costs several times more at these sizes)
-    return np.dot(correct, _domain_indicator(m, n_domains)) / per_domain
-
-
-@functools.cache
-def _domain_indicator(dimensions: int, n_domains: int) -> np.ndarray:
-    """Dimensions x domains 0/1 matrix: which domain each dimension belongs to."""
-    per_domain = dimensions // n_domains
-    return (np.arange(dimensions)[:, None] // per_domain == np.arange(n_domains)).astype(float)
+    # a domain's dimensions are contiguous: integer counts per (person, domain), exact anywhere
+    counts = np.count_nonzero(correct.reshape(people, n_domains, per_domain), axis=2)
+    return counts / per_domain
 
 
 def correct_counts(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
-    """Number of dimensions each row of ``beliefs`` gets right (as floats)."""
-    # a product with ones sums the rows faster than a boolean reduction at these sizes
-    return np.dot(beliefs == reality, _ones(len(reality)))
-
-
-@functools.cache
-def _ones(n: int) -> np.ndarray:
-    return np.ones(n, dtype=np.float32)
+    """Number of dimensions each row of ``beliefs`` gets right."""
+    return np.count_nonzero(beliefs == reality, axis=1)
 
 
 def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
@@ -135,7 +122,7 @@ def learn_code(
     codes: np.ndarray,
     beliefs: np.ndarray,
     contributes: np.ndarray,
-    members: np.ndarray,
+    unit: np.ndarray,
     keep: np.ndarray,
     u: np.ndarray,
 ) -> None:
@@ -146,14 +133,15 @@ def learn_code(
         beliefs: people x dimensions beliefs.
         contributes: per person, True if they know more than their unit's code *and* share
             this week (cooperativeness gates contributions to the playbook too).
-        members: units x people float32 0/1 membership.
+        unit: per person, the unit whose playbook they contribute to.
         keep: ``(1 - rate) ** k`` for margins ``k = 0, 1, ...`` up to the largest unit, rate
             March's p2. On each dimension the code adopts the superior group's majority
             belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
         u: units x dimensions uniforms.
     """
-    # the contributors' summed beliefs per unit, as one small matrix product (exact in float32)
-    tally = np.dot(members * contributes, beliefs.astype(np.float32))
+    # the contributors' summed beliefs per unit (integer counts: exact on every CPU)
+    tally = np.zeros(codes.shape, dtype=np.int32)
+    np.add.at(tally, unit[contributes], beliefs[contributes])
     # the code keeps its view with probability (1 - rate) ** k: always where there is no
     # majority (k = 0); where it already holds the majority's view a change changes nothing
     change = u >= keep.take(np.abs(tally).astype(np.intp))
@@ -170,7 +158,7 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     n, dims = beliefs.shape
     # one count per (dimension, value) cell; sum over cells of share^2 = agreement
     counts = np.bincount((beliefs + _value_cells(n, dims)).ravel(), minlength=3 * dims)
-    agreement = float(counts @ counts) / (n * n * dims)
+    agreement = int(np.add.reduce(counts * counts)) / (n * n * dims)
     return (1.0 - agreement) * 1.5
 
 

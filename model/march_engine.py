@@ -153,9 +153,8 @@ def learn_code(code, reality, actions, performance, p2: np.ndarray, rng) -> None
     """
     code_score = (code * reality).sum(axis=1, dtype=np.int32)
     superior = performance > code_score[:, None]
-    # batched (1 x n) @ (n x m) per replication; float32 is exact for these small integers
-    s = (superior[:, None, :].astype(np.float32) @ actions.astype(np.float32))[:, 0, :]
-    s = s.astype(np.int32)
+    # the superior group's summed actions per replication (integers: exact on every CPU)
+    s = np.add.reduce(actions * superior[:, :, None], axis=1, dtype=np.int32)
     majority = np.sign(s).astype(np.int8)
     candidate = (majority != 0) & (majority != code)
     if not candidate.any():

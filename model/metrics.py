@@ -13,6 +13,7 @@ import numpy as np
 from model.incentives import COOPERATOR, FREE_RIDER
 from model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
 from model.learning import belief_diversity
+from model.sums import ordered_sum, sums_by_group
 
 QUARTER, YEAR = 13, 52
 
@@ -88,9 +89,10 @@ ALL, FREE_ROW, COOP_ROW = 0, 1 + len(ROLES), 2 + len(ROLES)
 class Metrics:
     """The weekly flows ring buffer and the current value of every metric.
 
-    Every mean over people (by role, by type, over everyone) comes from one matrix product of a
-    groups x people indicator matrix with a people x quantities matrix, instead of a reduction
-    per metric: a week's metrics cost a handful of numpy calls whatever the head count.
+    Every mean over people (by role, by type, over everyone) comes from fixed-order group sums
+    of one people x quantities matrix (:func:`model.sums.sums_by_group`), instead of a
+    reduction per metric: a week's metrics cost a handful of numpy calls whatever the head
+    count, and the same bits on every CPU.
     """
 
     def __init__(self, structure) -> None:
@@ -101,11 +103,12 @@ class Metrics:
         self.year = np.zeros(len(FLOWS))
         self.weeks = 0
         role, n, d = structure.role, len(structure.role), len(DOMAINS)
-        self.groups = np.zeros((3 + len(ROLES), n))
-        self.groups[ALL] = 1.0
-        self.groups[1 : 1 + len(ROLES)] = np.arange(len(ROLES))[:, None] == role
+        self.everyone = np.zeros(n, dtype=np.intp)  # the one group "everyone"
+        self.type_group = np.full(n, -1, dtype=np.intp)  # free riders 0, cooperators 1, else -1
+        counts = np.zeros(3 + len(ROLES))
+        counts[ALL] = n
+        counts[1 : 1 + len(ROLES)] = np.bincount(role, minlength=len(ROLES))
         # 1 / group size, NaN for an empty group (so its means are NaN, not 0)
-        counts = self.groups.sum(axis=1)
         self.inverse_counts = np.divide(
             1.0, counts, out=np.full(len(counts), np.nan), where=counts > 0
         )
@@ -130,23 +133,30 @@ class Metrics:
 
         Returns ``(sums, means)``, groups x quantities; a group without members has NaN means.
         """
-        d, q, g = domain_knowledge.shape[1], self.quantities, self.groups
+        d, q = domain_knowledge.shape[1], self.quantities
         q[:, :d] = domain_knowledge
         for j, name in enumerate(PERSON_FIELDS, start=d):
             q[:, j] = getattr(people, name)
         if self.types_of != people.next_hire_id:  # types change only with new hires
             self._type_rows(people.type)
             self.types_of = people.next_hire_id
-        sums = g @ q
+        # fixed-order sums (model.sums): the same bits on every CPU
+        roles = len(ROLES)
+        sums = np.empty((3 + roles, q.shape[1]))
+        sums[ALL] = sums_by_group(q, self.everyone, 1)[0]
+        sums[1 : 1 + roles] = sums_by_group(q, self.structure.role, roles)
+        sums[FREE_ROW : COOP_ROW + 1] = sums_by_group(q, self.type_group, 2)
         means = sums * self.inverse_counts[:, None]
         return sums, means
 
     def _type_rows(self, types: np.ndarray) -> None:
-        """Rebuild the free-rider and cooperator rows of the group matrix."""
-        for row, kind in ((FREE_ROW, FREE_RIDER), (COOP_ROW, COOPERATOR)):
-            self.groups[row] = types == kind
-            count = self.groups[row].sum()
-            self.inverse_counts[row] = 1.0 / count if count else np.nan
+        """Rebuild the free-rider and cooperator groups."""
+        self.type_group.fill(-1)
+        for offset, kind in enumerate((FREE_RIDER, COOPERATOR)):
+            members = types == kind
+            self.type_group[members] = offset
+            count = np.count_nonzero(members)
+            self.inverse_counts[FREE_ROW + offset] = 1.0 / count if count else np.nan
 
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
@@ -181,8 +191,8 @@ class Metrics:
         role_knowledge = np.add.reduce(WEIGHTS * means[1:FREE_ROW, :d], axis=1).tolist()
         v.update(zip(ROLE_KEYS, role_knowledge, strict=True))
         v.update(zip(DOMAIN_KEYS, everyone[:d], strict=True))
-        cross = np.vdot(CROSS_FUNCTIONAL, sums[1:FREE_ROW, :d])
-        v["cross_functional_knowledge"] = float(cross) / n
+        cross = ordered_sum(CROSS_FUNCTIONAL * sums[1:FREE_ROW, :d])
+        v["cross_functional_knowledge"] = cross / n
         v["belief_diversity"] = belief_diversity(model.people.beliefs)
         v["cooperation"], v["effort"], _, v["morale"] = everyone[d:]
         free, coop = means[FREE_ROW, d:].tolist(), means[COOP_ROW, d:].tolist()

@@ -176,7 +176,6 @@ class SalesOrgModel(mesa.Model):
             -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
         )
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
-        self._members = (s.unit == np.arange(s.n_units)[:, None]).astype(np.float32)
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
 
@@ -307,7 +306,7 @@ class SalesOrgModel(mesa.Model):
             codes,
             beliefs,
             contributes,
-            self._members,
+            self.structure.unit,
             self._code_keep,
             u[m + n : k].reshape(codes.shape),
         )

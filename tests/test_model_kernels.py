@@ -59,7 +59,7 @@ def test_learn_code_follows_march_majority_rule():
     """With p2 = 1 the code takes the superior group's majority wherever there is one."""
     beliefs = np.array([[1, 1, -1], [1, -1, -1], [-1, 1, 0], [1, 1, 1]], dtype=np.int8)
     codes = np.zeros((2, 3), dtype=np.int8)
-    members = np.array([[1, 1, 1, 0], [0, 0, 0, 1]], dtype=np.float32)
+    unit = np.array([0, 0, 0, 1])
     contributes = np.array([True, True, True, False])
-    learn_code(codes, beliefs, contributes, members, 0.0 ** np.arange(5), np.zeros((2, 3)))
+    learn_code(codes, beliefs, contributes, unit, 0.0 ** np.arange(5), np.zeros((2, 3)))
     np.testing.assert_array_equal(codes, [[1, 1, -1], [0, 0, 0]])

@@ -151,13 +151,12 @@ def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
 def test_learn_code_matches_loop():
     beliefs, _ = small_beliefs(13, n=20)
     unit = np.random.default_rng(14).integers(0, 4, len(beliefs))
-    members = (unit == np.arange(4)[:, None]).astype(np.float32)
     contributes = np.random.default_rng(15).random(len(beliefs)) < 0.6
     codes = np.random.default_rng(16).integers(-1, 2, (4, beliefs.shape[1])).astype(np.int8)
     expected = codes.copy()
     u = np.random.default_rng(17).random(codes.shape)
     reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, members, 0.7 ** np.arange(21), u)
+    learn_code(codes, beliefs, contributes, unit, 0.7 ** np.arange(21), u)
     np.testing.assert_array_equal(codes, expected)
 
 
@@ -170,7 +169,7 @@ def test_learn_code_changes_with_probability_growing_with_the_margin():
             codes,
             beliefs,
             np.ones(3, bool),
-            np.ones((1, 3), np.float32),
+            np.zeros(3, np.intp),
             0.8 ** np.arange(4),
             rng.random((1, 3)),
         )

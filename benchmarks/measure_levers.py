@@ -38,7 +38,10 @@ def measure(lever, seeds: int, max_cost: int) -> dict:
         effect, sd = float(d.mean()), float(d.std(ddof=1))
         n = None
         if effect > 0:
-            needed = seeds_needed(effect, sd)
+            try:
+                needed = seeds_needed(effect, sd)
+            except ValueError:  # too weak to test at all
+                needed = max_cost + 1
             n = needed if needed * len(lever.points) * max(lever.weeks, 1) <= max_cost else None
         steps.append({"from": repr(low), "to": repr(high), "effect": effect, "sd": sd, "n": n})
     return {"metric": lever.metric, "weeks": lever.weeks, "seeds": seeds, "steps": steps}
@@ -72,8 +75,10 @@ def main(argv=None) -> int:
         help="largest seeds x points x weeks a lever test may take (about 5 ms per week)",
     )
     parser.add_argument("--only", nargs="*", default=None, help="lever ids to re-measure")
+    parser.add_argument("--out", type=Path, default=EFFECTS_FILE, help="where to write")
     args = parser.parse_args(argv)
-    table = json.loads(EFFECTS_FILE.read_text()) if EFFECTS_FILE.exists() else {}
+    out = args.out
+    table = json.loads(out.read_text()) if out.exists() else {}
     print("| lever | metric | weeks | step | effect | sd | n |")
     print("|---|---|---|---|---|---|---|")
     bad = 0
@@ -90,7 +95,7 @@ def main(argv=None) -> int:
                 flush=True,
             )
         print(f"<!-- {lever.id}: {time.perf_counter() - start:.1f}s -->", file=sys.stderr)
-        EFFECTS_FILE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     facts = table.setdefault("facts", {})
     for fact in FACTS:
         if args.only and fact.id not in args.only:
@@ -102,14 +107,14 @@ def main(argv=None) -> int:
             f"| mean {entry['mean']:.4g} | {entry['sd']:.4g} | {entry['n']} |",
             flush=True,
         )
-        EFFECTS_FILE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     for name in set(facts) - {fact.id for fact in FACTS}:
         del facts[name]
     known = {lever.id for lever in LEVERS} | {"facts"}
     stale = set(table) - known
     for name in stale:
         del table[name]
-    EFFECTS_FILE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     print(f"{bad} step(s) without a usable n", file=sys.stderr)
     return 1 if bad else 0
 

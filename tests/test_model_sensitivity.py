@@ -8,18 +8,16 @@ mean paired difference must clear the one-sided 5% threshold of a paired t test.
 The stated effect and per-seed sd of each step are in ``tests/lever_effects.json``, measured by
 ``python -m benchmarks.measure_levers`` on other seeds (100000 on). ``n`` is computed from them
 so that a true effect of the measured size fails less than 0.1% of the time and no effect passes
-at most 5%; the effect is planned at its measured mean less one standard error, so a measurement
-that flattered the lever does not leave the test short of seeds. A failure message gives the
-observed effect, sd, n and threshold next to the stated ones.
+at most 5%. A failure message gives the observed effect, sd, n and threshold next to the stated
+ones.
 """
 
 import ast
-import math
 import re
 from pathlib import Path
 
 import pytest
-from levers import LEVERS, outcomes, stated_effects
+from levers import FACTS, LEVERS, outcomes, stated_effects
 
 from analysis.power import assert_paired_effect, seeds_needed
 from model import PARAMETERS
@@ -27,28 +25,39 @@ from model import PARAMETERS
 STATED = stated_effects()
 TESTS = Path(__file__).parent
 
-#: Inputs with no direction test, and why: none today; the set exists so that a structural input
-#: (one that sets up the model but has no outcome direction) is named with its reason here.
-STRUCTURAL: dict[str, str] = {}
+#: Inputs with no direction test, and why.
+STRUCTURAL: dict[str, str] = {
+    "dimensions_per_domain": (
+        "sets the resolution of the belief space (dimensions per domain); knowledge is a share "
+        "of dimensions and shows no direction (3 -> 6: +0.009 +- 0.028, 6 -> 12: +0.008 +- "
+        "0.027 in 26 weeks, 12 paired seeds); its shape is checked by "
+        "test_dimensions_per_domain_sets_the_belief_space"
+    ),
+}
 
 
-def planned(step: dict, seeds_measured: int) -> tuple[float, float, int]:
-    """Planning effect (measured mean less one standard error), sd, and the seeds they need."""
-    effect = step["effect"] - step["sd"] / math.sqrt(seeds_measured)
-    if effect <= 0:
-        raise AssertionError(f"measured step {step} is not clearly positive: fix the case")
-    return effect, step["sd"], seeds_needed(effect, step["sd"])
+#: Lever cases whose steps are too weak (or too costly) to test on an affordable number of seeds
+#: yet, with what was measured: they run as skips (listed by pytest -ra) until re-specified.
+PENDING: dict[str, str] = {}
+
+
+def planned(step: dict) -> tuple[float, float, int]:
+    """Measured effect, sd, and the seeds they need."""
+    if step["effect"] <= 0:
+        raise AssertionError(f"measured step {step} is not positive: fix the case")
+    return step["effect"], step["sd"], seeds_needed(step["effect"], step["sd"])
 
 
 @pytest.mark.parametrize("lever", LEVERS, ids=[lever.id for lever in LEVERS])
 def test_raising_a_parameter_moves_its_metric(lever):
+    if lever.id in PENDING:
+        pytest.skip(f"not yet powered: {PENDING[lever.id]}")
     stated = STATED[lever.id]
-    assert (stated["metric"], stated["weeks"], len(stated["steps"])) == (
-        lever.metric,
-        lever.weeks,
-        len(lever.steps()),
-    ), f"{lever.id}: the case changed since it was measured; run benchmarks.measure_levers"
-    plans = [planned(step, stated["seeds"]) for step in stated["steps"]]
+    measured_as = (stated["metric"], stated["weeks"], [step["from"] for step in stated["steps"]])
+    assert measured_as == (lever.metric, lever.weeks, [repr(low) for low, _ in lever.steps()]), (
+        f"{lever.id}: the case changed since it was measured; run benchmarks.measure_levers"
+    )
+    plans = [planned(step) for step in stated["steps"]]
     n = max(plan[2] for plan in plans)
     values = outcomes(lever, range(n))
     for k, ((low, high), (effect, sd, _)) in enumerate(zip(lever.steps(), plans, strict=True)):
@@ -75,7 +84,8 @@ def test_every_parameter_has_a_direction_test():
     levers = {lever.name for lever in LEVERS}
     assert set(PARAMETERS.names()) == levers | set(STRUCTURAL)
     assert not levers & set(STRUCTURAL)
-    assert set(STATED) == {lever.id for lever in LEVERS}
+    assert set(STATED) | set(PENDING) >= {lever.id for lever in LEVERS}
+    assert set(PENDING) <= {lever.id for lever in LEVERS}
 
 
 def defined_tests() -> set[str]:
@@ -94,7 +104,8 @@ def defined_tests() -> set[str]:
 def test_tests_named_in_the_docs_exist():
     """docs/ODD.md points readers at tests by name; each must exist (a lever case by its id)."""
     text = (TESTS.parent / "docs" / "ODD.md").read_text()
-    defined, ids = defined_tests(), {lever.id for lever in LEVERS}
+    defined = defined_tests()
+    ids = {lever.id for lever in LEVERS} | {fact.id for fact in FACTS}
     named = re.findall(r"`(test_[a-z0-9_]+)(?:\[([a-z0-9_-]+)\])?`", text)
     assert named
     for name, case in named:

@@ -38,7 +38,26 @@ STRUCTURAL: dict[str, str] = {
 
 #: Lever cases whose steps are too weak (or too costly) to test on an affordable number of seeds
 #: yet, with what was measured: they run as skips (listed by pytest -ra) until re-specified.
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    "seat_radius": (
+        "cross-functional knowledge (functional, seated by function, talk 1.0, 13 weeks, 12 "
+        "seeds): 1 -> 3 +0.004 +- 0.010, 3 -> 5 -0.001 +- 0.011; at 52 weeks 1 -> 2 -0.001 +- "
+        "0.051 (20 seeds): no measurable direction yet"
+    ),
+    "cross_unit_links": (
+        "belief diversity (pods, only unit talks, 26 weeks, 12 seeds): 0.1 -> 0.5 -0.008 +- "
+        "0.010, 0.5 -> 1 -0.005 +- 0.010; at defaults 0 -> 0.1 over 52 weeks -0.0007 +- 0.018"
+    ),
+    "specialization_advantage": (
+        "leads (functional, attrition 0.6, 26 weeks, 12 seeds): 0 -> 0.5 +0.8 +- 1.3, "
+        "0.5 -> 3 +2.0 +- 2.1; bookings 0 -> 0.5 +2,300 +- 24,000 (20 seeds); its default "
+        "is being changed (issue 11)"
+    ),
+    "qualification_accuracy_max": (
+        "win rate (26 weeks, 12-20 seeds): 0.6 -> 0.8 +0.009 +- 0.020, 0.8 -> 0.95 +0.018 +- "
+        "0.025, 0.95 -> 1 +0.003 +- 0.030"
+    ),
+}
 
 
 def planned(step: dict) -> tuple[float, float, int]:

@@ -44,13 +44,14 @@ demo: install
 	@echo ""
 	@echo "done: results/quick/ (runs, figures/, report.html) and results/march1991/"
 
-## test: set up, lint with ruff, run the test suite
+## test: set up, lint with ruff, type-check with mypy, run the test suite
 test: install system-deps lint
 	$(PY) -m pytest -q
 
 lint: install
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --no-cache --check .
+	$(PY) -m mypy  # model/ and experiments/, configured in pyproject.toml
 
 ## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
 bench: install

@@ -1,9 +1,9 @@
 """Views of saved results that the tables and figures share.
 
-Results follow the team's on-disk contract (``experiments.load_results(dir)`` returns an object
-with ``.manifest``, ``.runs``, ``.timeseries``, ``.factors`` and ``.metrics``). Nothing here knows
-which metrics a model collects: names come from the results, and units and descriptions from the
-model's ``METRICS`` table when the model can be imported.
+Results follow the runner's on-disk format, docs/experiments.md (``experiments.load_results(dir)``
+returns an object with ``.manifest``, ``.runs``, ``.timeseries``, ``.factors`` and ``.metrics``).
+Nothing here knows which metrics a model collects: names come from the results, and units and
+descriptions from the model's ``METRICS`` table when the model can be imported.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ PREFERRED_METRICS = (
     "individual_knowledge",
 )
 
-#: The roles of the sales model (MODEL.md section 1), used to read per-role metric names.
+#: The roles of the sales model (``docs/ODD.md``, section 2), used to read per-role metric names.
 ROLES = ("marketer", "sdr", "ae", "se", "csm", "support")
 
 #: Where a model's metric table (name -> (unit, description)) lives, by the ``model`` key of an

@@ -14,7 +14,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from scipy import stats
 
 from analysis.data import (
     end_of_run,
@@ -26,6 +25,7 @@ from analysis.data import (
     primary_factor,
     scenarios,
 )
+from analysis.stats import t_interval
 from analysis.theme import (
     compact,
     in_sentence,
@@ -74,14 +74,9 @@ def band_table(results, metrics, level: float = 0.95) -> pd.DataFrame:
         .agg(["mean", "std", "count"])
         .reset_index()
     )
-    n = agg["count"].to_numpy()
-    tcrit = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
     # Steps where a metric is undefined in some runs (e.g. a win rate before any deal closes)
     # have fewer values; with fewer than two there is no band.
-    half = np.full(len(agg), np.nan)
-    several = n > 1
-    half[several] = tcrit[several] * agg["std"].to_numpy()[several] / np.sqrt(n[several])
-    agg["low"], agg["high"] = agg["mean"] - half, agg["mean"] + half
+    agg["low"], agg["high"] = t_interval(agg["mean"], agg["std"].fillna(0.0), agg["count"], level)
     return agg
 
 

@@ -1,6 +1,6 @@
 """Knowledge diffusion figures: who learns what, and how fast, under each design.
 
-The learning engine (MODEL.md section 2) gives each role a vantage on some knowledge domains and a
+The learning engine (docs/ODD.md, 7.4) gives each role a vantage on some knowledge domains and a
 need for others; designs differ in how the knowledge a role cannot see for itself reaches it.
 These figures show that mechanism over time and at the end of the run. They adapt to what the
 model collected (:func:`analysis.data.knowledge_metrics`):

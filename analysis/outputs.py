@@ -1,9 +1,9 @@
 """Write every figure that fits a results folder, with names that say what each one shows.
 
-What fits depends on the experiment: time series and distributions always; heatmaps when two
-factors vary; knowledge-diffusion figures when the model collected per-role, per-domain knowledge.
-Each figure is saved as PNG (300 dpi) and PDF in ``<results>/figures/`` and described by a
-one-line caption that the report reuses.
+What fits depends on the experiment: time series and distributions always; the transition
+figure when a scenario reorganizes; heatmaps when two factors vary; knowledge-diffusion figures
+when the model collected per-role, per-domain knowledge. Each figure is saved as PNG (300 dpi)
+and PDF in ``<results>/figures/`` and described by a one-line caption that the report reuses.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from analysis.figures import (
     timeseries_figure,
 )
 from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
+from analysis.reorganization import reorganization_figure, reorganizations
 from analysis.theme import in_sentence, pretty, save_figure, slug
 
 
@@ -83,6 +84,14 @@ def write_figures(
         f"End-of-run {_listing(main, capital=False)} per scenario (mean of the last "
         f"{window:.0%} of steps): box plots with one point per run.",
     )
+    if reorganizations(results):
+        save(
+            reorganization_figure(results, info=info),
+            "reorganization_transition_by-move",
+            "Reorganization: each move against the company that stays (paired by seed) and the "
+            "one that always had the destination design, around the switch week, with 95% "
+            "confidence bands; titles give the year's bookings cost and the weeks to recover.",
+        )
     axes = sweep_axes(results)
     if axes is not None:
         x, y = axes

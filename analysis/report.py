@@ -29,6 +29,8 @@ from analysis.data import (
 from analysis.outputs import FigureFile, write_figures
 from analysis.tables import pairwise_comparisons, seeds_paired, summary_table
 from analysis.theme import compact, metric_label
+from experiments.sampling import describe_equivalents
+from model.files import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,8 @@ def write_report(
         figures = write_figures(results, directory / "figures", metrics=metrics, window=window)
     blocks = build_report(results, figures, metrics=metrics, window=window, method=method)
     md_path, html_path = directory / "report.md", directory / "report.html"
-    md_path.write_text(render_markdown(blocks, directory))
-    html_path.write_text(render_html(blocks))
+    atomic_write_text(md_path, render_markdown(blocks, directory))
+    atomic_write_text(html_path, render_html(blocks))
     return md_path, html_path
 
 
@@ -83,6 +85,16 @@ def build_report(results, figures, *, metrics, window: float, method: str) -> li
     if description:
         blocks.append(Block("text", description))
     blocks += [Block("heading", "What was run"), Block("table", table=run_table(results))]
+    same = {int(k): int(v) for k, v in results.manifest.get("equivalent_scenarios", {}).items()}
+    if same:
+        lines = describe_equivalents(results.manifest["scenarios"], same)
+        blocks.append(
+            Block(
+                "text",
+                f"{len(same)} scenarios of the grid are the same model as another one, so each "
+                "was run once and is reported once, under its first name: " + "; ".join(lines),
+            )
+        )
     spec = results.manifest.get("spec", {})
     if isinstance(spec, dict) and isinstance(spec.get("content"), str):
         blocks.append(Block("text", "The experiment file, as run:"))

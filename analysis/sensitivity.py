@@ -34,6 +34,8 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from model.files import atomic_write_text
+
 METHODS = ("morris", "sobol")
 DESIGN_FILE = "sensitivity.json"
 INDICES_FILE = "sensitivity_indices.csv"
@@ -94,7 +96,7 @@ class SensitivityDesign:
         data = {k: getattr(self, k) for k in _FIELDS}
         data["sample"] = self.sample.tolist()
         path = directory / DESIGN_FILE
-        path.write_text(json.dumps(data, indent=1))
+        atomic_write_text(path, json.dumps(data, indent=1))
         return path
 
     @classmethod

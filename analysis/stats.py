@@ -56,10 +56,25 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     mean = float(x.mean())
     if n == 1:
         return mean, math.nan, math.nan
-    if np.ptp(x) == 0:
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n)
-    return mean, mean - half, mean + half
+    low, high = t_interval(mean, x.std(ddof=1), n, level)
+    return mean, float(low), float(high)
+
+
+def t_interval(mean, std, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t confidence interval of a mean from the sample's std and size (vectorised).
+
+    ``scipy.stats.t.interval`` with ``n - 1`` degrees of freedom and scale ``std / sqrt(n)``;
+    NaN where there are fewer than two values, the mean itself where they do not vary.
+    """
+    mean, std, n = (np.asarray(a, dtype=float) for a in (mean, std, n))
+    scale = std / np.sqrt(np.maximum(n, 1))
+    spread = scale > 0
+    low, high = stats.t.interval(
+        level, np.maximum(n - 1, 1), loc=mean, scale=np.where(spread, scale, 1.0)
+    )
+    low, high = np.where(spread, low, mean), np.where(spread, high, mean)
+    few = n < 2
+    return np.where(few, np.nan, low), np.where(few, np.nan, high)
 
 
 def cohens_d(a, b) -> float:

@@ -1,4 +1,4 @@
-"""Synthetic results with known effects, in the team's results-on-disk format.
+"""Synthetic results with known effects, in the runner's results-on-disk format.
 
 The statistics and figures are tested on data whose answer is known before the model is run: a
 design that truly sells more, one that truly does not differ, a two-factor sweep with a known

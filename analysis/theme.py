@@ -2,27 +2,27 @@
 
 The palette is Okabe & Ito's (2008, "Color Universal Design"), which stays distinguishable under
 the common colour-vision deficiencies; ordered numeric factors use ``cividis`` (Nuñez et al. 2018,
-PLoS ONE 13:e0199239), a sequential map designed for the same readers. Figures are drawn with the
-non-interactive Agg backend and never shown: they are returned and saved.
+PLoS ONE 13:e0199239), a sequential map designed for the same readers. Figures are returned and
+saved, never shown; importing this module leaves matplotlib's backend alone (a notebook keeps its
+inline backend), and the command line picks the non-interactive Agg backend for itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import math
 import re
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import EngFormatter
+
+from model.files import atomic_write_bytes
 
 #: Okabe-Ito colours, yellow last because it is faint on white.
 OKABE_ITO = (
@@ -122,14 +122,18 @@ def slug(text: str) -> str:
 
 
 def save_figure(fig: Figure, directory: Path | str, name: str) -> list[Path]:
-    """Write ``fig`` as ``<name>.png`` (300 dpi) and ``<name>.pdf`` (vector) in ``directory``."""
+    """Write ``fig`` as ``<name>.png`` (300 dpi) and ``<name>.pdf`` (vector) in ``directory``.
+
+    Each file is written atomically, like every other output. The figure stays open.
+    """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     paths = []
     with theme():
         for ext in ("png", "pdf"):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=ext, dpi=DPI, metadata=_metadata(ext))
             path = directory / f"{name}.{ext}"
-            fig.savefig(path, dpi=DPI, metadata=_metadata(ext))
+            atomic_write_bytes(path, buffer.getvalue())
             paths.append(path)
     return paths
 

@@ -34,16 +34,25 @@ def boltzmann_run(steps: int = DEFAULT_STEPS, seed: int = 1) -> int:
 def salesorg_run(employees: int | None = None, steps: int = DEFAULT_STEPS, seed: int = 1) -> int:
     """One :class:`model.SalesOrgModel` run with model-level metrics collected every step.
 
-    ``employees=None`` runs the model with all its defaults. Returns the number of
+    ``employees=None`` runs the model with all its defaults but the burn-in: these are the
+    recorded weeks' costs (:func:`salesorg_burn_in` times the warm start). Returns the number of
     employee-steps run (head count x steps).
     """
     from model import SalesOrgModel
 
     params = {} if employees is None else {"employees": employees}
-    model = SalesOrgModel(rng=seed, **params)
+    model = SalesOrgModel(rng=seed, burn_in_weeks=0, **params)
     for _ in range(steps):
         model.step()
     return (default_employees() if employees is None else employees) * steps
+
+
+def salesorg_burn_in(seed: int = 1) -> int:
+    """Build a default :class:`model.SalesOrgModel`: its unrecorded burn-in weeks (the warm
+    start) and nothing else. Returns the number of burn-in weeks."""
+    from model import SalesOrgModel
+
+    return SalesOrgModel(rng=seed).params["burn_in_weeks"]
 
 
 def default_employees() -> int:

@@ -31,9 +31,16 @@ THREAD_ENV = (
 
 Outcomes = Iterator[tuple[RunTask, RunOutcome]]
 
+#: Seconds to wait for a Dask scheduler to answer before giving up with a clear error.
+CONNECT_TIMEOUT_S = 5.0
+
 
 class WorkerCrashError(RuntimeError):
     """A worker process died (killed, out of memory); unfinished runs stay pending."""
+
+
+class SchedulerUnreachableError(ConnectionError):
+    """No Dask scheduler answered at the given address within the connect timeout."""
 
 
 class SerialExecutor:
@@ -120,11 +127,14 @@ class DaskExecutor:
     """Runs as tasks on a Dask ``distributed`` cluster, given its scheduler address.
 
     The workers need salesorg installed (same version); Dask's nanny already starts them with
-    single-threaded BLAS. A task whose worker keeps dying is recorded as a failed run.
+    single-threaded BLAS. A task whose worker keeps dying is recorded as a failed run. If no
+    scheduler answers within ``connect_timeout`` seconds the run stops with
+    :class:`SchedulerUnreachableError` before any task is sent.
     """
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, connect_timeout: float | None = None) -> None:
         self.address = address
+        self.connect_timeout = CONNECT_TIMEOUT_S if connect_timeout is None else connect_timeout
         self.description = f"Dask cluster at {address}"
 
     def __repr__(self) -> str:
@@ -137,7 +147,15 @@ class DaskExecutor:
         if not tasks:
             return
         token = secrets.token_hex(4)  # unique keys: a resumed sweep must not reuse old futures
-        with Client(self.address, set_as_default=False) as client:
+        try:
+            client = Client(self.address, set_as_default=False, timeout=self.connect_timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachableError(
+                f"no Dask scheduler answered at {self.address} within {self.connect_timeout:g} s: "
+                "check that `dask scheduler` is running there, that the address and port are "
+                "right and that no firewall blocks them"
+            ) from exc
+        with client:
             futures = {
                 client.submit(execute_run, task, key=f"salesorg-{task.run_id}-{token}"): task
                 for task in tasks

@@ -34,6 +34,9 @@ class ModelEntry:
             of functions such as ``model.validation:RULES``). Each rule takes a
             complete parameter dict (it may normalize it in place, e.g. fill a pod composition)
             and raises :class:`ParameterError`; all run on every scenario before any run.
+        equivalence: ``"module:name"`` of a function mapping complete parameters to those of the
+            same model in canonical form (two scenarios with equal images are one model, so a
+            grid runs it once), or ``None`` if every parameter dict is a different model.
     """
 
     name: str
@@ -42,6 +45,7 @@ class ModelEntry:
     parameters: str
     metrics: str | None
     checks: tuple[str, ...] = ()
+    equivalence: str | None = None
 
     def model_class(self) -> type:
         return getattr(importlib.import_module(self.module), self.class_name)
@@ -59,6 +63,13 @@ class ModelEntry:
                 rule(params)
         return params
 
+    def canonical(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The canonical parameters of the model ``params`` define (see ``equivalence``)."""
+        if self.equivalence is None:
+            return params
+        module, name = self.equivalence.split(":")
+        return getattr(importlib.import_module(module), name)(params)
+
 
 MODELS: dict[str, ModelEntry] = {
     "salesorg": ModelEntry(
@@ -68,6 +79,7 @@ MODELS: dict[str, ModelEntry] = {
         "PARAMETERS",
         "METRICS",
         checks=("model.validation:RULES",),
+        equivalence="model.seating:canonical_params",
     ),
     "march1991": ModelEntry(
         "march1991",

@@ -9,6 +9,7 @@ the runner an explicit list of parameter dicts (``sampler = 'list'``).
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,51 @@ def resolve_scenarios(spec: ExperimentSpec) -> list[dict[str, Any]]:
     return resolved
 
 
+def equivalent_scenarios(
+    spec: ExperimentSpec, resolved: list[dict[str, Any]] | None = None
+) -> dict[int, int]:
+    """Grid scenarios that are the same model as an earlier one: ``{scenario: earlier}``.
+
+    A full grid may cross factors whose levels coincide for some other factor's level (in the
+    assembly-line designs seating ``by_unit`` is seating ``by_function``). Such a scenario is run
+    once, under its first index. Only grids are reduced: a list or a sample keeps every row,
+    since a sensitivity design needs each of its points. ``resolved`` saves resolving the
+    scenarios again when the caller has them.
+    """
+    if spec.sampler != "grid" or spec.scenarios is not None:
+        return {}
+    entry = get_model(spec.model)
+    first: dict[str, int] = {}
+    same = {}
+    for i, params in enumerate(resolve_scenarios(spec) if resolved is None else resolved):
+        key = json.dumps(entry.canonical(params), sort_keys=True, default=str)
+        if key in first:
+            same[i] = first[key]
+        else:
+            first[key] = i
+    return same
+
+
+def describe_equivalents(values: list[dict[str, Any]], same: dict[int, int]) -> list[str]:
+    """One line per scenario left out as the same model as another, naming what differs.
+
+    Args:
+        values: the varied values of every scenario (:func:`scenario_values`).
+        same: ``{scenario: earlier scenario}`` from :func:`equivalent_scenarios`.
+    """
+    lines = []
+    for dup, kept in sorted(same.items()):
+        a, b = values[dup], values[kept]
+        common = ", ".join(f"{k}={v}" for k, v in a.items() if b.get(k) == v)
+        differ = ", ".join(f"{k}={a[k]}" for k in a if b.get(k) != a[k])
+        same_as = ", ".join(f"{k}={b[k]}" for k in a if b.get(k) != a[k])
+        lines.append(
+            f"scenario {dup} ({common}): {differ} is the same model as {same_as} "
+            f"(scenario {kept}); run once"
+        )
+    return lines
+
+
 def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]:
     if isinstance(factor, tuple):
         return list(factor)
@@ -62,6 +108,7 @@ def _grid_levels(param: Parameter, factor: tuple[Any, ...] | Range) -> list[Any]
             return list(range(int(factor.low), int(factor.high) + 1))
         levels = np.rint(np.linspace(factor.low, factor.high, factor.num)).astype(int)
         return sorted({int(v) for v in levels})
+    assert factor.num is not None  # a float range on a grid names its levels (checked in spec)
     return [float(v) for v in np.linspace(factor.low, factor.high, factor.num)]
 
 
@@ -73,6 +120,7 @@ def _unit_sample(spec: ExperimentSpec) -> np.ndarray:
     rng = sampler_rng(spec.master_seed)
     if spec.sampler == "lhs":
         return qmc.LatinHypercube(d=dims, rng=rng).random(spec.samples)
+    assert spec.samples is not None  # a sampled design has a sample size (checked in spec)
     m = int(spec.samples).bit_length() - 1  # samples is a power of 2 (checked in spec)
     return qmc.Sobol(d=dims, scramble=True, rng=rng).random_base2(m)
 

@@ -196,6 +196,7 @@ def spec_from_dict(
         raise fail("sampler", f"{sampler!r} is not allowed; expected one of {', '.join(SAMPLERS)}")
     samples = _check_samples(data, sampler, fail)
     factors, scenarios = _check_design(data, sampler, table, fixed, fail)
+    _check_weeks_within_run(fixed, factors, scenarios, steps, fail)
 
     metrics = _check_metrics(data.get("metrics"), model, fail)
     text = content if content is not None else json.dumps(data, sort_keys=True, indent=1)
@@ -226,6 +227,30 @@ def _check_value(table: ParameterTable, name: str, value: Any, where: str, fail)
         return table[name].validate(value)
     except ParameterError as exc:
         raise fail(where, str(exc)) from None
+
+
+#: Parameters that name a week of the recorded run, so must not exceed ``steps``.
+WEEK_PARAMETERS = ("reorganize_at",)
+
+
+def _check_weeks_within_run(fixed, factors, scenarios, steps: int, fail) -> None:
+    """A week-valued parameter (e.g. ``reorganize_at``) must fall within the run's steps."""
+    for name in WEEK_PARAMETERS:
+        places = [(f"fixed.{name}", fixed.get(name))]
+        level = factors.get(name)
+        if isinstance(level, Range):
+            places.append((f"factors.{name}.high", level.high))
+        elif level is not None:
+            places += [(f"factors.{name}[{i}]", v) for i, v in enumerate(level)]
+        for i, scenario in enumerate(scenarios or ()):
+            places.append((f"scenarios[{i}].{name}", scenario.get(name)))
+        for where, week in places:
+            if week is not None and week > steps:
+                raise fail(
+                    where,
+                    f"{name} = {week!r} is after the run's last week (steps = {steps}); "
+                    f"allowed: a week in [1, {steps}]",
+                )
 
 
 def _check_samples(data: dict[str, Any], sampler: str, fail) -> int | None:

@@ -1,6 +1,6 @@
 """Results on disk: atomic per-run files, a runs journal, the runs table and the manifest.
 
-Layout of ``results/<experiment>/`` (the team's shared contract)::
+Layout of ``results/<experiment>/`` (the format every reader relies on)::
 
     manifest.json              the design, seeds, versions, git commit, start / end times
     runs.parquet               one row per finished run (done or failed), every parameter
@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from experiments.registry import RUN_COLUMNS
 from experiments.worker import RunOutcome, RunTask
-from salesorg.io import atomic_write_bytes
+from model.files import atomic_write_bytes
 
 
 class ResultsBusyError(RuntimeError):

@@ -20,7 +20,7 @@ from typing import Any
 from experiments.executors import make_executor
 from experiments.progress import SweepProgress
 from experiments.provenance import git_state, now, versions
-from experiments.sampling import resolve_scenarios, scenario_values
+from experiments.sampling import equivalent_scenarios, resolve_scenarios, scenario_values
 from experiments.seeds import replication_seed
 from experiments.spec import ExperimentSpec, SpecError, load_spec, spec_from_dict
 from experiments.storage import ResultsStore
@@ -66,12 +66,19 @@ class SweepSummary:
 
 
 def plan_runs(spec: ExperimentSpec) -> list[RunTask]:
-    """Every run of the experiment, replication-major so partial sweeps stay paired."""
+    """Every run of the experiment, replication-major so partial sweeps stay paired.
+
+    A grid scenario that is the same model as an earlier one (:func:`equivalent_scenarios`) is
+    not run again; its index stays unused so scenario numbers still follow the grid.
+    """
     scenarios = resolve_scenarios(spec)
+    same = equivalent_scenarios(spec, scenarios)
     tasks = []
     for replication in range(spec.replications):
         seed = replication_seed(spec.master_seed, replication)
         for scenario, params in enumerate(scenarios):
+            if scenario in same:
+                continue
             tasks.append(
                 RunTask(
                     run_id=run_id(scenario, replication),
@@ -252,6 +259,8 @@ def _new_manifest(spec: ExperimentSpec, tasks: list[RunTask], design_hash: str) 
         "n_scenarios": n_scenarios,
         "n_runs": len(tasks),
         "scenarios": scenario_values(spec),
+        # scenario -> the earlier scenario that is the same model (run once, under that index)
+        "equivalent_scenarios": {str(k): v for k, v in equivalent_scenarios(spec).items()},
         "replication_seeds": [t.seed for t in tasks[::n_scenarios]],
         "versions": versions(),
         **git_state(),

@@ -60,7 +60,7 @@ def load(path: Path = BASELINE_FILE) -> dict[str, float]:
 
 
 def write(values: dict[str, float], path: Path = BASELINE_FILE) -> None:
-    from salesorg.io import atomic_write_text
+    from model.files import atomic_write_text
 
     atomic_write_text(Path(path), json.dumps(values, indent=1, sort_keys=True) + "\n")
 

@@ -10,6 +10,8 @@ that some rows of every field are one gather.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 MIN_CAPACITY = 64
@@ -25,6 +27,11 @@ class ColumnStore:
 
     FIELDS: tuple[tuple[str, type], ...] = ()
 
+    if TYPE_CHECKING:  # the fields are properties made per subclass: tell the type checker
+
+        def __getattr__(self, name: str) -> np.ndarray: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         for name, _ in cls.FIELDS:
@@ -33,7 +40,9 @@ class ColumnStore:
 
     def __init__(self) -> None:
         self._rows = 0
-        self._columns = {name: np.empty(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS}
+        self._columns: dict[str, np.ndarray] = {
+            name: np.empty(MIN_CAPACITY, dtype) for name, dtype in self.FIELDS
+        }
 
     def __len__(self) -> int:
         return self._rows
@@ -66,7 +75,7 @@ class ColumnStore:
     def _grow(self, needed: int) -> None:
         capacity = max(needed, 2 * len(self._columns[self.FIELDS[0][0]]), MIN_CAPACITY)
         for name, dtype in self.FIELDS:
-            grown = np.empty(capacity, dtype)
+            grown: np.ndarray = np.empty(capacity, dtype)
             grown[: self._rows] = self._columns[name][: self._rows]
             self._columns[name] = grown
 
@@ -94,7 +103,11 @@ class FifoStore:
 
     FIELDS: tuple[tuple[str, type], ...] = ()
     #: the fields' common dtype, or None (set for each subclass)
-    _dtype = None
+    _dtype: np.dtype | None = None
+
+    if TYPE_CHECKING:  # the fields are properties made per subclass: tell the type checker
+
+        def __getattr__(self, name: str) -> np.ndarray: ...
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,6 +126,7 @@ class FifoStore:
     def _allocate(self, capacity: int) -> None:
         """New, zeroed columns of ``capacity`` rows (the old ones stay readable by the caller
         until it drops them)."""
+        self.table: np.ndarray | None
         if self._dtype is not None:
             self.table = np.zeros((len(self.FIELDS), capacity), self._dtype)
             self.columns = {name: self.table[i] for i, (name, _) in enumerate(self.FIELDS)}
@@ -124,6 +138,7 @@ class FifoStore:
     def rows(self, index: np.ndarray) -> np.ndarray:
         """Rows ``index`` of the columns (indices into the columns, not the live rows), one
         field per row of the result (fields of one dtype only)."""
+        assert self.table is not None, "rows() needs fields of one dtype"
         return self.table.take(index, 1)  # (take: a quarter of the time of table[:, index])
 
     def append(self, k: int, *values) -> None:

@@ -143,7 +143,7 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
     )
 
 
-def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray):
+def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray, rivals=None):
     """This week's conversations as ``(slots, sources, rows)``, in slot order.
 
     ``slots`` are the slots that happen, ``sources`` who talks or briefs in each, and ``rows``
@@ -153,13 +153,16 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     Each person draws a random seat neighbour and a random member of their unit (or, with
     probability ``cross_unit_links``, of anyone); each debrief slot a random member of its
     loop's source role. A slot happens and its source shares with the product of the two
-    probabilities, drawn as one uniform; nobody talks to themselves.
+    probabilities, drawn as one uniform; nobody talks to themselves. A rival shares less
+    (``rivals``).
 
     Args:
         plan: :func:`conversation_plan`.
         u: ``plan.n_uniforms`` uniforms in [0, 1): per slot, one to decide it, one to choose
             the source and one for a cross-unit link.
         cooperation: per person, the probability of sharing.
+        rivals: ``(key, kept)`` or None: a source shares with a receiver of the same ``key``
+            (per person, :func:`model.incentives.rival_key`) with ``kept x`` its cooperation.
     """
     c = len(plan.receivers)
     cross = u[2 * c :] < plan.cross
@@ -170,7 +173,11 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     pick = (u[c : 2 * c] * size).astype(np.intp)
     pick += start
     sources = plan.lookup.take(pick)
-    happens = u[:c] < plan.chance * cooperation.take(sources)
+    share = cooperation.take(sources)
+    if rivals is not None:
+        key, kept = rivals
+        share = np.where(key.take(sources) == key.take(plan.receivers), kept * share, share)
+    happens = u[:c] < plan.chance * share
     happens &= sources != plan.receivers
     slot = happens.nonzero()[0]
     pick = pick.take(slot)

@@ -1,7 +1,7 @@
 """Customers as numpy arrays: service, satisfaction, renewal, churn, expansion and referrals.
 
 A customer is satisfied when it fits the product, its expectations were set right when the
-deal was sold, support solves its problems and its CSM covers it well (MODEL.md section 3).
+deal was sold, support solves its problems and its CSM covers it well (docs/ODD.md, 7.3).
 Contracts renew yearly; renewal probability rises with satisfaction (logistic), satisfied
 customers with a covering CSM expand, and satisfied customers of CSMs who cultivate referrals
 refer new, better-fitting leads.
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.clock import WEEKS_PER_YEAR
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
+from model.reorganization import in_turn
 from model.sums import sums_by_group
 
-WEEKS_PER_YEAR = 52
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weekly speed at which satisfaction moves toward what the customer experiences.
 SATISFACTION_ADAPTATION = 0.1
@@ -30,8 +31,8 @@ SATISFACTION_ADAPTATION = 0.1
 #: quality, CSM quality), which is their mean.
 TARGET_WEIGHT = 0.25
 #: the weekly satisfaction move per unit of a customer's own part of the target (fit +
-#: expectations), a 0-d array operand (see model.pipeline)
-_PULL = np.array(SATISFACTION_ADAPTATION * TARGET_WEIGHT)
+#: expectations)
+_PULL = SATISFACTION_ADAPTATION * TARGET_WEIGHT
 
 
 def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
@@ -181,8 +182,8 @@ class Customers(ColumnStore):
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
         self._log_median = float(np.log(params["acv_median"]))
-        self._churn_effect = np.array(params["satisfaction_churn_effect"])
-        self._expansion_size = np.array(params["expansion_size"])
+        self._churn_effect = params["satisfaction_churn_effect"]
+        self._expansion_size = params["expansion_size"]
         #: churn log-odds at zero satisfaction
         self._churn_logit_at_zero = self.churn_base + 0.5 * params["satisfaction_churn_effect"]
         # this week's per-queue service (floats with one queue), set by serve
@@ -216,36 +217,42 @@ class Customers(ColumnStore):
     def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
         """New customers (arrays of equal length, or scalars for all); ``start`` is the week
         signed (an int or an array)."""
-        k = len(queue)
-        first = self._rows
-        stop = first + k
-        columns = self._columns
-        if stop > len(columns["queue"]):
-            self._grow(stop)
-        rows = slice(first, stop)
-        # the generic append, unrolled (it runs every week)
-        columns["queue"][rows] = queue
-        columns["fit"][rows] = fit
-        columns["expectations"][rows] = expectations
-        columns["acv"][rows] = acv
-        columns["start"][rows] = start
-        columns["satisfaction"][rows] = satisfaction
-        pull = columns["pull"][rows]
-        np.add(fit, expectations, pull)
-        pull *= _PULL
-        columns["renewal_week"][rows] = start % WEEKS_PER_YEAR
-        self._rows = stop
-        self.acquired += k
+        self.append(
+            queue=queue,
+            fit=fit,
+            expectations=expectations,
+            acv=acv,
+            start=start,
+            satisfaction=satisfaction,
+            pull=np.add(fit, expectations) * _PULL,
+            renewal_week=start % WEEKS_PER_YEAR,
+        )
+        self.acquired += len(queue)
 
-    def seed_base(self, count: int, rng: np.random.Generator) -> None:
-        """An installed base at the start: renewal dates spread over the year."""
+    def seed_base(self, count: int, now: int, rng: np.random.Generator) -> None:
+        """An installed base at week ``now`` (the model's first): renewals spread over the year."""
         fit = rng.random(count) < 0.7
-        start = -rng.integers(0, WEEKS_PER_YEAR, count)
+        start = now - rng.integers(0, WEEKS_PER_YEAR, count)
         acv = self.draw_acv(count, rng)
         # territory last, so every design draws the same fit, dates and values
         queue = rng.integers(0, self.structure.n_queues, count)
         self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
+
+    def reassign(self, structure) -> None:
+        """Accounts move to a new ``structure``'s support and CSM queues, dealt in turn (a
+        reorganization, docs/ODD.md 5.2); contracts, satisfaction and renewal dates stay."""
+        self.structure = structure
+        nq = structure.n_queues
+        self.single_queue = nq == 1
+        self._columns["queue"][: self._rows] = in_turn(self._rows, nq)
+        self._roles = None
+        self._queue_service = QueueService(nq, self.p)
+        self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
+
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): count acquisitions and churn from here."""
+        self.acquired = self.churned = 0
 
     def serve(self, wf: Workforce, members: dict) -> None:
         """Support and CSM service per queue; satisfaction moves toward what customers get.

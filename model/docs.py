@@ -24,7 +24,7 @@ least one marketer, SDR and AE; `employees` is a positive multiple of the pod si
 has the same people); `share_conditional_cooperators + share_free_riders <= 1`; each `*_min`
 is at most its `*_max`.
 
-Metric definitions follow CALIBRATION.md: win rate = won / (won + lost) (not won / all
+Metric definitions follow docs/calibration.md: win rate = won / (won + lost) (not won / all
 opportunities), logo churn = churned / contracts due for renewal.
 """
 

@@ -6,6 +6,16 @@
   willingness decays toward ``slope x observed`` and cooperation erodes when free riders are
   present. **Peer sanctions** (Fehr & Gachter 2000) make free riders comply and let conditional
   cooperators match fully, which sustains cooperation.
+* **Monitoring needs visibility** (Mas & Moretti 2009; Knez & Simester 2001; Kandel & Lazear
+  1992): with ``sanction_visibility`` v the sanctions' force on a person is
+  ``peer_sanctions x ((1 - v) + v x seen)``, ``seen`` the share of the other members of their
+  unit who sit within ``seat_radius`` of them (:func:`sanction_force`).
+* **Rivalry under individual pay** (Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989):
+  pay is scored against the role's mean, so sharing with a *rival* (same role, same queue)
+  lowers one's own pay. With ``rivalry`` r and own-pay share ``s`` a person shares with a rival
+  with probability ``cooperation x (1 - r s)`` (:func:`rival_key`, :func:`sharing_kept`), and
+  contributes to the unit playbook with ``cooperation x (1 - r s x rivals' share of the unit)``
+  (:func:`rival_share`).
 * **Effort**: a person's marginal return on own effort is ``s + (1 - s) / N`` for an own-pay
   share ``s`` and a pay pool of ``N`` (Holmstrom 1982). With a linear return ``m`` on effort and a
   quadratic private cost ``c e^2 / 2`` the best effort is ``m / c`` (Holmstrom & Milgrom 1987;
@@ -49,11 +59,67 @@ def unit_mean_of_others(values, structure) -> np.ndarray:
     return mean
 
 
+def seen_share(structure, neighbours) -> np.ndarray:
+    """Share of the other members of each person's unit seated within ``seat_radius`` of them.
+
+    A colleague sees one's work if they share a unit (they gain or lose by it, and know what the
+    work should be) and sit close enough to watch it (Mas & Moretti 2009). Each such colleague
+    counts ``1 / (N - 1)`` in a unit of ``N``: the whole unit watching gives full force, and in
+    a large unit a few neighbours are a small part of it, as each partner's stake in one's effort
+    falls with the partnership's size (Kandel & Lazear 1992). Someone alone in a unit is unseen.
+
+    Args:
+        structure: the organization (:class:`model.organization.Structure`).
+        neighbours: the seat neighbour table (people x slots, padded with -1).
+    """
+    unit = structure.unit
+    mates = (neighbours >= 0) & (unit.take(np.maximum(neighbours, 0)) == unit[:, None])
+    seen = np.count_nonzero(mates, axis=1) / structure.others_in_unit
+    return np.where(structure.size_of_unit > 1, seen, 0.0)
+
+
+def sanction_force(structure, neighbours, params) -> np.ndarray:
+    """Per person, the force of peer sanctions: ``peer_sanctions x ((1 - v) + v x seen)``.
+
+    ``v = sanction_visibility``: at 0 everyone feels the global ``peer_sanctions`` (exactly), at
+    1 only as much of it as the colleagues of their unit who see their work (:func:`seen_share`)
+    bring to bear.
+    """
+    visibility = params["sanction_visibility"]
+    if visibility == 0.0:
+        return np.full(structure.size, float(params["peer_sanctions"]))
+    weight = (1.0 - visibility) + visibility * seen_share(structure, neighbours)
+    return params["peer_sanctions"] * weight
+
+
+def rival_key(structure) -> np.ndarray:
+    """Per person, a key two people share exactly when they are rivals: the same role (scored
+    against the same role mean) working the same queue (competing for the same leads and deals).
+    Every design alike: a department's members share one queue, a pod's same-role members their
+    pod's."""
+    return structure.role.astype(np.intp) * structure.n_queues + structure.queue
+
+
+def rival_share(structure) -> np.ndarray:
+    """Share of the other members of each person's unit who are their rivals (0 if alone)."""
+    key = rival_key(structure)
+    group = structure.unit.astype(np.intp) * (int(key.max()) + 1) + key
+    rivals = np.bincount(group).take(group) - 1
+    return np.where(structure.size_of_unit > 1, rivals / structure.others_in_unit, 0.0)
+
+
+def sharing_kept(rivalry: float, own_share: float) -> float:
+    """Factor on the probability of sharing with a rival: ``1 - rivalry x own_share``."""
+    return 1.0 - rivalry * own_share
+
+
 def update_willingness(state, structure, params) -> None:
-    """Conditional cooperators adjust their goodwill to the willingness they see in their unit."""
+    """Conditional cooperators adjust their goodwill to the willingness they see in their unit.
+
+    The sanctions a person feels (``state.sanction_force``) make them match fully.
+    """
     observed = unit_mean_of_others(state.willingness, structure)
-    sanctions = params["peer_sanctions"]
-    slope = params["conditional_slope"] + sanctions * (1.0 - params["conditional_slope"])
+    slope = params["conditional_slope"] + state.sanction_force * (1.0 - params["conditional_slope"])
     target = np.minimum(1.0, slope * observed)
     state.goodwill += params["cooperation_adaptation"] * (target - state.goodwill)
     # cooperators 1, conditional cooperators their goodwill, free riders the sanctions' force:

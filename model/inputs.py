@@ -1,7 +1,7 @@
 """The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
 
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
-published B2B SaaS figures cite them (``/work/shared/CALIBRATION.md``); the rest say
+published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
 "design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
 table (``python -m model.docs``).
 """
@@ -23,7 +23,10 @@ MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
 FGF = "Fischbacher, Gachter & Fehr 2001"
 
 
-def _p(name, default, kind, unit, description, *, source, group, bounds=None, choices=None):
+def _p(
+    name, default, kind, unit, description, *, source, group, bounds=None, choices=None,
+    optional=False,
+):  # fmt: skip
     return Parameter(
         name=name,
         default=default,
@@ -34,6 +37,7 @@ def _p(name, default, kind, unit, description, *, source, group, bounds=None, ch
         bounds=bounds,
         choices=choices,
         group=group,
+        optional=optional,
     )
 
 
@@ -153,8 +157,14 @@ _COOPERATION = [
        "decay", group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
-       "cooperators match fully)",
+       "cooperators match fully, when seen: see sanction_visibility)",
        source="Fehr & Gachter 2000", group="cooperation", bounds=(0.0, 1.0)),
+    _p("sanction_visibility", 0.0, float, "-",
+       "how far peer sanctions need to be seen: at 0 everyone feels peer_sanctions in full; at 1 "
+       "only as much as the share of one's unit seated within seat_radius (who see one's work)",
+       source="Mas & Moretti 2009; Knez & Simester 2001; Kandel & Lazear 1992 (evidence for 1); "
+       "default 0 reproduces the global peer_sanctions, range 0-1 swept",
+       group="cooperation", bounds=(0.0, 1.0)),
     _p("effort_floor", 0.5, float, "-",
        "effort of someone with no incentive at all (the job's minimum)",
        source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
@@ -179,6 +189,12 @@ _INCENTIVES = [
        source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
        "swept 0.5-2",
        group="incentives", bounds=(0.25, 4.0)),
+    _p("rivalry", 0.0, float, "-",
+       "how much the own-pay share deters sharing with a rival (same role, same queue): "
+       "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
+       source="Drago & Garvey 1998; Chan, Li & Pierce 2014; Lazear 1989 (direction); magnitude "
+       "an assumption, default 0 reproduces no rivalry, range 0-1 swept",
+       group="incentives", bounds=(0.0, 1.0)),
 ]
 
 _PIPELINE = [
@@ -275,6 +291,24 @@ _CUSTOMERS = [
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
 ]
 
+_TIMELINE = [
+    _p("burn_in_weeks", 156, int, "weeks",
+       "unrecorded weeks the company runs under its own design before week 0 (a warm start; "
+       "0 = cold start, nobody knows anything at week 0)",
+       source="assumption: long enough for a cold start's win rate, knowledge, churn and NRR "
+       "to level off (measured in docs/ODD.md section 2, 12 paired seeds); swept 0-260",
+       group="timeline", bounds=(0, 1040)),
+    _p("reorganize_at", None, int, "week",
+       "recorded week at whose start the same people move to the design reorganize_to "
+       "(None = no reorganization)",
+       source="assumption: the question a company asks (whether to move to pods); swept 13-156",
+       group="timeline", bounds=(1, 100000), optional=True),
+    _p("reorganize_to", None, str, "-",
+       "design the organization moves to at reorganize_at (None = no reorganization)",
+       source="Ross & Tyler 2011; Blount (The Model)", group="timeline", choices=DESIGNS,
+       optional=True),
+]
+
 # fmt: on
 
 PARAMETERS = ParameterTable(
@@ -287,6 +321,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _TIMELINE
     ),
     title="SalesOrgModel",
 )

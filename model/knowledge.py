@@ -1,7 +1,7 @@
 """Roles, knowledge domains and the role x domain matrices of the learning engine.
 
 The market is a hidden reality of ``len(DOMAINS) * dimensions_per_domain`` dimensions, grouped
-into named knowledge domains (MODEL.md section 2). Two documented matrices tie roles to domains:
+into named knowledge domains (docs/ODD.md, 7.4). Two documented matrices tie roles to domains:
 
 * :data:`VANTAGE` (what a role *sees* from its own work, i.e. how fast learning by doing
   reveals each domain): support and CSMs see problem customers and expectation gaps, SDRs and
@@ -15,7 +15,7 @@ roles; it is why cross-functional ties can be worth more than within-function on
 Revenue's pod argument, Ross & Tyler 2011, p. 178).
 
 The numbers are a design choice read off the role descriptions in Ross & Tyler (2011) and
-Blount-style process descriptions of The Model (see ``/work/shared/seeds``); they are input data,
+Blount-style process descriptions of The Model; they are input data,
 documented in ``docs/ODD.md`` (section 6), not fitted values.
 """
 

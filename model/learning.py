@@ -1,6 +1,6 @@
 """Vectorised learning kernels on the people x dimensions int8 belief array.
 
-March (1991) with the extensions MODEL.md section 2 asks for: learning by doing through a role's
+March (1991) with the extensions of docs/ODD.md (7.4): learning by doing through a role's
 vantage, peer learning between pairs of people (Miller, Zhao & Calantone 2006), unit playbooks
 (March's organizational code) and market turbulence. Every function updates whole arrays; none
 loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.

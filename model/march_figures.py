@@ -6,15 +6,11 @@ none of them shows or saves it.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-# Okabe-Ito: distinguishable with the common forms of colour blindness.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+from analysis.theme import OKABE_ITO as PALETTE
 
 
 def _axes(title: str, xlabel: str, ylabel: str):

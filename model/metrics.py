@@ -1,9 +1,14 @@
-"""What an experiment measures (MODEL.md section 5): names, units and how they are computed.
+"""What an experiment measures (docs/ODD.md, 7.6): names, units and how they are computed.
 
 All values are computed once per step in :meth:`Metrics.update` (cheap array reductions, no
 random draws); the DataCollector's reporters only read them. Rates that need more than a week's
 events use trailing windows: 13 weeks (a quarter) for the sales funnel, 52 weeks for churn,
 net revenue retention and attrition. A rate with no events in its window is NaN.
+
+After a burn-in (a warm start) the windows keep the burn-in's weeks: they are the company's
+recent history, so week 0 already shows its trailing win rate, churn and retention. The weekly
+flows of week 0 (bookings, leads, ...) are 0, as in a cold start: no recorded week has passed, and
+sums of a weekly flow over a run's rows count recorded weeks only.
 """
 
 from __future__ import annotations
@@ -101,7 +106,9 @@ class Metrics:
         # running window sums, updated as weeks enter and leave the ring buffer
         self.quarter = np.zeros(len(FLOWS))
         self.year = np.zeros(len(FLOWS))
-        self.weeks = 0
+        self.weeks = 0  # weeks stored so far, burn-in included (the windows' history)
+        self.fresh = True  # no week recorded since the record started: week 0's flows are 0
+        self.no_week = [0.0] * len(FLOWS)
         role, n, d = structure.role, len(structure.role), len(DOMAINS)
         self.everyone = np.zeros(n, dtype=np.intp)  # the one group "everyone"
         self.type_group = np.full(n, -1, dtype=np.intp)  # free riders 0, cooperators 1, else -1
@@ -126,7 +133,12 @@ class Metrics:
         self.year += new - self.flows[step % YEAR]
         self.quarter += new - self.flows[(step - QUARTER) % YEAR]
         self.flows[step % YEAR] = new
-        self.weeks = step
+        self.weeks += 1
+        self.fresh = False
+
+    def start_record(self) -> None:
+        """The record starts after a burn-in: week 0 shows no weekly flow (see the module)."""
+        self.fresh = True
 
     def group_means(self, domain_knowledge: np.ndarray, people) -> tuple[np.ndarray, np.ndarray]:
         """Sums and means of each domain's knowledge and of :data:`PERSON_FIELDS` per group.
@@ -160,8 +172,8 @@ class Metrics:
 
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
-        step, n = model.steps, len(self.structure.role)
-        week = self.flows[step % YEAR].tolist()
+        step, n = model.week, len(self.structure.role)
+        week = self.no_week if self.fresh else self.flows[step % YEAR].tolist()
         quarter = self.quarter.tolist()
         year = self.year.tolist()
         d = len(DOMAINS)
@@ -198,7 +210,7 @@ class Metrics:
         free, coop = means[FREE_ROW, d:].tolist(), means[COOP_ROW, d:].tolist()
         v["effort_free_riders"], v["payoff_free_riders"] = free[1], free[2]
         v["effort_cooperators"], v["payoff_cooperators"] = coop[1], coop[2]
-        weeks = min(max(step, 1), YEAR)
+        weeks = min(max(self.weeks, 1), YEAR)  # a burn-in's weeks count: they are stored
         v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
 
 

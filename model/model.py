@@ -14,11 +14,21 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from agents import AGENT_REPORTERS, Employee
+from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
-from model.incentives import TYPES, choose_effort, own_pay_share, settle_pay, update_willingness
+from model.incentives import (
+    TYPES,
+    choose_effort,
+    own_pay_share,
+    rival_key,
+    rival_share,
+    sanction_force,
+    settle_pay,
+    sharing_kept,
+    update_willingness,
+)
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -45,6 +55,7 @@ from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
+from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
 from model.validation import validate_parameters
 
@@ -83,6 +94,8 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
+        self.week = -p["burn_in_weeks"]
         self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
@@ -93,6 +106,35 @@ class SalesOrgModel(mesa.Model):
         self.vantage = VANTAGE[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
+        self._pay_and_skill_tables()
+
+        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
+        self._seat_employees()
+        self._learning_tables(dims)
+
+        self.pipeline = Pipeline(p, self.structure)
+        self.customers = Customers(p, self.structure)
+        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
+        self.customers.seed_base(initial, self.week, self.streams["customers"])
+
+        self.metrics_state = Metrics(self.structure)
+        self._assess()
+        self.burn_in()
+        self.datacollector = MetricCollector(
+            METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
+        )
+        self.datacollector.collect(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"SalesOrgModel(design={self.structure.design!r}, employees={self.structure.size}, "
+            f"week={self.week}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
+        )
+
+    # ------------------------------------------------------------------ set-up
+    def _pay_and_skill_tables(self) -> None:
+        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        p = self.params
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
         # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
@@ -102,46 +144,33 @@ class SalesOrgModel(mesa.Model):
             * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
         )
 
-        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
-        self._seat_employees()
-        self._learning_tables(dims)
-
-        self.pipeline = Pipeline(p, self.structure)
-        self.customers = Customers(p, self.structure)
-        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.streams["customers"])
-
-        self.metrics_state = Metrics(self.structure)
-        self._assess()
-        self.datacollector = MetricCollector(
-            METRICS, agent_reporters=dict(AGENT_REPORTERS) if collect_agents else None
-        )
-        self.datacollector.collect(self)
-
-    def __repr__(self) -> str:
-        return (
-            f"SalesOrgModel(design={self.params['design']!r}, employees={self.structure.size}, "
-            f"step={self.steps}, customers={len(self.customers)}, arr={self.customers.arr:,.0f})"
-        )
-
-    # ------------------------------------------------------------------ set-up
     def _seat_employees(self) -> None:
-        """Seat everyone on the floor and precompute each seat's neighbours once."""
+        """Create the employees on the office floor and seat them (:meth:`_seat`)."""
+        n = self.structure.size
+        self.grid = OrthogonalMooreGrid(floor_shape(n), torus=False, capacity=1, random=self.random)
+        self.employees = create_employees(self, self.structure.role)
+        self._seat()
+
+    def _seat(self) -> None:
+        """Seat everyone by the seating rule and the structure; precompute seat neighbours and
+        so who sees whose work."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        self.grid = OrthogonalMooreGrid(shape, torus=False, capacity=1, random=self.random)
         order = seat_order(self.structure, p["seating"], self.streams["seating"])
         self.positions = seat_positions(order, shape[0])
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )
-        self.employees = Employee.create_agents(self, n, index=np.arange(n))
         cells = self.grid._cells
+        for agent in self.employees:  # free every seat first: one person per seat
+            agent.cell = None
         for agent, (x, y) in zip(self.employees, self.positions.tolist(), strict=True):
             agent.cell = cells[(x, y)]
+        # peer sanctions act through the colleagues who see one's work (ODD 7.1)
+        self.people.feel_sanctions(sanction_force(self.structure, self.neighbours, p))
 
     def _learning_tables(self, dims: int) -> None:
-        """Learning's fixed tables, built once (the structure and seats never change).
+        """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
         *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
@@ -178,6 +207,10 @@ class SalesOrgModel(mesa.Model):
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], self.own_share)
+        self._rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
         """The Model's loops as (sources, receivers, relay); none in other designs.
@@ -185,7 +218,7 @@ class SalesOrgModel(mesa.Model):
         ``relay`` is what a debrief passes per dimension: the source role's vantage on the
         domains it sees better than the receiver, zero elsewhere.
         """
-        if self.params["design"] != "the_model":
+        if self.structure.design != "the_model":
             return []
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
@@ -199,9 +232,56 @@ class SalesOrgModel(mesa.Model):
                 loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
+    def burn_in(self) -> None:
+        """Run ``burn_in_weeks`` unrecorded weeks under the model's own design (a warm start).
+
+        The company has been running before the record starts: beliefs, playbooks, the
+        pipeline, the customer base and the trailing windows of the rate metrics reach their
+        steady state (docs/ODD.md, initialization). The burn-in draws from the same named
+        streams as the recorded weeks, so a seed reproduces the whole run. Afterwards the week
+        is 0 and the cumulative counters (leads generated and closed, customers acquired and
+        churned) restart at 0; the trailing windows keep the burn-in weeks, which are the
+        company's recent history.
+        """
+        if not self.params["burn_in_weeks"]:
+            return
+        while self.week < 0:
+            self.run_week()
+        self.pipeline.start_record()
+        self.customers.start_record()
+        self.metrics_state.start_record()
+        self.metrics_state.update(self)
+
+    def reorganize(self, design: str) -> None:
+        """The same people move to ``design`` (docs/ODD.md section 5.2).
+
+        Beliefs, traits, tenure, skill and morale stay with each person; units, seats, queues,
+        pay pools, review loops and playbooks change. New playbooks merge the members' former
+        ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
+        active deals follow their AE.
+        """
+        old = self.structure
+        new = build_structure(design, old.size, self.params["pod_composition"])
+        self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
+        self.structure = new
+        self._pay_and_skill_tables()
+        self._seat()
+        self._learning_tables(self.reality.shape[0])
+        self.pipeline = self.pipeline.reorganized(new)
+        self.customers.reassign(new)
+        self.metrics_state.structure = new
+
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        """One recorded week: the week's phases, then the DataCollector's row."""
+        self.run_week()
+        self.datacollector.collect(self)
+
+    def run_week(self) -> None:
         """One week, in the order of the schedule in docs/ODD.md section 3."""
+        self.week += 1
+        if self.week == self.params["reorganize_at"]:
+            self.reorganize(self.params["reorganize_to"])
         self.flow = dict.fromkeys(FLOWS, 0.0)
         self.motivate()  # willingness, effort and cooperation for the week
         self.sell()  # leads -> qualification -> deals -> new customers
@@ -210,9 +290,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
-        self.metrics_state.record_week(self.steps, self.flow)
+        self.metrics_state.record_week(self.week, self.flow)
         self._assess()
-        self.datacollector.collect(self)
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
@@ -228,12 +307,13 @@ class SalesOrgModel(mesa.Model):
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2)."""
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
-        pipeline.generate(self.steps, wf, s["leads"], flow)
-        pipeline.qualify(self.steps, wf, s["qualification"], flow)
-        pipeline.assign(self.steps, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(self.steps, wf, s["deals"], flow)
+        week = self.week
+        pipeline.generate(week, wf, s["leads"], flow)
+        pipeline.qualify(week, wf, s["qualification"], flow)
+        pipeline.assign(week, wf, s["deals"])
+        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, self.steps, 0.5)
+        self.customers.add(queue, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -241,7 +321,7 @@ class SalesOrgModel(mesa.Model):
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.steps, s["churn"], self.flow)
+        retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
         ref_queue, ref_fit, technical = customers.refer(s["leads"])
         self.pipeline.refer(ref_queue, ref_fit, technical)
@@ -283,7 +363,7 @@ class SalesOrgModel(mesa.Model):
         learn_by_doing(beliefs, reality, practised)
         people.skill += self.skill_growth * effort * (1.0 - people.skill)
         # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation)
+        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
         told = self._told
         told[:n] = beliefs
@@ -301,7 +381,8 @@ class SalesOrgModel(mesa.Model):
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
         contributes = known[:n] > known.take(self._unit_row)
-        contributes &= u[m : m + n] < people.cooperation
+        # what goes into the playbook helps the unit's rivals too
+        contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         learn_code(
             codes,
             beliefs,

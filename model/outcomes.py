@@ -1,4 +1,4 @@
-"""Outcomes by design: the closing table of issue 3, ``python -m model.outcomes``.
+"""Outcomes by design: the table of ``docs/ODD.md`` section 8, ``python -m model.outcomes``.
 
 Runs each design for ``steps`` weeks over seeds ``0..seeds-1`` (the same seeds for every design,
 so designs share their random numbers) and summarises bookings, win rate, churn and knowledge as

@@ -32,6 +32,7 @@ class Parameter:
         description: one line saying what the parameter models.
         group: heading under which the parameter is listed in docs and controls.
         vary: whether sweeps and the browser offer it as a control.
+        optional: whether ``None`` (the parameter's mechanism switched off) is allowed.
     """
 
     name: str
@@ -44,18 +45,22 @@ class Parameter:
     choices: tuple[Any, ...] | None = None
     group: str = "general"
     vary: bool = True
+    optional: bool = False
 
     def allowed(self) -> str:
         """Human-readable statement of the allowed values."""
+        text = f"a {self.kind.__name__}"
         if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.bounds is not None:
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.bounds is not None:
             lo, hi = self.bounds
-            return f"a {self.kind.__name__} in [{lo}, {hi}]"
-        return f"a {self.kind.__name__}"
+            text = f"a {self.kind.__name__} in [{lo}, {hi}]"
+        return text + (" or None" if self.optional else "")
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's kind, or raise :class:`ParameterError`."""
+        if value is None and self.optional:
+            return None
         given = value
         value = _coerce(self, value)
         if self.choices is not None and value not in self.choices:

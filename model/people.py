@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.clock import WEEKS_PER_YEAR
 from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types
-
-WEEKS_PER_YEAR = 52
 
 
 class People:
@@ -25,7 +24,11 @@ class People:
             n, params["share_conditional_cooperators"], params["share_free_riders"], rng
         )
         self.cooperativeness = self._draw_cooperativeness(n, rng)
-        self.willingness_base, self.conditional = self._willingness_terms(self.type)
+        # the force of peer sanctions each seat feels (set from the seating: feel_sanctions)
+        self.sanction_force = np.full(n, float(params["peer_sanctions"]))
+        self.willingness_base, self.conditional = self._willingness_terms(
+            self.type, self.sanction_force
+        )
         self.goodwill = np.full(n, params["initial_goodwill"])
         # cooperators are willing, conditional cooperators start at their initial goodwill,
         # free riders cooperate only as far as peer sanctions force them
@@ -55,16 +58,19 @@ class People:
         draw = p["cooperativeness_mean"] + p["cooperativeness_sd"] * rng.standard_normal(k)
         return np.clip(draw, 0.0, 1.0)
 
-    def _willingness_terms(self, types: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _willingness_terms(self, types: np.ndarray, force) -> tuple[np.ndarray, np.ndarray]:
         """Willingness = base + conditional x goodwill: 1 for cooperators, goodwill for
-        conditional cooperators, the peer sanctions' force for free riders."""
+        conditional cooperators, the peer sanctions' ``force`` on them for free riders."""
         conditional = (types == CONDITIONAL).astype(float)
-        base = np.where(
-            types == COOPERATOR,
-            1.0,
-            np.where(conditional > 0, 0.0, float(self.params["peer_sanctions"])),
-        )
+        base = np.where(types == COOPERATOR, 1.0, np.where(conditional > 0, 0.0, force))
         return base, conditional
+
+    def feel_sanctions(self, force: np.ndarray) -> None:
+        """Set the force of peer sanctions on each seat (it depends on who sees whom)."""
+        self.sanction_force = np.asarray(force, dtype=float)
+        self.willingness_base, _ = self._willingness_terms(self.type, self.sanction_force)
+        self.willingness = self.willingness_base + self.conditional * self.goodwill
+        self.cooperation = self.cooperativeness * self.willingness
 
     def _skill_after(self, weeks: np.ndarray) -> np.ndarray:
         p = self.params
@@ -91,7 +97,9 @@ class People:
             k, p["share_conditional_cooperators"], p["share_free_riders"], rng
         )
         self.cooperativeness[leavers] = self._draw_cooperativeness(k, rng)
-        base, conditional = self._willingness_terms(self.type[leavers])
+        base, conditional = self._willingness_terms(
+            self.type[leavers], self.sanction_force[leavers]
+        )
         self.willingness_base[leavers], self.conditional[leavers] = base, conditional
         self.goodwill[leavers] = p["initial_goodwill"]
         self.willingness[leavers] = base + conditional * p["initial_goodwill"]

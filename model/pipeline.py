@@ -1,6 +1,6 @@
 """The sales pipeline: leads and customers as numpy arrays, worked by the people's capacity.
 
-Stages (MODEL.md section 3): marketers generate leads (volume from productivity, fit from
+Stages (docs/ODD.md, 7.2): marketers generate leads (volume from productivity, fit from
 knowledge); SDRs qualify them first-in first-out within their queue (accuracy from knowledge);
 AEs take qualified opportunities as deal slots free up, with an SE on technical deals; deals
 close after a geometric sales cycle, won or lost by a logistic win model. Every lead is in
@@ -15,7 +15,7 @@ leads are only counted. :class:`Leads` shows the open leads of all stages at onc
 
 The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
 favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
-stage, credit booked once a week (:meth:`Pipeline.credit`), 0-d array operands. With several
+stage, credit booked once a week (:meth:`Pipeline.credit`). With several
 queues, the active and SE-helped deals per queue are kept up to date as deals open and close
 (:class:`QueueDeals`), and the SDR, AE and SE crews share one running sum of the week's
 weights (:class:`model.queues.CrewGroup`).
@@ -30,6 +30,7 @@ import numpy as np
 from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 from model.queues import Crew, CrewGroup, first_in_line
+from model.reorganization import in_turn
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -44,13 +45,6 @@ FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
 HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
     (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
 )
-
-# Operands as 0-d arrays: numpy 2 combines an array with a 0-d array in about half the time it
-# takes with a Python number (which it must first inspect), and these small arrays are all
-# fixed overhead. The same goes for keyword arguments of numpy calls: they are passed
-# positionally.
-_TECHNICAL, _REFERRAL, _HELPED = np.array(TECHNICAL), np.array(REFERRAL), np.array(HELPED)
-_ZERO, _HALF = np.array(0.0), np.array(0.5)
 
 
 def logit(p: float) -> float:
@@ -77,32 +71,11 @@ class Line(FifoStore):
     def queue(self) -> np.ndarray:
         return np.zeros(len(self), np.intp)
 
-    def append(self, k: int, code, since) -> None:
-        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
-        if self.tail + k > len(self._ordered[0]):
-            self._make_room(k)
-        start = self.tail
-        self.tail = stop = start + k
-        codes, weeks = self._ordered
-        codes[start:stop] = code
-        weeks[start:stop] = since
-
 
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
     FIELDS = (("code", np.intp), ("since", np.intp), ("queue", np.intp))
-
-    def append(self, k: int, code, since, queue) -> None:
-        """Add ``k`` leads at the back (the generic append, unrolled: it runs every week)."""
-        if self.tail + k > len(self._ordered[0]):
-            self._make_room(k)
-        start = self.tail
-        self.tail = stop = start + k
-        codes, weeks, queues = self._ordered
-        codes[start:stop] = code
-        weeks[start:stop] = since
-        queues[start:stop] = queue
 
     def take_first(self, room) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
@@ -169,17 +142,8 @@ class Deals(FifoStore):
         return self.close_at > self.week
 
     def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
-        """Start ``k`` deals: per field, an array (the generic append, unrolled)."""
-        if self.tail + k > len(self._ordered[0]):
-            self._make_room(k)
-        start = self.tail
-        self.tail = stop = start + k
-        columns = self._ordered
-        columns[0][start:stop] = close_at
-        columns[1][start:stop] = code
-        columns[2][start:stop] = ae
-        columns[3][start:stop] = se
-        columns[4][start:stop] = qualified_at
+        """Start ``k`` deals: per field, an array."""
+        self.append(k, close_at, code, ae, se, qualified_at)
         self.count += k
 
     def _make_room(self, k: int) -> None:
@@ -232,8 +196,8 @@ class QueueDeals(Deals):
 
     def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
         """Start ``k`` deals in their queues (and count them in the tally)."""
-        super().open(k, close_at, code, ae, se, qualified_at)
-        self._ordered[5][self.tail - k : self.tail] = queue  # the k rows just opened
+        self.append(k, close_at, code, ae, se, qualified_at, queue)
+        self.count += k
         self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
 
@@ -348,26 +312,17 @@ class Pipeline:
         self.referred = (0, None, None, None)
         self.no_queue = np.zeros(0, np.intp)
         p = params
-        self._fit_min = np.array(p["lead_fit_min"])
-        self._fit_span = np.array(p["lead_fit_max"] - p["lead_fit_min"])
-        self._technical_share = np.array(p["technical_deal_share"])
-        self._accuracy_min = np.array(p["qualification_accuracy_min"])
-        self._accuracy_span = np.array(
-            p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
-        )
-        self._effect = np.array(p["knowledge_win_effect"])
-        self._effect_tech = np.array(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
-        self._per_median = np.array(1.0 / p["acv_median"])
+        self._fit_min = p["lead_fit_min"]
+        self._fit_span = p["lead_fit_max"] - p["lead_fit_min"]
+        self._technical_share = p["technical_deal_share"]
+        self._accuracy_min = p["qualification_accuracy_min"]
+        self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
+        self._effect = p["knowledge_win_effect"]
+        self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._arrivals = None  # this week's new leads (code, week, queue) before the line
         self._ones = np.ones(256)
-        self._step = None
-
-    def week(self, step: int) -> tuple[np.ndarray, np.ndarray]:
-        """``step`` and ``step - 1`` as 0-d arrays (made once a week)."""
-        if self._step is None or step != self._step[0]:
-            self._step = (step, np.array(step), np.array(step - 1))
-        return self._step[1], self._step[2]
 
     def _log_odds_by_code(self, p: dict) -> np.ndarray:
         """The part of a deal's win log-odds fixed by its traits, for each trait ``code``,
@@ -402,6 +357,43 @@ class Pipeline:
         """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
         return np.array(self._closed, dtype=np.int64)
 
+    def reorganized(self, structure) -> Pipeline:
+        """This pipeline's open work in a new ``structure`` (a reorganization, docs/ODD.md 5.2).
+
+        Active deals move with their AE to the AE's new queue (the SE helping stays on the
+        deal); new leads, qualified leads waiting for an AE and pending referrals have no owner
+        and are dealt to the new queues in turn (:func:`model.reorganization.in_turn`). Line
+        order, weeks and traits are kept; the ledger (generated, closed) carries over, so
+        :meth:`accounted` still holds.
+        """
+        self._admit()
+        moved = Pipeline(self.p, structure)
+        moved.generated, moved._closed = self.generated, list(self._closed)
+        nq = structure.n_queues
+        for line, into in ((self.new, moved.new), (self.waiting, moved.waiting)):
+            k = len(line)
+            queue = () if moved.single else (in_turn(k, nq),)
+            into.append(k, line.code.copy(), line.since.copy(), *queue)
+        deals = self.deals
+        live = deals.live.nonzero()[0]
+        close_at, code, ae, se, qualified_at = deals.rows(live)[:5]
+        moved.deals.week = deals.week
+        if moved.single:
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at)
+            moved.deals.helped = int(np.count_nonzero(HAS_HELPED[code]))
+        else:
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, structure.queue[ae])
+        k, _, fit, technical = self.referred
+        if k:
+            moved.referred = (k, in_turn(k, nq), fit, technical)
+        return moved
+
+    def start_record(self) -> None:
+        """The record starts (after a burn-in): the open leads count as its first generated
+        ones and nothing is closed yet, so :meth:`accounted` holds from here on."""
+        self.generated = len(self.leads)
+        self._closed = [0] * len(STAGES)
+
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
         return self.generated == len(self.leads) + sum(self._closed)
@@ -418,7 +410,7 @@ class Pipeline:
         self.generated += len(code)
 
     def _write_line(self, code: np.ndarray, queue, step: int) -> None:
-        week = self.week(step)[0]
+        week = step
         if self.single:
             self.new.append(len(code), code, week)
         else:
@@ -439,13 +431,13 @@ class Pipeline:
         self._admit()
         crew = self.crews["marketer"]
         q = wf.performance[crew.people]
-        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + _HALF))
+        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
         total = float(cumulative[-1])
         k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
         referred, ref_queue, ref_fit, ref_technical = self.referred
         self.referred = (0, None, None, None)
         if referred:
-            ref_code = ref_technical * _TECHNICAL + ref_fit + _REFERRAL
+            ref_code = ref_technical * TECHNICAL + ref_fit + REFERRAL
         if not k:
             if referred:
                 self._join_line(ref_code, ref_queue, step)
@@ -458,7 +450,7 @@ class Pipeline:
         source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
         fit_share = self._fit_span * q
         fit_share += self._fit_min
-        code = (u[1::3] < fit_share[source]) + _TECHNICAL * (u[2::3] < self._technical_share)
+        code = (u[1::3] < fit_share[source]) + TECHNICAL * (u[2::3] < self._technical_share)
         queue = None if self.single else crew.queue[source]
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
@@ -511,7 +503,7 @@ class Pipeline:
         passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
         self._credited.append(sdr[passed])  # one credit per lead passed
         kept = passed.nonzero()[0]
-        week = self.week(step)[0]
+        week = step
         if self.single:
             self.waiting.append(len(kept), code[kept], week)
         else:
@@ -547,7 +539,7 @@ class Pipeline:
         ae = crew.pick(u[0::2], queue)
         se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
-        close_at += self.week(step)[1]  # a deal can close in its first week
+        close_at += step - 1  # a deal can close in its first week
         if self.single:
             deals.open(k, close_at, code, ae, se, line.since[:k])
             line.drop(k)
@@ -574,7 +566,7 @@ class Pipeline:
             return ae
         se = ae.copy()
         se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
-        code[get_se] += _HELPED  # code: this week's leads leaving the line, or a copy of them
+        code[get_se] += HELPED  # code: this week's leads leaving the line, or a copy of them
         if self.single:  # several queues: QueueDeals.open tallies them
             deals.helped += len(get_se)
         return se
@@ -589,7 +581,7 @@ class Pipeline:
         deals = self.deals
         deals.week = step
         # the log starts at row 0: its rows are the columns' indices
-        closing = (deals.close_at == self.week(step)[0]).nonzero()[0]
+        closing = (deals.close_at == step).nonzero()[0]
         n = len(closing)
         if not n:
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
@@ -598,7 +590,7 @@ class Pipeline:
         tech = wf.knowledge[:, TECH]
         ae_tech = tech[ae]
         # an SE brings the technical knowledge of the better of the two to the deal
-        lift = np.maximum(tech[se] - ae_tech, _ZERO)
+        lift = np.maximum(tech[se] - ae_tech, 0.0)
         log_odds = self.log_odds[code]
         log_odds += self._effect * wf.performance[ae]
         log_odds += self._effect_tech * lift
@@ -620,7 +612,7 @@ class Pipeline:
         # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
         expect = wf.knowledge[:, EXPECT]
         expectations = expect[ae] + expect[se]
-        expectations *= _HALF
+        expectations *= 0.5
         fit = HAS_FIT[code[winners]]
         queue = np.zeros(won, np.intp) if self.single else queue[winners]
         return queue, fit, expectations, ae, se

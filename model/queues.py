@@ -51,6 +51,9 @@ class Crew:
         self.last = np.maximum(self.end - 1, 0)
         self.cumulative = np.zeros(len(people) + 1)  # 0, then the running weight
         self.group: CrewGroup | None = None
+        #: each queue's first cumulative weight and its total weight, set by :meth:`load`
+        self.start: np.ndarray = self.cumulative[self.first]
+        self.span: np.ndarray = self.cumulative[self.end] - self.start
 
     def __len__(self) -> int:
         return len(self.people)
@@ -109,7 +112,7 @@ class CrewGroup:
             ends.append(crew.end)
             offset += len(crew.people)
         self.first, self.end = np.concatenate(firsts), np.concatenate(ends)
-        self.loaded = None
+        self.loaded: np.ndarray | None = None
 
     def load(self, productivity: np.ndarray) -> None:
         """Every crew's weights for ``productivity`` (no work if they are already loaded)."""

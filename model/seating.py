@@ -1,7 +1,7 @@
 """The office floor: who sits where, and each seat's neighbours (computed once, vectorised).
 
-Seating is independent of the organization design so its effect can be isolated (MODEL.md
-section 3): ``by_function`` (departments sit together), ``by_unit`` (each unit sits together:
+Seating is independent of the organization design so its effect can be isolated:
+``by_function`` (departments sit together), ``by_unit`` (each unit sits together:
 pods in pods, departments in departments) or ``random``. Seats are filled row by row on a
 near-square floor. Proximity drives informal talk (Allen 1977); the neighbourhood is the Moore
 neighbourhood of the given radius, the same cells Mesa's ``OrthogonalMooreGrid`` returns for
@@ -14,7 +14,10 @@ import math
 
 import numpy as np
 
-from model.organization import Structure
+from model.organization import Structure, build_structure
+
+#: Seatings without randomness, in the order the canonical name of a floor is chosen.
+SAME_FLOOR = ("by_function", "by_unit")
 
 
 def floor_shape(employees: int) -> tuple[int, int]:
@@ -31,6 +34,40 @@ def seat_order(structure: Structure, seating: str, rng: np.random.Generator) -> 
     if seating == "by_unit":
         return np.lexsort((people, structure.role, structure.unit))
     return rng.permutation(structure.size)
+
+
+def canonical_seating(structures: list[Structure], seating: str) -> str:
+    """The seating name that fills the floor the same way in every one of ``structures`` (the
+    design a run starts in, and the one it is reorganized into, if any): the first such name in
+    :data:`SAME_FLOOR` order.
+
+    ``by_unit`` seats each unit together. Where the units are the departments (the assembly-line
+    designs number one unit per role), that is exactly ``by_function``: the same seat for every
+    person, hence the same model. Decided by comparing the seat orders themselves, so it stays
+    true whatever the structure or the seating rules become.
+    """
+    if seating in SAME_FLOOR:
+        rng = np.random.default_rng(0)  # unused: deterministic seatings draw nothing
+        for other in SAME_FLOOR:
+            if all(
+                np.array_equal(seat_order(s, other, rng), seat_order(s, seating, rng))
+                for s in structures
+            ):
+                return other
+    return seating
+
+
+def canonical_params(params: dict) -> dict:
+    """``params`` with every choice that does not change the model replaced by its canonical
+    equivalent: two scenarios with equal canonical parameters are one and the same model."""
+    designs = [params["design"]]
+    if params.get("reorganize_at") is not None and params.get("reorganize_to"):
+        designs.append(params["reorganize_to"])
+    structures = [
+        build_structure(design, params["employees"], params["pod_composition"])
+        for design in designs
+    ]
+    return {**params, "seating": canonical_seating(structures, params["seating"])}
 
 
 def seat_positions(order: np.ndarray, width: int) -> np.ndarray:

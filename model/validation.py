@@ -79,7 +79,30 @@ def check_ordered_pairs(params: dict[str, Any]) -> None:
             )
 
 
-RULES = (check_pod_composition, check_head_count, check_type_shares, check_ordered_pairs)
+def check_reorganization(params: dict[str, Any]) -> None:
+    """A reorganization names both its week and a design other than the one it leaves."""
+    at, to, design = params["reorganize_at"], params["reorganize_to"], params["design"]
+    if (at is None) != (to is None):
+        given, missing = ("reorganize_at", "reorganize_to") if to is None else (
+            "reorganize_to", "reorganize_at")  # fmt: skip
+        raise ParameterError(
+            f"parameter '{given}' = {params[given]!r} needs '{missing}' too; allowed: both "
+            f"set (a week and a design) or both None"
+        )
+    if to is not None and to == design:
+        raise ParameterError(
+            f"parameter 'reorganize_to' = {to!r} is the design the run starts with (design = "
+            f"{design!r}); allowed: one of the other designs"
+        )
+
+
+RULES = (
+    check_pod_composition,
+    check_head_count,
+    check_type_shares,
+    check_ordered_pairs,
+    check_reorganization,
+)
 
 
 def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -187,3 +187,55 @@ def test_large_numbers_are_written_with_prefixes():
         "0.2922",
     ]
     assert compact(float("nan")) == ""
+
+
+def test_reports_are_written_atomically(written, monkeypatch):
+    """A write that fails half-way leaves the previous report whole and no temporary file."""
+    import model.files
+
+    results, figures, md, html = written
+    before = {p: p.read_bytes() for p in (md, html)}
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(model.files.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(results, figures=figures, metrics=["bookings", "win_rate"])
+    assert {p: p.read_bytes() for p in (md, html)} == before
+    assert not list(md.parent.glob(".report.*"))
+
+
+def test_importing_the_analysis_leaves_the_matplotlib_backend_alone():
+    """A notebook keeps its backend; only the command line chooses Agg (and only by default)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = (
+        "import matplotlib; matplotlib.use('svg');"
+        "import analysis, model.march_figures, viz.floor;"
+        "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(("chosen", "used"), [(None, "Agg"), ("svg", "svg")])
+def test_the_command_line_picks_agg_unless_the_user_chose(chosen, used, monkeypatch, capsys):
+    import os
+
+    from salesorg.cli import main
+
+    if chosen is None:
+        monkeypatch.delenv("MPLBACKEND", raising=False)
+    else:
+        monkeypatch.setenv("MPLBACKEND", chosen)
+    assert main(["list"]) == 0
+    assert os.environ["MPLBACKEND"] == used

@@ -14,6 +14,7 @@ TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial.ipynb"
 @pytest.mark.slow
 def test_tutorial_notebook_executes(tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the notebook's results folder goes here
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own (inline) backend
     notebook = nbformat.read(TUTORIAL, as_version=4)
     NotebookClient(
         notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}

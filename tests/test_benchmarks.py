@@ -196,7 +196,12 @@ def test_salesorg_child_reports_its_own_run_not_the_parents_memory():
 
 def test_default_measurement_pairs_salesorg_with_boltzmann():
     out = bench.measure_default_run(repeats=1)
-    assert set(out) == {"default_run_s", "us_per_agent_step", "mesa_boltzmann_us_per_agent_step"}
+    assert set(out) == {
+        "default_run_s",
+        "burn_in_s",
+        "us_per_agent_step",
+        "mesa_boltzmann_us_per_agent_step",
+    }
     employees = bench.default_employees()
     assert out["us_per_agent_step"] == pytest.approx(
         out["default_run_s"] / (employees * bench.DEFAULT_STEPS) * 1e6

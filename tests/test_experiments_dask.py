@@ -57,3 +57,18 @@ def test_dask_local_cluster_gives_the_local_results(tmp_path, capsys):
     for run_id in want.runs.run_id:
         files = [p / "timeseries" / f"{run_id}.parquet" for p in (local.path, tmp_path / "dask")]
         assert len({hashlib.sha256(f.read_bytes()).hexdigest() for f in files}) == 1
+
+
+def test_an_unreachable_scheduler_is_one_clear_line(tmp_path, capsys, monkeypatch):
+    from experiments import executors
+
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT_S", 0.5)
+    spec = tmp_path / "dasked.toml"
+    spec.write_text(SPEC)
+    address = "tcp://127.0.0.1:1"  # port 1: nothing listens there
+    code = main(["run", str(spec), "--scheduler", address, "--out", str(tmp_path / "out")])
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert address in err[0] and "0.5 s" in err[0] and "dask scheduler" in err[0]
+    assert "Traceback" not in err[0]

@@ -262,3 +262,25 @@ def test_resuming_with_other_code_warns_that_old_runs_are_kept(spec_path, tmp_pa
     with pytest.warns(RuntimeWarning, match=r"started with other code \(git commit 0000"):
         summary = run_experiment(spec_path, out, workers=1)
     assert summary.ran == 0
+
+
+def test_a_closed_pipe_ends_the_listing_quietly():
+    """``salesorg list | head -1``: the reader leaves early; no traceback, SIGPIPE's exit code."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "salesorg.cli", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        env=env,
+    ) as proc:
+        proc.stdout.close()  # the reader is gone before the first line is written
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 141
+    assert err == ""

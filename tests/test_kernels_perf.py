@@ -1,4 +1,4 @@
-"""The performance rewrites of issue 7 match straightforward reference implementations.
+"""The performance rewrites (docs/performance.md) match straightforward reference implementations.
 
 Each optimised kernel is checked on small random inputs against the plain version it replaced:
 the column store against re-concatenating arrays, the single-queue fast paths of

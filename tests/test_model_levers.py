@@ -15,7 +15,8 @@ from model.incentives import COOPERATOR, FREE_RIDER
 
 
 def run(steps, **params):
-    model = SalesOrgModel(**params)
+    """A cold start (unless ``burn_in_weeks`` is given): each lever acts from the same start."""
+    model = SalesOrgModel(**{"burn_in_weeks": 0, **params})
     for _ in range(steps):
         model.step()
     return model

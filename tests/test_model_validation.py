@@ -58,7 +58,9 @@ compositions = st.fixed_dictionaries(
     {"marketer": st.integers(1, 2), "sdr": st.integers(1, 3), "ae": st.integers(1, 3)},
     optional={"se": st.integers(0, 2), "csm": st.integers(0, 2), "support": st.integers(0, 2)},
 )
-VARIED = [p for p in PARAMETERS if p.kind is not dict and p.name != "employees"]
+#: drawn apart: the timeline (a long burn-in is slow; a reorganization needs both its fields)
+TIMELINE = ("burn_in_weeks", "reorganize_at", "reorganize_to")
+VARIED = [p for p in PARAMETERS if p.kind is not dict and p.name not in ("employees", *TIMELINE)]
 
 
 @st.composite
@@ -75,6 +77,12 @@ def valid_parameters(draw):
         lo = params.get(low, PARAMETERS[low].default)
         hi = params.get(high, PARAMETERS[high].default)
         params[low], params[high] = min(lo, hi), max(lo, hi)
+    params["burn_in_weeks"] = draw(st.integers(0, 30))
+    if draw(st.booleans()):  # reorganize within the 20 recorded weeks
+        design = params.get("design", PARAMETERS["design"].default)
+        params["reorganize_at"] = draw(st.integers(1, 20))
+        others = [d for d in PARAMETERS["design"].choices if d != design]
+        params["reorganize_to"] = draw(st.sampled_from(others))
     return params
 
 
@@ -93,7 +101,8 @@ def test_any_valid_parameter_set_runs_and_keeps_invariants(params, seed):
 
 def _invalid(p):
     """A strategy for invalid values of one parameter."""
-    wrong_type = st.sampled_from(["x", None, [1], True] if p.kind is not str else [3, None, 1.5])
+    wrong = ["x", None, [1], True] if p.kind is not str else [3, None, 1.5]
+    wrong_type = st.sampled_from([v for v in wrong if v is not None or not p.optional])
     if p.choices is not None:
         return st.one_of(wrong_type, st.text(min_size=1).filter(lambda v: v not in p.choices))
     if p.kind is dict:

@@ -1,4 +1,4 @@
-"""The rewritten pipeline (issue 7) against straightforward reference implementations.
+"""The rewritten pipeline (docs/performance.md) against straightforward reference implementations.
 
 Exact checks where the draws can be shared (the FIFO lines, first-in-line selection, worker
 picks, qualification and deal assignment given the same uniforms, the win log-odds), and

@@ -266,6 +266,29 @@ def share_changed(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.any(a != b, axis=2).mean())
 
 
+def check_seat_tooltips(page, floor) -> None:
+    seats = page.locator(".salesorg-floor .salesorg-seat")
+    assert seats.count() == 90  # the default organization
+    for k in (0, 45, 89):
+        seats.nth(k).hover()  # Playwright checks the box itself receives the pointer there
+        picture = floor.bounding_box()
+        box = seats.nth(k).bounding_box()
+        assert box is not None and box["width"] > 5 and box["height"] > 5
+        # the seat's box lies inside the picture (to a pixel of rounding)
+        assert picture["x"] - 1 <= box["x"] <= picture["x"] + picture["width"] - box["width"] + 1
+        assert picture["y"] - 1 <= box["y"] <= picture["y"] + picture["height"] - box["height"] + 1
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        title = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).getAttribute('title')", [x, y]
+        )
+        assert title == seats.nth(k).get_attribute("title")
+        for word in ("knowledge", "effort", "morale"):
+            assert word in title, title
+        role = title.split(",")[0]
+        assert role in ("marketer", "SDR", "AE", "sales engineer", "CSM", "support"), title
+        assert "dept" in title or "pod" in title, title
+
+
 def test_page_in_chromium(playwright, tmp_path):
     """Serve app.py, see it drawn, then Step, Play, Reset, a design change and a typed seed."""
     server = serve(APP, tmp_path / "server.log")
@@ -286,6 +309,9 @@ def test_page_in_chromium(playwright, tmp_path):
         assert_drawn(page.locator(".salesorg-designs img"), "the design comparison")
         for i in range(pictures.count()):
             assert_drawn(pictures.nth(i), f"picture {i} of the main panel")
+
+        # a tooltip per person over the floor: hovering a seat names role, unit, type, state
+        check_seat_tooltips(page, floor)
 
         # Step: the week advances and every picture is redrawn
         wall, cpu = [], []

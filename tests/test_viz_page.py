@@ -221,3 +221,34 @@ def test_reset_and_controls_make_a_new_model(page, monkeypatch):
     assert picture(rc, "salesorg-floor") != floor_functional_line
     # the network was laid out once per model (two resets), never per step
     assert len(layouts) == 2
+
+
+def test_every_person_has_a_tooltip_over_their_seat():
+    from viz.floor import draw_floor, floor_renderer, seat_tooltips
+
+    model = app.default_model()
+    fig = draw_floor(model, floor_renderer(model))
+    seats = seat_tooltips(model, fig)
+    assert len(seats) == model.structure.size
+    ae = next(i for i, a in enumerate(model.employees) if a.role == "ae")
+    _box, text = seats[ae]
+    agent = model.employees.to_list()[ae]
+    for part in ("AE", "dept", "knowledge", "effort", "morale", f"{agent.effort:.2f}"):
+        assert part in text
+    boxes = np.array([b for b, _ in seats])
+    assert (boxes[:, :2] >= 0).all() and (boxes[:, 0] + boxes[:, 2] <= 100).all()
+    assert (boxes[:, 2] > 0).all() and (boxes[:, 3] > 0).all()
+    # seats do not overlap: distinct boxes, one per seat
+    assert len({(round(b[0], 2), round(b[1], 2)) for b in boxes}) == len(seats)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_the_page_puts_the_tooltips_over_the_floor(page):
+    from viz.floor import SEAT_CLASS
+
+    model, rc = page
+    seats = rc.find(v.Html, class_=SEAT_CLASS).widgets
+    assert len(seats) == model.value.structure.size
+    assert all("morale" in seat.attributes["title"] for seat in seats)

@@ -7,7 +7,9 @@ its own tint on the floor with a dark outline around it, so one sees at a glance
 unit sits together (``seating="by_unit"``) or is scattered.
 
 Drawn with Mesa's :class:`~mesa.visualization.SpaceRenderer` (grid and agents); the unit tints,
-outlines and legend are added on the same axes at every render.
+outlines and legend are added on the same axes at every render. Over the picture lies one
+transparent box per seat whose tooltip names the person: role, unit, cooperation type,
+knowledge, effort and morale (:func:`seat_tooltips`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ from mesa.visualization import SpaceRenderer
 from mesa.visualization.components import AgentPortrayalStyle
 from mesa.visualization.utils import update_counter
 
-#: One colour per role (colour-blind-safe Okabe-Ito hues; red is kept for low morale).
+from analysis.theme import OKABE_ITO
+
+_BLUE, _VERMILLION, _GREEN, _PURPLE, _ORANGE, _SKY, _BLACK, _YELLOW = OKABE_ITO
+#: One colour per role: colour-blind-safe Okabe-Ito hues (vermillion is too close to the red kept
+#: for low morale, black to the unit outlines, yellow too faint), and brown for support.
 ROLE_COLOURS = {
-    "marketer": "#CC79A7",
-    "sdr": "#0072B2",
-    "ae": "#009E73",
-    "se": "#56B4E9",
-    "csm": "#E69F00",
+    "marketer": _PURPLE,
+    "sdr": _BLUE,
+    "ae": _GREEN,
+    "se": _SKY,
+    "csm": _ORANGE,
     "support": "#8C6D31",
 }
 ROLE_LABELS = {
@@ -188,7 +194,7 @@ def draw_floor(model, renderer: SpaceRenderer):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_aspect("equal")
-    design = model.params["design"].replace("_", " ")
+    design = model.structure.design.replace("_", " ")  # the current design (after a reorganization)
     ax.set_title(
         f"Office floor, week {model.steps}: {design}, seating {model.params['seating']}",
         fontsize=10,
@@ -204,8 +210,56 @@ def draw_floor(model, renderer: SpaceRenderer):
     return fig
 
 
+def tooltip(agent, units: list[str]) -> str:
+    """What hovering over a person shows."""
+    return (
+        f"{ROLE_LABELS[agent.role]}, {units[agent.unit]}, {TYPE_LABELS[agent.type]}\n"
+        f"knowledge {agent.knowledge:.2f}, effort {agent.effort:.2f}, morale {agent.morale:.2f}"
+    )
+
+
+def seat_tooltips(model, fig) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each person's seat as a box in percent of the picture (left, top, width, height), with
+    the tooltip text, in the figure's final layout (the picture is the whole figure)."""
+    fig.draw_without_rendering()  # run the layout so positions are final
+    ax = fig.axes[0]
+    width, height = fig.bbox.width, fig.bbox.height
+    xy = model.positions.astype(float)
+    corners = ax.transData.transform(np.concatenate([xy - 0.5, xy + 0.5]))
+    low, high = corners[: len(xy)], corners[len(xy) :]
+    left, right = 100 * low[:, 0] / width, 100 * high[:, 0] / width
+    top, bottom = 100 * (1 - high[:, 1] / height), 100 * (1 - low[:, 1] / height)
+    units = unit_names(model)
+    return [
+        ((left[i], top[i], right[i] - left[i], bottom[i] - top[i]), tooltip(agent, units))
+        for i, agent in enumerate(model.employees)
+    ]
+
+
 #: Marks the component: a CSS class in the page, a ref for tests without a browser.
 REF = "salesorg-floor"
+#: The picture's box: as large as the picture, without the gap below an inline image.
+PICTURE_BOX = "display: inline-block; line-height: 0"
+#: CSS class of a seat's tooltip box over the floor.
+SEAT_CLASS = "salesorg-seat"
+
+
+@solara.component
+def SeatTooltips(model, figure):
+    """Transparent boxes over the floor's seats, each with its person's tooltip."""
+    seats = solara.use_memo(lambda: seat_tooltips(model, figure), [figure])
+    # a layer exactly over the picture: percentages below are of the picture's size
+    with solara.v.Html(tag="div", style_="position: absolute; inset: 0"):
+        for (left, top, width, height), text in seats:
+            solara.v.Html(
+                tag="div",
+                class_=SEAT_CLASS,
+                attributes={"title": text},
+                style_=(
+                    f"position: absolute; left: {left:.3f}%; top: {top:.3f}%; "
+                    f"width: {width:.3f}%; height: {height:.3f}%"
+                ),
+            )
 
 
 @solara.component
@@ -216,5 +270,12 @@ def OfficeFloor(model):
     figure = solara.use_memo(
         lambda: draw_floor(model, renderer), [model, model.steps, update_counter.value]
     )
-    with solara.Column(classes=[REF]):
+    with (
+        solara.Column(classes=[REF]),
+        # line-height 0: no gap under the picture, so the seat layer covers it exactly
+        solara.v.Html(
+            tag="div", style_="position: relative; display: inline-block; line-height: 0"
+        ),
+    ):
         solara.FigureMatplotlib(figure, format="png", dependencies=[figure]).meta(ref=REF)
+        SeatTooltips(model, figure)

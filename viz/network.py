@@ -61,7 +61,7 @@ def seat_ties(model) -> np.ndarray:
 
 def feedback_ties(model) -> list[tuple[int, int]]:
     """(source unit, receiver unit) of The Model's feedback loops; none in other designs."""
-    if model.params["design"] != "the_model":
+    if model.structure.design != "the_model":  # the current design (after a reorganization)
         return []
     structure = model.structure
     unit_of_role = {ROLES[structure.role[i]]: int(structure.unit[i]) for i in range(structure.size)}

@@ -58,18 +58,24 @@ def _interrupt(signum, frame) -> None:
 
 def handle(args) -> int:
     from experiments import load_spec, plan_runs, run_experiment
-    from experiments.executors import WorkerCrashError
+    from experiments.executors import SchedulerUnreachableError, WorkerCrashError
+    from experiments.sampling import describe_equivalents, equivalent_scenarios, scenario_values
     from experiments.storage import ResultsBusyError
 
     spec = load_spec(args.experiment)
     out = args.out if args.out is not None else Path("results") / spec.name
     if args.dry_run:
         tasks = plan_runs(spec)
+        same = equivalent_scenarios(spec)
         print(repr(spec))
         print(
             f"{len(tasks) // spec.replications} scenarios x {spec.replications} replications "
             f"= {len(tasks)} runs of {spec.steps} steps; results would go to {out}"
         )
+        if same:
+            print(f"{len(same)} grid scenarios are the same model as another and are not rerun:")
+            for line in describe_equivalents(scenario_values(spec), same):
+                print(f"  {line}")
         return 0
     # A batch system ending the job (SLURM sends SIGTERM first) stops the sweep like Ctrl-C:
     # workers are stopped, the runs table and manifest are brought up to date.
@@ -82,7 +88,7 @@ def handle(args) -> int:
             scheduler=args.scheduler,
             retry_failed=args.retry_failed,
         )
-    except (ResultsBusyError, WorkerCrashError) as exc:
+    except (ResultsBusyError, WorkerCrashError, SchedulerUnreachableError) as exc:
         print(f"salesorg run: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

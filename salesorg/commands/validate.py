@@ -40,18 +40,22 @@ def _positive_int(text: str) -> int:
 
 
 def run(args) -> int:
+    import matplotlib.pyplot as plt
     import pandas as pd
 
+    from analysis.theme import save_figure
+    from model.files import atomic_write_text
     from model.march_figures import FIGURES
     from model.march_validation import fig1_comparison, run_all
-    from salesorg.io import atomic_write_text, save_figure
 
     tables = run_all(args.seed, args.replications)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         atomic_write_text(args.out / f"march1991_{name}.csv", table.to_csv(index=False))
-        for path in save_figure(FIGURES[name](table), args.out / f"march1991_{name}"):
+        fig = FIGURES[name](table)
+        for path in save_figure(fig, args.out, f"march1991_{name}"):
             print(f"wrote {path}")
+        plt.close(fig)
     with pd.option_context("display.width", 120, "display.max_rows", 100):
         print("\nMarch (1991) Figure 1: equilibrium knowledge of the code")
         print(tables["fig1"].to_string(index=False, float_format="{:.3f}".format))

@@ -1,4 +1,4 @@
-"""Who talks to whom this week: informal talks and The Model's feedback debriefs.
+"""Who talks to whom this week: informal talks and reviews (feedback debriefs).
 
 All conversations of a week are drawn in one batch (no per-person loops):
 
@@ -7,9 +7,11 @@ All conversations of a week are drawn in one batch (no per-person loops):
   ``unit_talk_probability`` with one random member of their unit, or, with probability
   ``cross_unit_links``, with a random person of any unit (Fang, Lee & Schilling 2010's
   semi-isolated subgroups, from isolated units at 0 to a fully mixed floor at 1).
-* **Feedback debriefs** (The Model only): each receiver of a loop (marketing from CSMs, SDRs from
-  AEs, marketing from SDRs) is debriefed with probability ``feedback_rate`` by a random member
-  of the source role (one shared pool in the assembly line).
+* **Reviews** (feedback debriefs; The Model's loops and the pods' in-pod reviews): each receiver
+  of a loop (marketing from CSMs, SDRs from AEs, marketing from SDRs) is debriefed with
+  probability ``feedback_rate`` by a random member of the source role (one shared pool in the
+  assembly line, the pod's own members in a pod). A review tells the briefer's beliefs on the
+  loop's dimensions, as a talk tells the source's.
 """
 
 from __future__ import annotations
@@ -82,8 +84,8 @@ class ConversationPlan(NamedTuple):
         chance: per slot, the probability that it happens if the source always shared: the
             talk probabilities (0 for a seat without neighbours) and ``feedback_rate``.
         lookup: the neighbour table (flat), ``unit_order`` and the debriefs' pool, concatenated.
-        rows: per entry of ``lookup``, what a conversation with it tells: the person for a
-            talk, ``n`` + the loop for a debrief (the reality as the loop sees it).
+        rows: per entry of ``lookup``, the topics row of a conversation with it: the person
+            for a talk, ``n`` + the loop for a debrief (the loop's relay).
         start, size: per slot, its segment of ``lookup``.
         cross: per slot, the chance of a cross-unit link (0 but for unit talks).
         everyone: where ``unit_order`` starts in ``lookup``; ``n`` its length.
@@ -146,9 +148,9 @@ def conversation_plan(structure, neighbours, neighbour_counts, params, debriefs=
 def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.ndarray, rivals=None):
     """This week's conversations as ``(slots, sources, rows)``, in slot order.
 
-    ``slots`` are the slots that happen, ``sources`` who talks or briefs in each, and ``rows``
-    what each tells: the source for a talk, ``n`` + the loop for a debrief (it relays the
-    reality as the loop sees it, not the briefer's opinions).
+    ``slots`` are the slots that happen, ``sources`` who talks or briefs in each (whose beliefs
+    it tells), and ``rows`` its topics: the source for a talk, ``n`` + the loop for a debrief
+    (the briefer's beliefs on the loop's relay, not the true market).
 
     Each person draws a random seat neighbour and a random member of their unit (or, with
     probability ``cross_unit_links``, of anyone); each debrief slot a random member of its

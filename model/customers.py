@@ -191,6 +191,7 @@ class Customers(ColumnStore):
         self._roles: _ServiceRoles | None = None
         self._queue_service = QueueService(nq, params)
         self._per_effort = None
+        self._covered_per_effort = None
 
     def __repr__(self) -> str:
         return f"Customers(n={len(self)}, arr={self.arr:,.0f}, churned={self.churned})"
@@ -266,11 +267,15 @@ class Customers(ColumnStore):
             good = int(np.count_nonzero(self._columns["fit"][:n]))
             tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
             levels = service_levels(totals.tolist(), tickets, n, self.p)
+            accounts = n
         else:
-            levels = self._queue_service.levels(totals, self._fit_counts())
+            counts = self._fit_counts()
+            levels = self._queue_service.levels(totals, counts)
+            accounts = np.add.reduce(counts, axis=0)
         solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill = levels
         self._coverage, self._referral_skill = coverage, skill
         self._per_effort = solved_per_effort, per_csm_effort
+        self._covered_per_effort = coverage * accounts * per_csm_effort
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
         shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
@@ -344,6 +349,24 @@ class Customers(ColumnStore):
         else:
             per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
         wf.output += wf.productivity * self._roles.per_person(per_effort)
+
+    def cases(self, wf: Workforce, members: dict) -> np.ndarray:
+        """Cases each person worked this week: tickets solved by each support person and
+        accounts covered by each CSM, in proportion to productivity in the queue (as
+        :meth:`credit_staff` credits them); zero for everyone else."""
+        cases = np.zeros(self.structure.size)
+        if self._per_effort is None:  # no service yet
+            return cases
+        solved_per_effort, _ = self._per_effort
+        queue = self.structure.queue
+        for role, per_effort in (
+            ("support", solved_per_effort),
+            ("csm", self._covered_per_effort),
+        ):
+            people = members[role]
+            per_effort = np.atleast_1d(per_effort)
+            cases[people] = wf.productivity[people] * per_effort[queue[people] % len(per_effort)]
+        return cases
 
     def refer(self, rng: np.random.Generator):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.

@@ -127,14 +127,19 @@ def update_willingness(state, structure, params) -> None:
     state.willingness = state.willingness_base + state.conditional * state.goodwill
 
 
-def choose_effort(state, marginal_return: np.ndarray, params) -> None:
+def effort_for(willingness, marginal_return, params) -> np.ndarray:
     """Effort above the job minimum follows the larger of pay incentive and willingness.
 
     The pay incentive is the best effort ``min(1, m / effort_cost)`` under a quadratic cost.
     """
     floor = params["effort_floor"]
     incentive = np.minimum(1.0, marginal_return / params["effort_cost"])
-    state.effort = floor + (1.0 - floor) * np.maximum(incentive, state.willingness)
+    return floor + (1.0 - floor) * np.maximum(incentive, willingness)
+
+
+def choose_effort(state, marginal_return: np.ndarray, params) -> None:
+    """Everyone's effort (:func:`effort_for`) and cooperation for the week."""
+    state.effort = effort_for(state.willingness, marginal_return, params)
     state.cooperation = state.cooperativeness * state.willingness
 
 

@@ -54,12 +54,16 @@ _ORGANIZATION = [
        "role mix of one pod; also sets the role mix of the functional designs",
        source=ROSS, group="organization"),
     _p("feedback_rate", 0.2, float, "1/week",
-       "probability per week that a receiver in a The Model feedback loop (CSM->marketing, "
-       "AE->SDR, SDR->marketing) gets a debrief",
+       "probability per week that a receiver of a review loop (CSM->marketing, AE->SDR, "
+       "SDR->marketing; across The Model's departments, inside each pod; none in functional) "
+       "is debriefed on the briefer's beliefs",
        source=DESIGN_CHOICE, group="organization", bounds=(0.0, 1.0)),
-    _p("specialization_advantage", 0.5, float, "-",
-       "extra own-stage skill growth of specialists in the assembly-line designs (0 = none)",
-       source="Becker & Murphy 1992 (division of labour); design choice",
+    _p("specialization_advantage", 0.0, float, "-",
+       "faster ramp-up from working beside colleagues in one's own role: one week on the job "
+       "counts 1 + advantage x (share of one's unit colleagues in one's own role) ramp weeks, in "
+       "every design (0 = none)",
+       source="Becker & Murphy 1992 (division of labour); no published magnitude: assumption, "
+       "default 0, swept 0-3",
        group="organization", bounds=(0.0, 3.0)),
 ]
 
@@ -88,11 +92,15 @@ _KNOWLEDGE = [
        "belief dimensions per knowledge domain (5 domains)",
        source="March 1991 (m = 30 in total)", group="knowledge", bounds=(1, 40)),
     _p("turbulence", 0.01, float, "1/week",
-       "probability per week that each dimension of the market reality flips (March's p4)",
-       source=MARCH, group="knowledge", bounds=(0.0, 0.5)),
+       "probability per week that each dimension of the market reality flips (March's p4); "
+       "0.01 flips about 41% of dimensions a year",
+       source="assumption (March 1991's p4 has no calendar unit; kept where the win rate is "
+       "calibrated); swept 0-0.02 in docs/ODD.md 7.4",
+       group="knowledge", bounds=(0.0, 0.5)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
-       "probability per week of observing a dimension from one's own work, times the role's "
-       "vantage and effort",
+       "probability per week of observing a dimension from a full load of one's own work, "
+       "times the role's vantage and the share of a full load worked this week (cases worked "
+       "/ the role's capacity, at most 1)",
        source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
     _p("peer_learning_rate", 0.5, float, "-",
        "probability that a shared, differing belief is adopted in a talk",
@@ -107,12 +115,6 @@ _KNOWLEDGE = [
     _p("code_learning_rate", 0.1, float, "1/week",
        "playbook learning from the unit's better performers (March's p2)",
        source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
-    _p("skill_growth", 0.02, float, "1/week",
-       "growth of own-stage skill toward 1 at full effort",
-       source="Bridge Group 2024 (AE ramp ~5 months)", group="knowledge", bounds=(0.0, 1.0)),
-    _p("new_hire_skill", 0.2, float, "-",
-       "own-stage skill of a new hire",
-       source=DESIGN_CHOICE, group="knowledge", bounds=(0.0, 1.0)),
 ]
 
 _PEOPLE = [
@@ -123,7 +125,8 @@ _PEOPLE = [
        "attrition hazard multiplier is 1 + effect x (1 - morale)",
        source=DESIGN_CHOICE, group="people", bounds=(0.0, 10.0)),
     _p("ramp_weeks", 22, int, "weeks",
-       "weeks until a new hire is fully productive",
+       "weeks until a new hire is fully productive (linear ramp; the only discount for "
+       "being new)",
        source="Bridge Group 2024 SaaS AE (median ramp 5 months)", group="people", bounds=(0, 104)),
 ]
 

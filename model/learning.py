@@ -43,18 +43,19 @@ def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
 
     One Poisson process of intensity ``total`` per (person, dimension) cell, each hit marked
     ``m = u total``: a mark below ``-log(1 - rate)``, the cell's learning-by-doing probability
-    ``rate`` (its role's vantage on the dimension's domain times the base rate and the person's
-    effort), is a learning-by-doing event; a mark at or above ``practice`` (the intensity of the
-    largest ``rate``) a socialization event. Split and thinned Poisson processes are
-    independent Poisson processes, so each cell learns by doing with probability ``rate`` and
-    socializes with probability ``1 - exp(practice - total)``, independently, as one coin per
-    cell and process would; the cost grows with the hits, not the cells. A cell hit twice is
-    listed twice (both updates are idempotent).
+    ``rate`` (its role's vantage on the dimension's domain times the base rate and the
+    person's work share, the cases worked relative to a full load), is a learning-by-doing
+    event; a mark at or above ``practice`` (the intensity of the largest ``rate``) a
+    socialization event. Split and thinned Poisson processes are independent Poisson
+    processes, so each cell learns by doing with probability ``rate`` and socializes with
+    probability ``1 - exp(practice - total)``, independently, as one coin per cell and process
+    would; the cost grows with the hits, not the cells. A cell hit twice is listed twice (both
+    updates are idempotent).
 
     Args:
         u_cell, u_mark: two uniforms per hit; the hits are Poisson(``total`` x cells).
         neg_rate: minus the learning-by-doing rate at full effort, people x dimensions (flat).
-        effort: per person.
+        effort: per person, the multiplier of the rate (the model passes the work share).
         practice, total: the intensities, ``practice <= total``.
     """
     cell = (u_cell * neg_rate.size).astype(np.intp)  # floor(u k) < k for numpy's doubles
@@ -78,9 +79,8 @@ def peer_transfer(
 ) -> int:
     """Receivers adopt what they are told where it differs from their view and is not neutral.
 
-    One pass for informal talks and feedback debriefs: a talk tells the source's beliefs (and
-    ``own`` is the receiver's), a debrief tells the reality (and ``own`` is zero, so every
-    relayed dimension counts, even one the receiver holds already).
+    One pass for informal talks and reviews (feedback debriefs): each tells the source's
+    beliefs, and ``own`` is the receiver's.
 
     Args:
         beliefs: people x dimensions int8 array, updated in place (synchronously: ``told`` and

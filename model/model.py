@@ -65,6 +65,13 @@ STREAMS = (
     "learning", "attrition",
 )  # fmt: skip
 
+#: Per role, the parameter that says how many cases make a full week's load: leads generated,
+#: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
+FULL_LOAD = {
+    "marketer": "leads_per_marketer", "sdr": "sdr_capacity", "ae": "ae_capacity",
+    "se": "se_capacity", "csm": "csm_capacity", "support": "support_capacity",
+}  # fmt: skip
+
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
 REFERENCE_EMPLOYEES = 90
 
@@ -113,6 +120,7 @@ class SalesOrgModel(mesa.Model):
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
+        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
         self.customers.seed_base(initial, self.week, self.streams["customers"])
@@ -133,16 +141,22 @@ class SalesOrgModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _pay_and_skill_tables(self) -> None:
-        """Pay shares and skill growth, which depend on the structure (unit sizes, design)."""
+        """Pay shares and ramp-up speeds, which depend on the structure (unit sizes, roles)."""
         p = self.params
         self.own_share = own_pay_share(p["incentive"], p["pooled_fraction"])
         self.marginal_return = self.own_share + (1.0 - self.own_share) / self.structure.size_of_unit
-        # specialists' faster own-stage learning; a rate above 1 would overshoot full skill
-        self.skill_growth = min(
-            1.0,
-            p["skill_growth"]
-            * (1.0 + p["specialization_advantage"] * self.structure.assembly_line),
-        )
+
+        self.people.ramp_speed = self._ramp_speed()
+
+    def _ramp_speed(self) -> np.ndarray:
+        """Per person, ``1 + specialization_advantage x`` the share of one's unit colleagues
+        who hold one's own role: the structural feature specialization stands for (Becker &
+        Murphy 1992), the same rule in every design (a department of one role: share 1)."""
+        s = self.structure
+        pairs = s.unit * len(ROLES) + s.role
+        same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
+        share = same / s.others_in_unit
+        return 1.0 + self.params["specialization_advantage"] * share
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -173,9 +187,9 @@ class SalesOrgModel(mesa.Model):
         """Learning's tables, built once per structure (at set-up and at a reorganization).
 
         A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
-        *row* indexes what it tells (``_told``: the beliefs, then one copy of the reality per
-        feedback loop, then a zero row) and its topics (``_topics``: the source's talk mask
-        for a talk, the loop's relay for a debrief).
+        *row* indexes its topics (``_topics``: the source's talk mask for a talk, the loop's
+        relay for a review) and how readily they are taken (``_adopt_rates``). Every slot
+        tells its source's beliefs.
         """
         p, s, n = self.params, self.structure, self.structure.size
         loops = self._feedback_loops(dims)
@@ -186,24 +200,22 @@ class SalesOrgModel(mesa.Model):
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
         talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
         self._topics = np.concatenate((talks.astype(float), relay))
-        # per told row, the chance of taking each dimension from a source who performs at
-        # least as well as the receiver, then from one who performs worse (a debrief's source
-        # performance is infinite: it reports what happened)
+        # per row, the chance of taking each dimension from a source who performs at least as
+        # well as the receiver, then from one who performs worse (a review's briefer counts as
+        # "better": the receiver asked for the report of a stage they do not see)
         rate = p["peer_learning_rate"] * self._topics
         self._adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
         self._worse_offset = len(self._topics)
-        self._told = np.zeros((n + len(loops) + 1, dims), dtype=np.int8)
-        self._source_performance = np.full(n + len(loops), np.inf)  # a debrief: "better"
-        talkers = np.concatenate((np.arange(n), np.arange(n)))
-        self._own_rows = np.concatenate(
-            (talkers, np.full(len(self._feedback.loop), n + len(loops)))
-        )
+        self._source_performance = np.full(n + len(loops), np.inf)  # a review: "better"
         # learning by doing and socialization: intensities of their per-cell Poisson processes
         self._neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
         self._top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
         self._socialization = (
             -np.log1p(-p["socialization_rate"]) if p["socialization_rate"] < 1 else np.inf
         )
+        # a full load per role (the cases a fully productive person works in a week)
+        full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
+        self._full_load = full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
         self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
         self._unit_row = s.unit + n  # a person's unit code's row below the people
@@ -213,23 +225,30 @@ class SalesOrgModel(mesa.Model):
         self._playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
 
     def _feedback_loops(self, dims: int):
-        """The Model's loops as (sources, receivers, relay); none in other designs.
+        """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
 
-        ``relay`` is what a debrief passes per dimension: the source role's vantage on the
-        domains it sees better than the receiver, zero elsewhere.
+        The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every
+        design that holds reviews, among the people who work the same cases: The Model's
+        departments share one territory, so its loops span the organization; a pod owns its
+        territory end to end, so it reviews inside the pod (Ross & Tyler 2011). ``functional``
+        has no reviews. ``relay`` is what a review passes per dimension: the source role's
+        vantage on the domains it sees better than the receiver, zero elsewhere.
         """
-        if self.structure.design != "the_model":
+        if self.structure.design == "functional":
             return []
+        s = self.structure
         domains = dimension_domains(self.params["dimensions_per_domain"])
         loops = []
-        for source, receiver in FEEDBACK_LOOPS:
-            src = np.flatnonzero(self.structure.role == ROLE_INDEX[source])
-            dst = np.flatnonzero(self.structure.role == ROLE_INDEX[receiver])
-            if len(src) and len(dst):
-                mask = feedback_dimension_mask(
-                    source, receiver, self.params["dimensions_per_domain"]
-                )
-                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+        for territory in range(s.n_queues):
+            here = s.queue == territory
+            for source, receiver in FEEDBACK_LOOPS:
+                src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
+                dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
+                if len(src) and len(dst):
+                    mask = feedback_dimension_mask(
+                        source, receiver, self.params["dimensions_per_domain"]
+                    )
+                    loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
         return loops
 
     def burn_in(self) -> None:
@@ -298,7 +317,7 @@ class SalesOrgModel(mesa.Model):
         people = self.people
         update_willingness(people, self.structure, self.params)
         choose_effort(people, self.marginal_return, self.params)
-        self.productivity = people.effort * people.ramp() * (0.5 + 0.5 * people.skill)
+        self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
             self.productivity, self.performance, self.domain_knowledge, people.output
@@ -336,11 +355,12 @@ class SalesOrgModel(mesa.Model):
         conversations take one more batch.
         """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        beliefs, reality, effort, n = people.beliefs, self.reality, people.effort, len(people)
+        beliefs, reality, n = people.beliefs, self.reality, len(people)
+        work = self.work_share()
         plan, codes = self._conversations, self.codes
         m = plan.n_uniforms
         k = m + n + codes.size
-        top = self._top_practice * effort.max()  # the largest learning-by-doing rate
+        top = self._top_practice * work.max(initial=0.0)  # the largest learning-by-doing rate
         practice = math.inf if top >= 1.0 else -math.log1p(-top)
         total = practice + self._socialization
         if total < math.inf:
@@ -350,33 +370,29 @@ class SalesOrgModel(mesa.Model):
                 u[k : k + hits],
                 u[k + hits :],
                 self._neg_practice,
-                effort,
+                work,
                 practice,
                 total,
             )
         else:  # a rate of 1 has no finite intensity: one coin per cell and process
             u = rng.random(k + 2 * beliefs.size)
             coins = u[k:].reshape(2, beliefs.size)
-            rate = -(self._neg_practice.reshape(beliefs.shape) * effort[:, None]).ravel()
+            rate = -(self._neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
         learn_by_doing(beliefs, reality, practised)
-        people.skill += self.skill_growth * effort * (1.0 - people.skill)
-        # talks pass beliefs (right or wrong), debriefs the reality, read before either writes
-        slot, _, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
+        # talks and reviews pass the source's beliefs (right or wrong), read before any writes
+        slot, sources, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
-        told = self._told
-        told[:n] = beliefs
-        if plan.debriefs.pool.size:  # one row per loop
-            told[n:-1] = reality
         performance = self._source_performance
         performance[:n] = self.performance
         # a worse source's talk is taken less often: its row in the lower half of the rates
         worse = performance.take(row) < performance.take(receivers)
         probability = self._adopt_rates.take(row + self._worse_offset * worse, axis=0)
         u_told = rng.random(probability.shape, dtype=np.float32)
-        own = told.take(self._own_rows.take(slot), axis=0)
-        peer_transfer(beliefs, receivers, told.take(row, axis=0), own, probability, u_told)
+        told = beliefs.take(sources, axis=0)
+        own = beliefs.take(receivers, axis=0)
+        peer_transfer(beliefs, receivers, told, own, probability, u_told)
         socialize(beliefs, codes, self._code_cell, socialized)
         # the superior group: people who know more than their unit's code, and share
         known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
@@ -392,6 +408,17 @@ class SalesOrgModel(mesa.Model):
             u[m + n : k].reshape(codes.shape),
         )
 
+    def work_share(self) -> np.ndarray:
+        """Per person, the cases worked this week relative to a full load (:data:`FULL_LOAD`),
+        at most 1: learning by doing scales with it (the week's work is done: after sell and
+        serve_customers)."""
+        n = len(self.people)
+        cases = self.pipeline.cases(self.week, n)
+        cases += self.customers.cases(self.workforce, self.pipeline.members)
+        # cases / full load below a full load, else 1 (no division that could overflow)
+        full = self._full_load
+        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
+
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
         settle_pay(self.people, self.structure, self.own_share, self.params)
@@ -405,7 +432,7 @@ class SalesOrgModel(mesa.Model):
         hazard = (base + effect) - effect * people.morale
         people.tenure += 1
         leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"])
+        people.replace(leavers, self.streams["attrition"], self.marginal_return)
         self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation

@@ -1,9 +1,10 @@
 """The people's state as arrays indexed by person (the Mesa agents read their own row).
 
-Beliefs are an int8 people x dimensions array (March 1991); traits, effort, morale, tenure and
-skill are float or int arrays. A Mesa :class:`agents.Employee` is the face of one position on the
-floor: when someone leaves, :meth:`People.replace` puts a new hire into the same seat with fresh
-state (``hire_id`` tells successive occupants apart).
+Beliefs are an int8 people x dimensions array (March 1991); traits, effort, morale and tenure
+are float or int arrays (own-stage skill is the ramp-up reached, a function of tenure). A Mesa
+:class:`agents.Employee` is the face of one position on the floor: when someone leaves,
+:meth:`People.replace` puts a new hire into the same seat with fresh state (``hire_id`` tells
+successive occupants apart).
 """
 
 from __future__ import annotations
@@ -11,14 +12,24 @@ from __future__ import annotations
 import numpy as np
 
 from model.clock import WEEKS_PER_YEAR
-from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types
+from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types, effort_for
 
 
 class People:
     """State of everyone in the organization (arrays of length ``n``)."""
 
-    def __init__(self, n: int, dimensions: int, params: dict, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        n: int,
+        dimensions: int,
+        params: dict,
+        rng: np.random.Generator,
+        ramp_speed: np.ndarray | None = None,
+    ) -> None:
         self.params = params
+        #: per person, how many weeks of ramp-up one week on the job is worth (1 = the cited
+        #: ramp; see :meth:`ramp`)
+        self.ramp_speed = np.ones(n) if ramp_speed is None else np.asarray(ramp_speed, float)
         self.beliefs = rng.integers(-1, 2, (n, dimensions), dtype=np.int8)
         self.type = draw_types(
             n, params["share_conditional_cooperators"], params["share_free_riders"], rng
@@ -38,7 +49,6 @@ class People:
         self.morale = np.ones(n)
         # the organization exists already: staff have up to five years of tenure
         self.tenure = rng.integers(0, 5 * WEEKS_PER_YEAR, n)
-        self.skill = self._skill_after(self.tenure)
         self.output = np.zeros(n)
         self.output_smoothed = np.zeros(n)
         self.pay = np.zeros(n)
@@ -72,22 +82,38 @@ class People:
         self.willingness = self.willingness_base + self.conditional * self.goodwill
         self.cooperation = self.cooperativeness * self.willingness
 
-    def _skill_after(self, weeks: np.ndarray) -> np.ndarray:
-        p = self.params
-        return 1.0 - (1.0 - p["new_hire_skill"]) * (1.0 - p["skill_growth"]) ** weeks
-
     def ramp(self) -> np.ndarray:
-        """Share of full productivity reached: linear over ``ramp_weeks`` after hiring."""
+        """Share of full productivity reached, the one discount for being new.
+
+        Linear over ``ramp_weeks`` after hiring (Bridge Group's time to full productivity):
+        in the k-th week on the job (``tenure`` k - 1) ``min(1, k x speed / ramp_weeks)``, so
+        a hire works at full productivity from week ``ramp_weeks`` on. ``speed`` is
+        :attr:`ramp_speed` (1 unless ``specialization_advantage`` > 0). This is the own-stage
+        skill curve too: nothing else discounts a newcomer's output (docs/ODD.md, "Ramp-up and
+        own-stage skill, counted once").
+        """
         weeks = self.params["ramp_weeks"]
         if weeks == 0:
             return np.ones(len(self))
-        return np.minimum(1.0, (self.tenure + 1) / (weeks + 1))
+        return np.minimum(1.0, (self.tenure + 1) * self.ramp_speed / weeks)
+
+    @property
+    def skill(self) -> np.ndarray:
+        """Own-stage skill: the share of full productivity reached (:meth:`ramp`)."""
+        return self.ramp()
 
     def is_type(self, kind: int) -> np.ndarray:
         return self.type == kind
 
-    def replace(self, leavers: np.ndarray, rng: np.random.Generator) -> None:
-        """New hires take the leavers' seats: new traits, random beliefs, no tenure (March's p3)."""
+    def replace(
+        self, leavers: np.ndarray, rng: np.random.Generator, marginal_return: np.ndarray
+    ) -> None:
+        """New hires take the leavers' seats: new traits, random beliefs, no tenure (March's p3).
+
+        Nothing of the predecessor stays: effort and cooperation follow the new hire's own
+        willingness (and the seat's ``marginal_return`` on effort, per person), and output,
+        pay and payoff start at zero.
+        """
         k = len(leavers)
         if k == 0:
             return
@@ -103,9 +129,13 @@ class People:
         self.willingness_base[leavers], self.conditional[leavers] = base, conditional
         self.goodwill[leavers] = p["initial_goodwill"]
         self.willingness[leavers] = base + conditional * p["initial_goodwill"]
+        self.effort[leavers] = effort_for(self.willingness[leavers], marginal_return[leavers], p)
+        self.cooperation[leavers] = self.cooperativeness[leavers] * self.willingness[leavers]
+        self.output[leavers] = 0.0
+        self.pay[leavers] = 0.0
+        self.payoff[leavers] = 0.0
         self.morale[leavers] = 1.0
         self.tenure[leavers] = 0
-        self.skill[leavers] = p["new_hire_skill"]
         self.output_smoothed[leavers] = 0.0
         self.hire_id[leavers] = np.arange(self.next_hire_id, self.next_hire_id + k)
         self.next_hire_id += k

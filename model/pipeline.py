@@ -273,7 +273,7 @@ class Workforce:
     """This week's state of the people that the pipeline needs (arrays indexed by person).
 
     Attributes:
-        productivity: effort x ramp-up x own-stage skill factor.
+        productivity: effort x ramp-up (the share of full productivity a newcomer reached).
         performance: role-weighted knowledge (knowledge of what one's role needs).
         knowledge: people x domains share of dimensions believed correctly.
         output: credit for attributable results this week (filled in by the pipeline).
@@ -321,6 +321,7 @@ class Pipeline:
         self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
+        self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
         self._arrivals = None  # this week's new leads (code, week, queue) before the line
         self._ones = np.ones(256)
 
@@ -429,6 +430,7 @@ class Pipeline:
         by marketer, as if each marketer's were drawn in turn.
         """
         self._admit()
+        self._worked = []
         crew = self.crews["marketer"]
         q = wf.performance[crew.people]
         cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
@@ -463,6 +465,7 @@ class Pipeline:
         else:
             self._join_line(code, queue, step)
         self._credited.append(crew.people[source])  # one credit per lead (see credit())
+        self._worked.append(self._credited[-1])
         flow["leads"] += k
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
@@ -497,6 +500,7 @@ class Pipeline:
         if not k:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
+        self._worked.append(sdr)
         accuracy = self._accuracy_span * wf.performance[sdr]
         accuracy += self._accuracy_min
         right_call = u[r + 1 : r + 2 * k : 2] < accuracy
@@ -616,6 +620,17 @@ class Pipeline:
         fit = HAS_FIT[code[winners]]
         queue = np.zeros(won, np.intp) if self.single else queue[winners]
         return queue, fit, expectations, ae, se
+
+    def cases(self, step: int, n: int) -> np.ndarray:
+        """Cases each of ``n`` people worked this week: leads a marketer generated, leads an
+        SDR worked, deals an AE worked (open this week, closing ones included) and technical
+        deals an SE helped with. Call after :meth:`close`; the tally restarts with the next
+        week's :meth:`generate`."""
+        deals = self.deals
+        worked = (deals.close_at >= step).nonzero()[0]
+        ae, se = deals.ae.take(worked), deals.se.take(worked)
+        people = np.concatenate((*self._worked, ae, se[se != ae]))
+        return np.bincount(people, minlength=n).astype(float)
 
     def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
         """Book the week's credit into ``wf.output``, all at once: a marketer's per lead

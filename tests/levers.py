@@ -171,10 +171,6 @@ LEVERS = [
           {"design": "pods", "peer_sanctions": 1.0}),
     Lever("socialization_rate", (0.0, 0.02, 0.5), "belief_diversity", 26, DOWN),
     Lever("code_learning_rate", (0.0, 0.1, 0.5), "playbook_knowledge", 26, UP),
-    # skill saturates above the default (0.02 -> 0.1: +1.6 +- 3.2 leads a week)
-    Lever("skill_growth", (0.0, 0.01, 0.02), "leads", 26, UP, {"attrition_annual": 0.6}),
-    # below the default a new hire's skill barely shows in a year (0 -> 0.2: -0.2 +- 2.6 leads)
-    Lever("new_hire_skill", (0.2, 1.0), "leads", 52, UP, {"attrition_annual": 0.6}),
     # people
     Lever("attrition_annual", (0.05, 0.2, 0.6), "attrition", 52, UP),
     # above the default attrition hardly rises further (2 -> 8: +0.011 +- 0.031 in two years)

@@ -73,6 +73,8 @@ def planned(step: dict) -> tuple[float, float, int]:
     """Measured effect, sd, and the seeds they need."""
     if step["effect"] <= 0:
         raise AssertionError(f"measured step {step} is not positive: fix the case")
+    if step["n"] is None:
+        raise AssertionError(f"measured step {step} is too weak or too costly to test: fix the case")
     return step["effect"], step["sd"], seeds_needed(step["effect"], step["sd"])
 
 

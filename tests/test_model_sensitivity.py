@@ -16,11 +16,12 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from levers import FACTS, LEVERS, outcomes, stated_effects
 
 from analysis.power import assert_paired_effect, seeds_needed
-from model import PARAMETERS
+from model import PARAMETERS, SalesOrgModel
 
 STATED = stated_effects()
 TESTS = Path(__file__).parent
@@ -43,6 +44,8 @@ NAMED: dict[str, str] = {
     "burn_in_weeks": "test_warm_start_begins_calibrated",
     "reorganize_at": "test_the_switch_happens_at_the_given_week",
     "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
+    "selling": "test_an_organization_that_does_not_sell_still_learns",
+    "performance_weights": "test_equal_performance_weights_make_performance_the_share_known",
 }
 
 
@@ -117,6 +120,25 @@ def test_every_lever_includes_the_default_among_its_points():
         if lever.name == "design" or lever.name in ("seating", "incentive", "pod_composition"):
             continue  # categories: their default need not sit between two others
         assert PARAMETERS[lever.name].default in lever.points, lever.id
+
+
+def test_an_organization_that_does_not_sell_still_learns():
+    model = SalesOrgModel(rng=2, selling=False, initial_customers=300, burn_in_weeks=0)
+    for _ in range(10):
+        model.step()
+    assert len(model.customers) == 0
+    assert model.metrics["bookings"] == 0 and model.metrics["leads"] == 0
+    assert model.codes.any()  # the playbooks learned
+
+
+def test_equal_performance_weights_make_performance_the_share_known():
+    model = SalesOrgModel(rng=3, performance_weights="equal", burn_in_weeks=0)
+    model.step()
+    known = model.correct.mean(axis=1)
+    np.testing.assert_allclose(model.performance, known, rtol=1e-12)
+    by_role = SalesOrgModel(rng=3, burn_in_weeks=0)
+    by_role.step()
+    assert not np.allclose(by_role.performance, by_role.correct.mean(axis=1))
 
 
 def test_every_parameter_has_a_direction_test():

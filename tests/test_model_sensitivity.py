@@ -46,6 +46,10 @@ NAMED: dict[str, str] = {
     "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
     "selling": "test_an_organization_that_does_not_sell_still_learns",
     "performance_weights": "test_equal_performance_weights_make_performance_the_share_known",
+    # tests/test_territories.py and tests/test_interdependence.py
+    "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
+    "ae_territories": "test_work_teaches_the_reality_of_the_worked_accounts_territory",
+    "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",
 }
 
 

@@ -121,18 +121,22 @@ def test_warm_start_begins_calibrated(design):
     assert 0.20 <= week0["win_rate"].mean() <= 0.35
     assert 0.08 <= week0["churn_annual"].mean() <= 0.17
     assert 0.95 <= week0["nrr"].mean() <= 1.10
-    assert week0["knowledge"].mean() >= 0.52
+    # (the plateau is about 0.50 under the calibrated public-goods defaults, whose lower
+    # cooperation passes less between people, and the single learning engine: 0.50-0.51 on 12
+    # seeds per design; the claim is a plateau far above the cold start's 0.34)
+    assert week0["knowledge"].mean() >= 0.45
 
 
 def test_warm_start_has_no_transient_and_cold_start_remains():
     """Over the first recorded year, the warm start's knowledge and win rate stay level (paired
-    drift within +-0.06) while a cold start climbs (knowledge by more than 0.12, win rate from
+    drift within +-0.06) while a cold start climbs (knowledge by more than 0.06, win rate from
     the first to the fourth quarter by more than 0.03: the playbooks' March rules, one step of
     socialization at a time, make the cold start's first year climb more slowly)."""
     warm = recorded("the_model", PARAMETERS["burn_in_weeks"].default, 52)
     cold = recorded("the_model", 0, 52)
     assert at(cold, 0)["win_rate"].isna().all() and at(cold, 0)["knowledge"].mean() < 0.40
-    for name, first, climb in (("knowledge", 0, 0.12), ("win_rate", 13, 0.03)):
+    # (knowledge's lower 95% bound is 0.083 under the calibrated public-goods defaults)
+    for name, first, climb in (("knowledge", 0, 0.06), ("win_rate", 13, 0.03)):
         drift = {run: at(frame, 52)[name] - at(frame, first)[name] for run, frame in
                  (("warm", warm), ("cold", cold))}  # fmt: skip
         _, low, high = mean_ci(drift["warm"])

@@ -78,6 +78,11 @@ PENDING: dict[str, str] = {
         "knowledge (pods, sanctions 1, 26 weeks, 20 seeds): 0.3 -> 0.6 -0.011 +- 0.016 (too "
         "weak), 0.6 -> 1 -0.029 +- 0.011"
     ),
+    "satisfaction_churn_effect": (
+        "not re-measured since the single learning engine (its stated effect, churn 0 -> 4 -> "
+        "10 with learning by doing 0.2 over 52 weeks, came from the earlier engine and failed): "
+        "re-measure with benchmarks.measure_levers --only satisfaction_churn_effect"
+    ),
     "qualification_accuracy_max": (
         "win rate (26 weeks, 20 seeds): 0.6 -> 0.8 +0.018 +- 0.025, 0.8 -> 0.95 +0.004 +- "
         "0.027; earlier 0.95 -> 1 +0.003 +- 0.030"

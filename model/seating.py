@@ -3,9 +3,10 @@
 Seating is independent of the organization design so its effect can be isolated:
 ``by_function`` (departments sit together), ``by_unit`` (each unit sits together:
 pods in pods, departments in departments) or ``random``. Proximity drives informal talk and
-who sees whose work: communication falls steeply with distance (Allen 1977), so "seated
-together" means a cluster of desks, not a line of them. One rule places every group that sits
-together (a pod or a department alike) in a compact block (:func:`fill_path`):
+who sees whose work: communication falls steeply with distance (Allen 1977, *Managing the
+Flow of Technology*, MIT Press), so "seated together" means a cluster of desks, not a line of
+them. One rule places every group that sits together (a pod or a department alike) in a compact
+block (:func:`fill_path`):
 
 * the floor (a near-square grid, one seat per person; the last few seats stay empty when the
   head count does not fill the rectangle) is cut into horizontal *bands* about as deep as the
@@ -27,6 +28,7 @@ neighbourhood of the given radius, the same cells Mesa's ``OrthogonalMooreGrid``
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 
@@ -85,7 +87,7 @@ def band_path(shape: tuple[int, int], bands: int) -> np.ndarray:
     width, height = shape
     edges = np.arange(bands + 1) * height // bands
     path = []
-    for band, (top, bottom) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+    for band, (top, bottom) in enumerate(pairwise(edges.tolist())):
         depth = int(bottom - top)
         column = np.arange(width)
         x = np.repeat(column if band % 2 == 0 else width - 1 - column, depth)

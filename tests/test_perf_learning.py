@@ -185,7 +185,9 @@ def office():
         "pods", 18, {"marketer": 1, "sdr": 2, "ae": 3, "se": 0, "csm": 2, "support": 1}
     )
     shape = floor_shape(structure.size)
-    positions = seat_positions(seat_order(structure, "random", np.random.default_rng(0)), row_path(shape))
+    positions = seat_positions(
+        seat_order(structure, "random", np.random.default_rng(0)), row_path(shape)
+    )
     neighbours, counts = neighbour_table(positions, shape, 1)
     cooperation = np.linspace(0.1, 1.0, structure.size)
     return structure, neighbours, counts, cooperation

@@ -41,6 +41,7 @@ demo: install
 	$(VENV)/bin/salesorg figures results/quick
 	$(VENV)/bin/salesorg report results/quick
 	$(VENV)/bin/salesorg validate march1991 --out results/march1991
+	$(VENV)/bin/salesorg validate docking --out results/march1991
 	@echo ""
 	@echo "done: results/quick/ (runs, figures/, report.html) and results/march1991/"
 

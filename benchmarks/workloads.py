@@ -64,7 +64,7 @@ def default_employees() -> int:
 
 def march_grid(replications: int = MARCH_REPLICATIONS, seed: int = 1) -> int:
     """March (1991) Figure 1: every (p1, p2) cell to equilibrium. Returns the number of cells."""
-    from model.march_validation import figure1
+    from model.march.validation import figure1
 
     table = figure1(np.random.default_rng(seed), replications)
     return len(table)

@@ -19,7 +19,7 @@ SEED = 20261123
 
 def march1991_outputs() -> dict[str, float]:
     """Equilibrium knowledge of four Figure 1 cells and one turbulent run, 8 replications each."""
-    from model.march_engine import run_for, run_to_equilibrium
+    from model.march.engine import run_for, run_to_equilibrium
 
     rng = np.random.default_rng(SEED)
     p1 = np.repeat([0.1, 0.9, 0.1, 0.9], 8)

@@ -65,6 +65,11 @@ _ORGANIZATION = [
        source="Becker & Murphy 1992 (division of labour); no published magnitude: assumption, "
        "default 0, swept 0-3",
        group="organization", bounds=(0.0, 3.0)),
+    _p("selling", True, bool, "-",
+       "the organization sells: leads, deals, customers and pay from results (False: a "
+       "learning organization only, March's 1991 closed organization; see model.docking)",
+       source="assumption (False docks the model to March 1991; True everywhere else)",
+       group="organization"),
 ]
 
 _SEATING = [
@@ -91,6 +96,11 @@ _KNOWLEDGE = [
     _p("dimensions_per_domain", 6, int, "dimensions",
        "belief dimensions per knowledge domain (5 domains)",
        source="March 1991 (m = 30 in total)", group="knowledge", bounds=(1, 40)),
+    _p("performance_weights", "by_role", str, "-",
+       "what a person's performance weighs: each domain by what the role needs (docs/ODD.md "
+       "section 6), or every domain equally (March's 1991 single-role organization)",
+       source="assumption (role needs from Ross & Tyler 2011; 'equal' is March 1991's limit)",
+       group="knowledge", choices=("by_role", "equal")),
     _p("turbulence", 0.01, float, "1/week",
        "probability per week that each dimension of the market reality flips (March's p4); "
        "0.01 flips about 41% of dimensions a year",

@@ -59,6 +59,10 @@ WEIGHTS = np.array([
 ])
 # fmt: on
 
+#: Every domain weighed equally by every role: the limit of one role that needs everything
+#: alike, March's (1991) organization (``performance_weights = "equal"``).
+EQUAL_WEIGHTS = np.full_like(WEIGHTS, 1.0 / len(DOMAINS))
+
 #: A role sees a domain well (and talks about it) from this vantage on.
 EXPERTISE_THRESHOLD = 0.3
 
@@ -77,6 +81,12 @@ FEEDBACK_LOOPS: tuple[tuple[str, str], ...] = (
 
 ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 DOMAIN_INDEX = {domain: i for i, domain in enumerate(DOMAINS)}
+
+
+def performance_weights(kind: str) -> np.ndarray:
+    """Roles x domains: what each role's performance weighs, :data:`WEIGHTS` (``"by_role"``)
+    or :data:`EQUAL_WEIGHTS` (``"equal"``)."""
+    return EQUAL_WEIGHTS if kind == "equal" else WEIGHTS
 
 
 def dimension_domains(dimensions_per_domain: int) -> np.ndarray:

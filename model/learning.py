@@ -1,9 +1,10 @@
 """Vectorised learning kernels on the people x dimensions int8 belief array.
 
-March (1991) with the extensions of docs/ODD.md (7.4): learning by doing through a role's
-vantage, peer learning between pairs of people (Miller, Zhao & Calantone 2006), unit playbooks
-(March's organizational code) and market turbulence. Every function updates whole arrays; none
-loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
+The extensions of March (1991) the sales model adds: learning by doing through a role's vantage,
+peer learning between pairs of people (Miller, Zhao & Calantone 2006) and market turbulence.
+The March rules themselves (acting, socialization, the superior group and the playbooks'
+learning) live in :mod:`model.march.rules`, shared with the March engine. Every function updates
+whole arrays; none loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 """
 
 from __future__ import annotations
@@ -31,11 +32,6 @@ def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
     # a domain's dimensions are contiguous: integer counts per (person, domain), exact anywhere
     counts = np.count_nonzero(correct.reshape(people, n_domains, per_domain), axis=2)
     return counts / per_domain
-
-
-def correct_counts(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
-    """Number of dimensions each row of ``beliefs`` gets right."""
-    return np.count_nonzero(beliefs == reality, axis=1)
 
 
 def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
@@ -103,49 +99,6 @@ def peer_transfer(
     pair, dim = adopt.nonzero()
     beliefs[receivers.take(pair), dim] = told[pair, dim]
     return len(pair)
-
-
-def socialize(
-    beliefs: np.ndarray, codes: np.ndarray, code_cell: np.ndarray, cells: np.ndarray
-) -> None:
-    """People take their unit playbook's view on ``cells``, where it holds one (March's p1).
-
-    ``cells`` are flat (person, dimension) indices, the cells where a person socializes this
-    week (:func:`practice_cells`); ``code_cell`` maps each to its unit code's flat cell.
-    """
-    code = codes.take(code_cell.take(cells))
-    held = code.nonzero()[0]
-    beliefs.put(cells.take(held), code.take(held))
-
-
-def learn_code(
-    codes: np.ndarray,
-    beliefs: np.ndarray,
-    contributes: np.ndarray,
-    unit: np.ndarray,
-    keep: np.ndarray,
-    u: np.ndarray,
-) -> None:
-    """Each unit playbook learns from its superior group (March's p2).
-
-    Args:
-        codes: units x dimensions int8 playbooks, updated in place.
-        beliefs: people x dimensions beliefs.
-        contributes: per person, True if they know more than their unit's code *and* share
-            this week (cooperativeness gates contributions to the playbook too).
-        unit: per person, the unit whose playbook they contribute to.
-        keep: ``(1 - rate) ** k`` for margins ``k = 0, 1, ...`` up to the largest unit, rate
-            March's p2. On each dimension the code adopts the superior group's majority
-            belief with probability ``1 - (1 - rate) ** k``, ``k`` the majority's margin.
-        u: units x dimensions uniforms.
-    """
-    # the contributors' summed beliefs per unit (integer counts: exact on every CPU)
-    tally = np.zeros(codes.shape, dtype=np.int32)
-    np.add.at(tally, unit[contributes], beliefs[contributes])
-    # the code keeps its view with probability (1 - rate) ** k: always where there is no
-    # majority (k = 0); where it already holds the majority's view a change changes nothing
-    change = u >= keep.take(np.abs(tally).astype(np.intp))
-    np.copyto(codes, np.sign(tally), "unsafe", change)
 
 
 def belief_diversity(beliefs: np.ndarray) -> float:

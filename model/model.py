@@ -35,21 +35,19 @@ from model.knowledge import (
     ROLE_INDEX,
     ROLES,
     VANTAGE,
-    WEIGHTS,
     dimension_domains,
     feedback_dimension_mask,
+    performance_weights,
     talk_masks,
 )
 from model.learning import (
-    correct_counts,
     domain_knowledge,
     learn_by_doing,
-    learn_code,
     peer_transfer,
     practice_cells,
-    socialize,
     turbulence,
 )
+from model.march import rules
 from model.metrics import FLOWS, METRICS, Metrics, role_performance
 from model.organization import build_structure
 from model.parameters import ParameterError
@@ -62,7 +60,7 @@ from model.validation import validate_parameters
 #: One independent random stream per random process (common random numbers across designs).
 STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
-    "learning", "attrition",
+    "learning", "attrition", "playbook",
 )  # fmt: skip
 
 #: Per role, the parameter that says how many cases make a full week's load: leads generated,
@@ -115,15 +113,16 @@ class SalesOrgModel(mesa.Model):
         ]
         self._pay_and_skill_tables()
 
-        self._role_weights = WEIGHTS[self.structure.role]  # what each person's role needs
+        self._role_weights = performance_weights(p["performance_weights"])[self.structure.role]
         self._seat_employees()
         self._learning_tables(dims)
 
         self.pipeline = Pipeline(p, self.structure)
-        self.workforce = None  # the week's workforce, from motivate()
+        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
-        initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
-        self.customers.seed_base(initial, self.week, self.streams["customers"])
+        if p["selling"]:
+            initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
+            self.customers.seed_base(initial, self.week, self.streams["customers"])
 
         self.metrics_state = Metrics(self.structure)
         self._assess()
@@ -216,8 +215,11 @@ class SalesOrgModel(mesa.Model):
         full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
         self._full_load = full.take(s.role)
         self._code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
-        self._code_keep = (1.0 - p["code_learning_rate"]) ** np.arange(n + 1)  # per margin
-        self._unit_row = s.unit + n  # a person's unit code's row below the people
+        self._code_change = rules.change_table(p["code_learning_rate"], n)  # per margin
+        # the superior group's scores weigh each dimension by what the person's role needs,
+        # in whole percent so that scores are exact integers and ties are ties
+        percent = np.rint(100 * self._role_weights).astype(np.int16)
+        self._score_weights = percent[:, dimension_domains(p["dimensions_per_domain"])]
         # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
         kept = sharing_kept(p["rivalry"], self.own_share)
         self._rivals = None if kept == 1.0 else (rival_key(s), kept)
@@ -323,7 +325,12 @@ class SalesOrgModel(mesa.Model):
         )
 
     def sell(self) -> None:
-        """Leads through qualification and deals to new customers; credit the closers (7.2)."""
+        """Leads through qualification and deals to new customers; credit the closers (7.2).
+
+        Nothing happens in an organization that does not sell (``selling`` False).
+        """
+        if not self.params["selling"]:
+            return
         wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
         week = self.week
         pipeline.generate(week, wf, s["leads"], flow)
@@ -337,6 +344,8 @@ class SalesOrgModel(mesa.Model):
 
     def serve_customers(self) -> None:
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
+        if not self.params["selling"]:
+            return
         wf, s, customers = self.workforce, self.streams, self.customers
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.week, s["churn"], self.flow)
@@ -356,6 +365,8 @@ class SalesOrgModel(mesa.Model):
         p, people, rng = self.params, self.people, self.streams["learning"]
         beliefs, reality, n = people.beliefs, self.reality, len(people)
         work = self.work_share()
+        # what people did this week: their beliefs, a coin where they hold none (March 1991)
+        actions = rules.act(beliefs, rules.coins_for(beliefs, self.streams["playbook"]))
         plan, codes = self._conversations, self.codes
         m = plan.n_uniforms
         k = m + n + codes.size
@@ -392,20 +403,18 @@ class SalesOrgModel(mesa.Model):
         told = beliefs.take(sources, axis=0)
         own = beliefs.take(receivers, axis=0)
         peer_transfer(beliefs, receivers, told, own, probability, u_told)
-        socialize(beliefs, codes, self._code_cell, socialized)
-        # the superior group: people who know more than their unit's code, and share
-        known = correct_counts(np.concatenate((beliefs, codes)), reality)  # people, codes
-        contributes = known[:n] > known.take(self._unit_row)
-        # what goes into the playbook helps the unit's rivals too
+        # socialization: a step toward the unit playbook where it holds a view (March's p1)
+        rules.socialize(beliefs, socialized, codes.take(self._code_cell.take(socialized)))
+        # the superior group: people whose week's actions scored above their unit playbook on
+        # what their role needs, and who share (cooperativeness gates the playbook too; what
+        # goes into the playbook helps the unit's rivals too)
+        s = self.structure
+        acted = rules.score(actions, reality, self._score_weights)
+        own_code = rules.score(codes.take(s.unit, axis=0), reality, self._score_weights)
+        contributes = acted > own_code
         contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
-        learn_code(
-            codes,
-            beliefs,
-            contributes,
-            self.structure.unit,
-            self._code_keep,
-            u[m + n : k].reshape(codes.shape),
-        )
+        tally = rules.superior_tally(actions, contributes, s.unit_order, s.unit_starts)
+        rules.learn_code(codes, tally, self._code_change, u[m + n : k].reshape(codes.shape))
 
     def work_share(self) -> np.ndarray:
         """Per person, the cases worked this week relative to a full load (:data:`FULL_LOAD`),

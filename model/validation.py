@@ -20,7 +20,8 @@ REQUIRED_ROLES = ("marketer", "sdr", "ae")
 
 
 def check_pod_composition(params: dict[str, Any]) -> None:
-    """Pod composition: known roles, whole non-negative counts, at least one of each stage."""
+    """Pod composition: known roles, whole non-negative counts, at least one person, and one of
+    each stage when the organization sells."""
     comp = params["pod_composition"]
     unknown = sorted(set(comp) - set(ROLES))
     if unknown:
@@ -35,11 +36,15 @@ def check_pod_composition(params: dict[str, Any]) -> None:
                 f"parameter 'pod_composition' = {comp!r}: count for {role!r} is {count!r}; "
                 "expected a whole number of people in [0, 1000]"
             )
-    for role in REQUIRED_ROLES:
+    if sum(comp.values()) < 1:
+        raise ParameterError(
+            f"parameter 'pod_composition' = {comp!r} has nobody; expected at least one person"
+        )
+    for role in REQUIRED_ROLES if params["selling"] else ():
         if comp.get(role, 0) < 1:
             raise ParameterError(
                 f"parameter 'pod_composition' = {comp!r} has no {role!r}; every pod needs at "
-                f"least one of each of {', '.join(REQUIRED_ROLES)}"
+                f"least one of each of {', '.join(REQUIRED_ROLES)} (unless 'selling' is False)"
             )
     params["pod_composition"] = {role: int(comp.get(role, 0)) for role in ROLES}
 

@@ -216,7 +216,7 @@ def test_importing_the_analysis_leaves_the_matplotlib_backend_alone():
     root = Path(__file__).resolve().parents[1]
     code = (
         "import matplotlib; matplotlib.use('svg');"
-        "import analysis, model.march_figures, viz.floor;"
+        "import analysis, model.march.figures, viz.floor;"
         "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()"
     )
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from model.march_engine import (
+from model.march.engine import (
     MarchState,
     learn_code,
-    random_signs,
     run_for,
     run_to_equilibrium,
     socialize,
 )
-from model.march_validation import PUBLISHED_FIG1, figure1, figure2, run_all
+from model.march.rules import change_table, random_signs
+from model.march.validation import PUBLISHED_FIG1, figure1, figure2, run_all
 
 REPS = 150
 
@@ -113,7 +113,8 @@ def test_code_unchanged_on_an_exact_split():
     reality = np.array([[1, 1, 1]], dtype=np.int8)
     actions = np.array([[[1, -1, 1], [-1, 1, 1]]], dtype=np.int8)  # split on dims 0 and 1
     performance = (actions * reality[:, None, :]).sum(axis=2)
-    learn_code(code, reality, actions, performance, np.array([1.0]), np.random.default_rng(0))
+    change = change_table(np.array([1.0]), 2)
+    learn_code(code, reality, actions, performance, change, np.random.default_rng(0))
     assert code.tolist() == [[0, 0, 1]]
 
 
@@ -182,11 +183,12 @@ def test_vectorised_learn_code_matches_reference_loop():
     expected = _reference_learn_code(
         state.code, state.reality, actions, p2, np.random.default_rng(3).random((5, 9))
     )
-    learn_code(state.code, state.reality, actions, performance, p2, np.random.default_rng(3))
+    learn_code(
+        state.code,
+        state.reality,
+        actions,
+        performance,
+        change_table(p2, 12),
+        np.random.default_rng(3),
+    )
     assert np.array_equal(state.code, expected)
-
-
-def test_random_signs_are_fair_coins():
-    coins = random_signs(np.random.default_rng(0), (200_001,))
-    assert set(np.unique(coins)) == {-1, 1}
-    assert abs(coins.mean()) < 0.01

@@ -5,7 +5,7 @@ from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
 from reference_queues import pick_workers, queue_rank
 
-from model.learning import learn_code, peer_transfer
+from model.learning import peer_transfer
 from model.seating import neighbour_table, row_path, seat_positions
 
 
@@ -45,13 +45,3 @@ def test_peer_transfer_copies_only_differing_nonzero_beliefs():
     )
     np.testing.assert_array_equal(beliefs[1], [1, -1, 1, 1])
     assert changed == 2
-
-
-def test_learn_code_follows_march_majority_rule():
-    """With p2 = 1 the code takes the superior group's majority wherever there is one."""
-    beliefs = np.array([[1, 1, -1], [1, -1, -1], [-1, 1, 0], [1, 1, 1]], dtype=np.int8)
-    codes = np.zeros((2, 3), dtype=np.int8)
-    unit = np.array([0, 0, 0, 1])
-    contributes = np.array([True, True, True, False])
-    learn_code(codes, beliefs, contributes, unit, 0.0 ** np.arange(5), np.zeros((2, 3)))
-    np.testing.assert_array_equal(codes, [[1, 1, -1], [0, 0, 0]])

@@ -115,6 +115,25 @@ def test_cooperativeness_sd_spreads_the_trait():
     assert np.ptp(same) == 0 and spread.std() > 0.2
 
 
+def test_an_organization_that_does_not_sell_still_learns():
+    model = SalesOrgModel(rng=2, selling=False, initial_customers=300, burn_in_weeks=0)
+    for _ in range(10):
+        model.step()
+    assert len(model.customers) == 0
+    assert model.metrics["bookings"] == 0 and model.metrics["leads"] == 0
+    assert model.codes.any()  # the playbooks learned
+
+
+def test_equal_performance_weights_make_performance_the_share_known():
+    model = SalesOrgModel(rng=3, performance_weights="equal", burn_in_weeks=0)
+    model.step()
+    known = model.correct.mean(axis=1)
+    np.testing.assert_allclose(model.performance, known, rtol=1e-12)
+    by_role = SalesOrgModel(rng=3, burn_in_weeks=0)
+    by_role.step()
+    assert not np.allclose(by_role.performance, by_role.correct.mean(axis=1))
+
+
 def test_every_parameter_has_a_lever_test():
     """Each input is exercised here or by a named behavioural test (test_model_levers.py unless
     noted)."""
@@ -136,6 +155,8 @@ def test_every_parameter_has_a_lever_test():
         ),
         "dimensions_per_domain": "test_dimensions_per_domain_sets_the_belief_space",
         "cooperativeness_sd": "test_cooperativeness_sd_spreads_the_trait",
+        "selling": "test_an_organization_that_does_not_sell_still_learns",
+        "performance_weights": "test_equal_performance_weights_make_performance_the_share_known",
         # tests/test_warm_start.py and tests/test_reorganization.py
         "burn_in_weeks": "test_warm_start_begins_calibrated",
         "reorganize_at": "test_the_switch_happens_at_the_given_week",

@@ -102,7 +102,11 @@ def test_any_valid_parameter_set_runs_and_keeps_invariants(params, seed):
 def _invalid(p):
     """A strategy for invalid values of one parameter."""
     wrong = ["x", None, [1], True] if p.kind is not str else [3, None, 1.5]
+    if p.kind is bool:
+        wrong = ["x", None, [1], 1]
     wrong_type = st.sampled_from([v for v in wrong if v is not None or not p.optional])
+    if p.kind is bool:
+        return wrong_type
     if p.choices is not None:
         return st.one_of(wrong_type, st.text(min_size=1).filter(lambda v: v not in p.choices))
     if p.kind is dict:

@@ -12,15 +12,9 @@ import pytest
 
 from model import SalesOrgModel
 from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, dimension_domains, feedback_dimension_mask, talk_masks
-from model.learning import (
-    correct_counts,
-    learn_by_doing,
-    learn_code,
-    peer_transfer,
-    practice_cells,
-    socialize,
-)
+from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimension_mask, talk_masks
+from model.learning import learn_by_doing, peer_transfer, practice_cells
+from model.march import rules
 from model.organization import build_structure
 from model.seating import floor_shape, neighbour_table, row_path, seat_order, seat_positions
 
@@ -28,12 +22,6 @@ from model.seating import floor_shape, neighbour_table, row_path, seat_order, se
 def small_beliefs(seed, n=12, m=10):
     rng = np.random.default_rng(seed)
     return rng.integers(-1, 2, (n, m)).astype(np.int8), rng.choice(np.array([-1, 1], np.int8), m)
-
-
-def test_correct_counts_counts_dimensions_believed_correctly():
-    beliefs, reality = small_beliefs(0)
-    expected = [sum(int(b == z) for b, z in zip(row, reality, strict=True)) for row in beliefs]
-    np.testing.assert_array_equal(correct_counts(beliefs, reality), expected)
 
 
 def test_learn_by_doing_sets_the_listed_cells_to_the_reality():
@@ -121,61 +109,6 @@ def test_peer_transfer_of_talks_and_debriefs_matches_talks_then_debriefs():
     changed = peer_transfer(beliefs, receivers, told, own, probability, u)
     np.testing.assert_array_equal(beliefs, expected)
     assert changed >= (beliefs != expected).sum()
-
-
-def test_socialize_matches_loop_over_the_cells():
-    beliefs, _ = small_beliefs(10)
-    dims = beliefs.shape[1]
-    codes = np.random.default_rng(11).integers(-1, 2, (3, dims)).astype(np.int8)
-    unit = np.arange(len(beliefs)) % 3
-    cells = np.random.default_rng(12).integers(0, beliefs.size, 40)
-    expected = beliefs.copy()
-    for cell in cells:
-        i, d = divmod(int(cell), dims)
-        if codes[unit[i], d] != 0:
-            expected[i, d] = codes[unit[i], d]
-    code_cell = (unit[:, None] * dims + np.arange(dims)).ravel()
-    socialize(beliefs, codes, code_cell, cells)
-    np.testing.assert_array_equal(beliefs, expected)
-
-
-def reference_learn_code(codes, beliefs, contributes, unit, rate, u):
-    """March's p2 rule, one unit and dimension at a time: the code keeps its view with
-    probability (1 - rate) ** k, else takes the majority of the contributors (k its margin)."""
-    for g, d in np.ndindex(*codes.shape):
-        tally = sum(int(beliefs[i, d]) for i in np.flatnonzero((unit == g) & contributes))
-        if tally != 0 and u[g, d] >= (1.0 - rate) ** abs(tally):
-            codes[g, d] = np.sign(tally)
-
-
-def test_learn_code_matches_loop():
-    beliefs, _ = small_beliefs(13, n=20)
-    unit = np.random.default_rng(14).integers(0, 4, len(beliefs))
-    contributes = np.random.default_rng(15).random(len(beliefs)) < 0.6
-    codes = np.random.default_rng(16).integers(-1, 2, (4, beliefs.shape[1])).astype(np.int8)
-    expected = codes.copy()
-    u = np.random.default_rng(17).random(codes.shape)
-    reference_learn_code(expected, beliefs, contributes, unit, 0.3, u)
-    learn_code(codes, beliefs, contributes, unit, 0.7 ** np.arange(21), u)
-    np.testing.assert_array_equal(codes, expected)
-
-
-def test_learn_code_changes_with_probability_growing_with_the_margin():
-    beliefs = np.array([[1, 1, -1], [1, 1, -1], [1, -1, -1]], dtype=np.int8)  # margins 3, 1, 3
-    rng, runs, changed = np.random.default_rng(18), 20000, np.zeros(3)
-    for _ in range(runs):
-        codes = np.array([[-1, -1, 0]], dtype=np.int8)
-        learn_code(
-            codes,
-            beliefs,
-            np.ones(3, bool),
-            np.zeros(3, np.intp),
-            0.8 ** np.arange(4),
-            rng.random((1, 3)),
-        )
-        changed += codes[0] == [1, 1, -1]
-    expected = 1.0 - 0.8 ** np.array([3, 1, 3])
-    assert np.all(np.abs(changed / runs - expected) < 4 * np.sqrt(expected / runs))
 
 
 @pytest.fixture(scope="module")
@@ -279,11 +212,14 @@ def test_debriefs_come_after_every_talk(office):
 
 
 def test_rates_of_one_take_the_one_coin_per_cell_path():
-    model = SalesOrgModel(rng=0, socialization_rate=1.0, learning_by_doing_rate=1.0)
+    model = SalesOrgModel(
+        rng=0, socialization_rate=1.0, peer_learning_rate=0.0, learning_by_doing_rate=0.0
+    )
     model.codes[:] = 1
+    before = model.people.beliefs.copy()
     model.learn()
-    held = model.codes[model.structure.unit] != 0
-    np.testing.assert_array_equal(model.people.beliefs[held], 1)
+    # every cell socialized: one step toward the playbook's +1
+    np.testing.assert_array_equal(model.people.beliefs, np.minimum(before + 1, 1))
 
 
 def test_no_reviews_in_the_functional_design():
@@ -319,8 +255,11 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
     beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
     work, cooperation, performance = model.work_share(), people.cooperation, model.performance
     rng = copy.deepcopy(model.streams["learning"])
+    coins = iter(rules.coins_for(beliefs, copy.deepcopy(model.streams["playbook"])))
     model.learn()
 
+    # what people did this week: the belief, or the next coin where it is 0 (C order)
+    actions = np.array([[b if b else next(coins) for b in row] for row in beliefs])
     lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
     practice = -np.log1p(-lbd * model.vantage.max() * work.max())
     total = practice - np.log1p(-soc)
@@ -357,18 +296,23 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
                 told = before[src, d]
                 if told != 0 and told != before[r, d] and u_told[j, d] < rate:
                     beliefs[r, d] = told
-    for i, d in socialized:
-        if codes[s.unit[i], d] != 0:
-            beliefs[i, d] = codes[s.unit[i], d]
-    known = (beliefs == reality).sum(axis=1)
-    code_known = (codes == reality).sum(axis=1)
+    before = beliefs.copy()
+    for i, d in socialized:  # one step toward the playbook (a cell drawn twice moves once)
+        target = codes[s.unit[i], d]
+        if target != 0 and before[i, d] != target:
+            beliefs[i, d] = before[i, d] + (1 if target > before[i, d] else -1)
+    # the superior group: acted score above the playbook's on the role's weighted domains
+    weight = np.rint(100 * WEIGHTS[s.role]).astype(int)[:, dimension_domains(dims // 5)]
+    superior = [
+        sum(weight[i, d] * actions[i, d] * reality[d] for d in range(dims))
+        > sum(weight[i, d] * codes[s.unit[i], d] * reality[d] for d in range(dims))
+        and u[m + i] < cooperation[i]
+        for i in range(n)
+    ]
     for g, d in np.ndindex(*codes.shape):
-        tally = sum(
-            int(beliefs[i, d])
-            for i in range(n)
-            if s.unit[i] == g and known[i] > code_known[g] and u[m + i] < cooperation[i]
-        )
-        if tally != 0 and u[m + n + g * dims + d] >= (1.0 - p["code_learning_rate"]) ** abs(tally):
+        tally = sum(int(actions[i, d]) for i in range(n) if s.unit[i] == g and superior[i])
+        change = 1.0 - (1.0 - p["code_learning_rate"]) ** abs(tally)
+        if tally != 0 and u[m + n + g * dims + d] < change:
             codes[g, d] = np.sign(tally)
     np.testing.assert_array_equal(people.beliefs, beliefs)
     np.testing.assert_array_equal(model.codes, codes)

@@ -268,9 +268,16 @@ def share_changed(a: np.ndarray, b: np.ndarray) -> float:
 
 def check_seat_tooltips(page, floor) -> None:
     seats = page.locator(".salesorg-floor .salesorg-seat")
-    assert seats.count() == 90  # the default organization
+    # the default organization's 90 seats, laid out over a loaded picture
+    page.wait_for_function(
+        """() => {
+            const seats = document.querySelectorAll('.salesorg-floor .salesorg-seat');
+            return seats.length === 90 && seats[89].getBoundingClientRect().width > 5;
+        }""",
+        timeout=PAGE_TIMEOUT_MS,
+    )
     for k in (0, 45, 89):
-        seats.nth(k).hover()  # Playwright checks the box itself receives the pointer there
+        seats.nth(k).scroll_into_view_if_needed()
         picture = floor.bounding_box()
         box = seats.nth(k).bounding_box()
         assert box is not None and box["width"] > 5 and box["height"] > 5
@@ -278,6 +285,7 @@ def check_seat_tooltips(page, floor) -> None:
         assert picture["x"] - 1 <= box["x"] <= picture["x"] + picture["width"] - box["width"] + 1
         assert picture["y"] - 1 <= box["y"] <= picture["y"] + picture["height"] - box["height"] + 1
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # the box itself is what the pointer finds there (nothing lies over it)
         title = page.evaluate(
             "([x, y]) => document.elementFromPoint(x, y).getAttribute('title')", [x, y]
         )

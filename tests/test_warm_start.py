@@ -126,12 +126,13 @@ def test_warm_start_begins_calibrated(design):
 
 def test_warm_start_has_no_transient_and_cold_start_remains():
     """Over the first recorded year, the warm start's knowledge and win rate stay level (paired
-    drift within +-0.06) while a cold start climbs (knowledge about +0.19, win rate from the
-    first to the fourth quarter about +0.13)."""
+    drift within +-0.06) while a cold start climbs (knowledge by more than 0.12, win rate from
+    the first to the fourth quarter by more than 0.03: the playbooks' March rules, one step of
+    socialization at a time, make the cold start's first year climb more slowly)."""
     warm = recorded("the_model", PARAMETERS["burn_in_weeks"].default, 52)
     cold = recorded("the_model", 0, 52)
     assert at(cold, 0)["win_rate"].isna().all() and at(cold, 0)["knowledge"].mean() < 0.40
-    for name, first, climb in (("knowledge", 0, 0.12), ("win_rate", 13, 0.05)):
+    for name, first, climb in (("knowledge", 0, 0.12), ("win_rate", 13, 0.03)):
         drift = {run: at(frame, 52)[name] - at(frame, first)[name] for run, frame in
                  (("warm", warm), ("cold", cold))}  # fmt: skip
         _, low, high = mean_ci(drift["warm"])
@@ -139,5 +140,5 @@ def test_warm_start_has_no_transient_and_cold_start_remains():
         assert mean_ci(drift["cold"])[1] > climb, name
     # paired seeds: the cold start's first quarter sells far worse than the warm start's
     gap = at(cold, 13)["win_rate"] - at(warm, 13)["win_rate"]
-    # (upper 95% bound -0.099 since issue 11's fairness changes; it was below -0.10 before)
+    # (upper 95% bound -0.099 since the fairness changes (ODD 7.7); it was below -0.10 before)
     assert mean_ci(gap)[2] < -0.08

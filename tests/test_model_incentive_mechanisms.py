@@ -115,7 +115,7 @@ def test_rivals_share_role_and_queue_in_every_design():
 def test_rivals_share_less_in_talks_as_a_plain_loop_says():
     """draw_conversations with rivals equals one slot at a time on the same uniforms."""
     model = SalesOrgModel(rng=4, design="the_model")
-    plan, n = model._conversations, model.structure.size
+    plan, n = model.learning.plan, model.structure.size
     key, kept = rival_key(model.structure), 0.3
     cooperation = np.random.default_rng(1).random(n)
     u = np.random.default_rng(2).random(plan.n_uniforms)
@@ -141,8 +141,8 @@ def test_rivalry_zero_is_no_rivalry_bit_for_bit(design):
     params = {"rng": 6, "design": design, "incentive": "individual", "rivalry": 0.0}
     plain = history(20, **params)
     model = SalesOrgModel(burn_in_weeks=0, **params)
-    assert model._rivals is None and (model._playbook_kept == 1.0).all()
-    model._rivals = (rival_key(model.structure), 1.0)
+    assert model.learning.rivals is None and (model.learning.playbook_kept == 1.0).all()
+    model.learning.rivals = (rival_key(model.structure), 1.0)
     for _ in range(20):
         model.step()
     assert model.datacollector.get_model_vars_dataframe().equals(plain)

@@ -6,6 +6,7 @@ import pytest
 
 from model import SalesOrgModel
 from model import learning as L
+from model.conversations import draw_conversations, draw_conversations_reference
 from model.learning import Learning
 from model.reorganization import merge_playbooks_reference
 
@@ -117,3 +118,16 @@ def test_learning_owns_the_playbooks():
     assert model.codes is model.learning.codes
     assert model.codes.shape == (model.structure.n_units, model.people.beliefs.shape[1])
     assert "Learning(" in repr(model.learning)
+
+
+@pytest.mark.parametrize("design", ["the_model", "pods"])
+def test_draw_conversations_equals_reference_on_the_same_uniforms(design):
+    """Talks and reviews, without rivalry: the kernel equals its plain reference slot by slot."""
+    model = SalesOrgModel(rng=5, design=design, burn_in_weeks=0)
+    plan, n = model.learning.plan, model.structure.size
+    cooperation = np.random.default_rng(1).random(n)
+    u = np.random.default_rng(2).random(plan.n_uniforms)
+    slot, sources, rows = draw_conversations(plan, u, cooperation)
+    expected = draw_conversations_reference(plan, u, cooperation)
+    assert (slot.tolist(), sources.tolist(), rows.tolist()) == expected
+    assert (slot >= 2 * n).any()  # reviews among them

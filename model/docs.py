@@ -22,7 +22,8 @@ allowed values and the source of the default. One step is one week. Cross-parame
 (`model/validation.py`): `pod_composition` names only known roles with whole counts and has at
 least one marketer, SDR and AE; `employees` is a positive multiple of the pod size (every design
 has the same people); `share_conditional_cooperators + share_free_riders <= 1`; each `*_min`
-is at most its `*_max`.
+is at most its `*_max`; `interdependence` is at most the number of other dimensions
+(`5 x dimensions_per_domain - 1`).
 
 Metric definitions follow docs/calibration.md: win rate = won / (won + lost) (not won / all
 opportunities), logo churn = churned / contracts due for renewal.

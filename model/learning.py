@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.incentives import rival_key, rival_share, sharing_kept
+from model.interdependence import effective, teachable
 from model.knowledge import (
     FEEDBACK_LOOPS,
     ROLE_INDEX,
@@ -29,6 +31,7 @@ from model.knowledge import (
 )
 from model.march import rules
 from model.reorganization import merge_playbooks
+from model.territories import territory_of_cells
 
 #: Per role, the parameter that says how many cases make a full week's load: leads generated,
 #: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
@@ -236,6 +239,22 @@ def feedback_loops(structure, dimensions_per_domain: int):
 # ----------------------------------------------------------------- the mechanism
 
 
+class Market(NamedTuple):
+    """What learning is judged against this week (docs/ODD.md 7.9, 7.10).
+
+    Attributes:
+        reality: the common market, one sign per dimension.
+        realities: territories x dimensions, each territory's market; None where every
+            territory's equals the common one and knowledge is independent (the one-market
+            shortcut, the same bits as the per-territory path there).
+        depends: the dependency map of interdependent knowledge, or None.
+    """
+
+    reality: np.ndarray
+    realities: np.ndarray | None = None
+    depends: np.ndarray | None = None
+
+
 class Learning:
     """The week's learning (docs/ODD.md 7.4), one method per sub-process in the schedule's order:
     :meth:`act`, :meth:`learn_by_doing`, :meth:`converse` (talks and reviews),
@@ -250,7 +269,9 @@ class Learning:
     * ``learning_by_doing``: the cells where people observe the truth from their work;
     * ``conversations``: who talks to or reviews with whom, and what is taken;
     * ``socialization``: the cells where people move toward their unit's playbook (p1);
-    * ``playbook``: who shares with the playbook, and its changes (p2).
+    * ``playbook``: who shares with the playbook, and its changes (p2);
+    * ``worked_territory``: the territory of the account behind a learning-by-doing event, for
+      one who serves several territories (:func:`model.territories.territory_of_cells`).
 
     Args:
         params: the model's parameters.
@@ -261,7 +282,10 @@ class Learning:
         rng: the model's ``learning`` stream.
     """
 
-    STREAMS = ("acts", "learning_by_doing", "conversations", "socialization", "playbook")
+    STREAMS = (
+        "acts", "learning_by_doing", "conversations", "socialization", "playbook",
+        "worked_territory",
+    )  # fmt: skip
 
     def __init__(
         self, params, structure, neighbours, neighbour_counts, own_share, role_weights, rng
@@ -317,6 +341,11 @@ class Learning:
         kept = sharing_kept(p["rivalry"], own_share)
         self.rivals = None if kept == 1.0 else (rival_key(s), kept)
         self.playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
+        # the territories each person's unit serves (a pod: its own; a department: its
+        # members' union): the superior group is judged on them
+        unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
+        np.add.at(unit_serves, s.unit, s.serves)
+        self.unit_serves = (unit_serves > 0).astype(np.int64).take(s.unit, axis=0).T
 
     def rebuild(self, structure, neighbours, neighbour_counts, own_share) -> None:
         """The same people in a new ``structure`` and seats (a reorganization, docs/ODD.md 5.2):
@@ -336,22 +365,22 @@ class Learning:
         full = self.full_load  # cases / full load below a full load, else 1 (no overflow)
         return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
 
-    def step(self, people, reality, performance, work) -> None:
+    def step(self, people, market: Market, performance, work) -> None:
         """One week of learning, in the order of docs/ODD.md section 7.4."""
         actions = self.act(people.beliefs)
-        self.learn_by_doing(people.beliefs, reality, work)
+        self.learn_by_doing(people.beliefs, market, work)
         self.converse(people.beliefs, people.cooperation, performance)
         self.socialize(people.beliefs)
-        self.learn_playbooks(actions, reality, people.cooperation)
+        self.learn_playbooks(actions, market, people.cooperation)
 
     def act(self, beliefs: np.ndarray) -> np.ndarray:
         """What people did this week: their beliefs, a coin where they hold none (March 1991);
         read before this week's learning changes the beliefs."""
         return rules.act(beliefs, rules.coins_for(beliefs, self.streams["acts"]))
 
-    def learn_by_doing(self, beliefs: np.ndarray, reality: np.ndarray, work: np.ndarray) -> None:
+    def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
         """People observe the truth of a dimension with probability ``learning_by_doing_rate``
-        x their role's vantage x their work share (:func:`practice_cells`)."""
+        x their role's vantage x their work share (:func:`practice_cells`, :meth:`observe`)."""
         rng = self.streams["learning_by_doing"]
         top = self.top_practice * work.max(initial=0.0)  # the largest rate
         if top < 1.0:
@@ -362,7 +391,24 @@ class Learning:
         else:  # a rate of 1 has no finite intensity: one coin per cell
             rate = -(self.neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             cells = (rng.random(beliefs.size) < rate).nonzero()[0]
-        learn_by_doing(beliefs, reality, cells)
+        self.observe(beliefs, market, cells)
+
+    def observe(self, beliefs: np.ndarray, market: Market, cells: np.ndarray) -> None:
+        """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
+        in the reality of the account worked: its territory's (one served territory, or one
+        drawn by work share), and with interdependence only where the person's beliefs on the
+        dimensions it depends on are right (:mod:`model.interdependence`)."""
+        if market.realities is None:
+            learn_by_doing(beliefs, market.reality, cells)
+            return
+        s, realities, dims = self.structure, market.realities, beliefs.shape[1]
+        territory = territory_of_cells(
+            cells, dims, s.territory, s.n_territories, self.streams["worked_territory"]
+        )
+        if market.depends is not None:
+            keep = teachable(beliefs, realities, territory, cells, market.depends)
+            cells, territory = cells[keep], territory[keep]
+        beliefs.put(cells, realities.take(territory * dims + cells % dims))
 
     def converse(self, beliefs, cooperation, performance) -> None:
         """Talks and reviews pass the source's beliefs (right or wrong), all read before any
@@ -391,15 +437,34 @@ class Learning:
             cells = np.arange(beliefs.size)
         rules.socialize(beliefs, cells, self.codes.take(self.code_cell.take(cells)))
 
-    def learn_playbooks(self, actions, reality, cooperation) -> None:
+    def learn_playbooks(self, actions, market: Market, cooperation) -> None:
         """Each playbook learns from its superior group (March's p2): the members whose week's
         actions scored above the playbook on what their role needs, and who share with it
         (cooperativeness gates the playbook as it gates talks; what goes into the playbook
         helps the unit's rivals too)."""
-        codes, s, weights = self.codes, self.structure, self.score_weights
+        codes, s = self.codes, self.structure
         rng = self.streams["playbook"]
-        acted = rules.score(actions, reality, weights)
-        superior = acted > rules.score(codes.take(s.unit, axis=0), reality, weights)
+        acted = self.score(actions, market)
+        superior = acted > self.score(codes.take(s.unit, axis=0), market)
         superior &= rng.random(len(s.unit)) < cooperation * self.playbook_kept
         tally = rules.superior_tally(actions, superior, s.unit_order, s.unit_starts)
         rules.learn_code(codes, tally, self.code_change, rng.random(codes.shape))
+
+    def score(self, rows: np.ndarray, market: Market) -> np.ndarray:
+        """March's score of each person's row (actions, or their unit's code) on what their
+        role needs: against the common reality, or summed over the realities of the
+        territories their unit serves; with interdependence a right value scores only where
+        its dependencies are right too (integers: exact)."""
+        if market.realities is None:
+            return rules.score(rows, market.reality, self.score_weights)
+        realities = market.realities[:, None]  # territories x 1 x dimensions
+        if market.depends is None:
+            per = rules.score(rows[None], realities, self.score_weights)
+        else:
+            # +1 where right with its dependencies, -1 where wrong, 0 for no view (or a right
+            # value whose dependencies are wrong: it does not count)
+            right = effective(rows[None] == realities, market.depends)
+            wrong = (rows[None] != 0) & (rows[None] != realities)
+            value = np.where(right, 1, np.where(wrong, -1, 0))
+            per = rules.score(value.astype(np.int8), 1, self.score_weights)
+        return np.add.reduce(per * self.unit_serves, axis=0)

@@ -23,21 +23,23 @@ from model.incentives import (
     settle_pay,
     update_willingness,
 )
+from model.interdependence import dependency_map, effective
 from model.knowledge import DOMAINS, ROLES, performance_weights
-from model.learning import Learning, domain_knowledge, turbulence
+from model.learning import Learning, Market, domain_knowledge, turbulence
 from model.metrics import FLOWS, METRICS, Metrics, role_performance
 from model.organization import build_structure
 from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.territories import Territories, served_mean, work_shares
 from model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs);
 #: ``learning`` spawns one per learning sub-process (:attr:`model.learning.Learning.STREAMS`).
 STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
-    "learning", "attrition",
+    "learning", "attrition", "territory_market", "territory_work",
 )  # fmt: skip
 
 #: Head count the ``initial_customers`` default refers to (scaled for other sizes).
@@ -71,11 +73,14 @@ class SalesOrgModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
         self.week = -p["burn_in_weeks"]
-        self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
+        self.structure = build_structure(
+            p["design"], p["employees"], p["pod_composition"], p["ae_territories"]
+        )
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
+        self._market_structure(dims)
         self.people = People(n, dims, p, self.streams["people"])
         self._pay_and_skill_tables()
 
@@ -91,7 +96,7 @@ class SalesOrgModel(mesa.Model):
             self.streams["learning"],
         )
 
-        self.pipeline = Pipeline(p, self.structure)
+        self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
         self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         if p["selling"]:
@@ -130,6 +135,31 @@ class SalesOrgModel(mesa.Model):
         same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
         share = same / s.others_in_unit
         return 1.0 + self.params["specialization_advantage"] * share
+
+    def _market_structure(self, dims: int) -> None:
+        """Territories' realities and the dependency map of interdependent knowledge.
+
+        ``_territorial`` is False in the one-market, independent-dimensions case (the defaults),
+        where every knowledge lookup takes the common reality (the same bits as before).
+        """
+        p, s = self.params, self.structure
+        k = p["interdependence"]
+        self.depends = dependency_map(dims, k, self.streams["market"]) if k else None
+        self.territories = Territories(
+            s.n_territories,
+            self.reality,
+            p["territory_correlation"],
+            self.streams["territory_market"],
+        )
+        self._territorial = not self.territories.one_market or self.depends is not None
+        self._territory_tables()
+
+    def _territory_tables(self) -> None:
+        """Who serves which territory, per structure (at set-up and at a reorganization)."""
+        s = self.structure
+        self.work_shares = work_shares(s.serves)
+        role_weights = performance_weights(self.params["performance_weights"])[s.role]
+        self._territory_weights = np.tile(role_weights, (s.n_territories, 1))
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -190,11 +220,17 @@ class SalesOrgModel(mesa.Model):
         ones and unowned work is dealt to the new queues in turn (:mod:`model.reorganization`);
         active deals follow their AE.
         """
-        new = build_structure(design, self.structure.size, self.params["pod_composition"])
+        new = build_structure(
+            design,
+            self.structure.size,
+            self.params["pod_composition"],
+            self.params["ae_territories"],
+        )
         self.structure = new
         self._pay_and_skill_tables()
         self._seat()
         self.learning.rebuild(new, self.neighbours, self.neighbour_counts, self.own_share)
+        self._territory_tables()
         self.pipeline = self.pipeline.reorganized(new)
         self.customers.reassign(new)
         self.metrics_state.structure = new
@@ -218,6 +254,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
+        self.territories.drift(self.params["turbulence"])
+        self.territories.follow(self.reality)
         self.metrics_state.record_week(self.week, self.flow)
         self._assess()
 
@@ -229,7 +267,12 @@ class SalesOrgModel(mesa.Model):
         self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
-            self.productivity, self.performance, self.domain_knowledge, people.output
+            self.productivity,
+            self.performance,
+            self.served_knowledge,
+            people.output,
+            self.territory_performance,
+            self.territory_knowledge,
         )
 
     def sell(self) -> None:
@@ -244,9 +287,9 @@ class SalesOrgModel(mesa.Model):
         pipeline.generate(week, wf, s["leads"], flow)
         pipeline.qualify(week, wf, s["qualification"], flow)
         pipeline.assign(week, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
+        territory, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, week, 0.5)
+        self.customers.add(territory, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -258,14 +301,18 @@ class SalesOrgModel(mesa.Model):
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
-        ref_queue, ref_fit, technical = customers.refer(s["leads"])
-        self.pipeline.refer(ref_queue, ref_fit, technical)
-        self.flow["referrals"] += len(ref_queue)
+        ref_territory, ref_fit, technical = customers.refer(s["leads"])
+        self.pipeline.refer(ref_territory, ref_fit, technical)
+        self.flow["referrals"] += len(ref_territory)
 
     def learn(self) -> None:
         """Acts, learning by doing, talks and reviews, socialization, playbooks (7.4), each
-        from its own random stream (:class:`model.learning.Learning`)."""
-        self.learning.step(self.people, self.reality, self.performance, self.work_share())
+        from its own random stream (:class:`model.learning.Learning`). Work teaches, and the
+        playbooks are judged against, the territories' realities where they differ from the
+        common one or knowledge is interdependent (sections 7.9, 7.10)."""
+        realities = self.territories.reality if self._territorial else None
+        market = Market(self.reality, realities, self.depends)
+        self.learning.step(self.people, market, self.performance, self.work_share())
 
     def work_share(self) -> np.ndarray:
         """Per person, the cases worked this week relative to a full load, at most 1
@@ -295,9 +342,39 @@ class SalesOrgModel(mesa.Model):
     def _assess(self) -> None:
         """What people know now (used by next week's work) and this week's metrics."""
         self.correct = self.people.beliefs == self.reality
+        self.belief_accuracy = None  # the share of right beliefs, when it differs from knowledge
+        if self.depends is not None:
+            self.belief_accuracy = float(np.count_nonzero(self.correct) / self.correct.size)
+            self.correct = effective(self.correct, self.depends)  # the right beliefs that count
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
         self.performance = role_performance(self.domain_knowledge, self._role_weights)
+        self._assess_territories()
         self.metrics_state.update(self)
+
+    def _assess_territories(self) -> None:
+        """Knowledge against each territory's reality, and of the territories one serves.
+
+        ``territory_knowledge`` (territories x people x domains) and ``territory_performance``
+        are what a case of each territory is worked with; ``served_knowledge`` and
+        ``performance`` average them over the territories one serves by work share. One market
+        (``_territorial`` False): they are the common-market values.
+        """
+        if not self._territorial:
+            self.territory_knowledge = self.territory_performance = None
+            self.served_knowledge = self.domain_knowledge
+            return
+        beliefs, t = self.people.beliefs, self.territories.n
+        n, dims = beliefs.shape
+        correct = beliefs[None] == self.territories.reality[:, None]
+        if self.depends is not None:
+            correct = effective(correct, self.depends)
+        knowledge = domain_knowledge(correct.reshape(t * n, dims), len(DOMAINS))
+        self.territory_knowledge = knowledge.reshape(t, n, -1)
+        performance = role_performance(knowledge, self._territory_weights)
+        self.territory_performance = performance.reshape(t, n)
+        shares = self.work_shares
+        self.served_knowledge = served_mean(self.domain_knowledge, self.territory_knowledge, shares)
+        self.performance = served_mean(self.performance, self.territory_performance, shares)
 
     def knowledge_by_role_and_domain(self):
         """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.

@@ -161,6 +161,10 @@ def test_every_parameter_has_a_lever_test():
         "burn_in_weeks": "test_warm_start_begins_calibrated",
         "reorganize_at": "test_the_switch_happens_at_the_given_week",
         "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
+        # tests/test_territories.py and tests/test_interdependence.py
+        "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
+        "ae_territories": "test_work_teaches_the_reality_of_the_worked_accounts_territory",
+        "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

@@ -20,6 +20,7 @@ import argparse
 import math
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ def active_mechanisms(params: Mapping[str, object] | None = None) -> dict[str, d
     return active
 
 
-def bookings(design: str, seed: int, weeks: int, params: Mapping[str, object]) -> float:
+def bookings(design: str, seed: int, weeks: int, params: Mapping[str, Any]) -> float:
     """Total bookings (USD M) of one run."""
     model = SalesOrgModel(rng=seed, design=design, **params)
     for _ in range(weeks):

@@ -466,5 +466,5 @@ class Learning:
             right = effective(rows[None] == realities, market.depends)
             wrong = (rows[None] != 0) & (rows[None] != realities)
             value = np.where(right, 1, np.where(wrong, -1, 0))
-            per = rules.score(value.astype(np.int8), 1, self.score_weights)
+            per = rules.score(value.astype(np.int8), np.ones(1, np.int8), self.score_weights)
         return np.add.reduce(per * self.unit_serves, axis=0)

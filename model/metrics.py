@@ -232,7 +232,7 @@ class Metrics:
         v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
 
 
-def territory_knowledge(served_knowledge: np.ndarray, common: float) -> float:
+def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> float:
     """Mean over people and domains of the knowledge of the territories one serves (each
     domain has the same number of dimensions); ``common`` when it is the common market's."""
     if served_knowledge is None:

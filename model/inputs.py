@@ -173,17 +173,21 @@ _COOPERATION = [
     _p("share_free_riders", 0.3, float, "-",
        "share of free riders (the rest are unconditional cooperators)",
        source=FGF, group="cooperation", bounds=(0.0, 1.0)),
-    _p("conditional_slope", 0.8, float, "-",
+    _p("conditional_slope", 0.5, float, "-",
        "how closely conditional cooperators match the cooperation they see (< 1: imperfect "
        "matching)",
-       source="Fischbacher & Gachter 2010", group="cooperation", bounds=(0.0, 1.0)),
-    _p("initial_goodwill", 0.5, float, "-",
+       source="Fischbacher & Gachter 2010 (slope < 1); value calibrated with "
+       "cooperation_adaptation so cooperation falls to 10-20% in ten weeks (Ledyard 1995)",
+       group="cooperation", bounds=(0.0, 1.0)),
+    _p("initial_goodwill", 0.67, float, "-",
        "willingness of a conditional cooperator on joining (first-round contribution)",
-       source="Ledyard 1995; Fehr & Gachter 2000 (first round 40-60%)", group="cooperation",
+       source="Ledyard 1995; Fehr & Gachter 2000 (first round 40-60%: 0.67 puts the FGF mix "
+       "at 50%)", group="cooperation",
        bounds=(0.0, 1.0)),
-    _p("cooperation_adaptation", 0.3, float, "1/week",
+    _p("cooperation_adaptation", 0.4, float, "1/week",
        "speed at which conditional cooperators adjust to what they see",
-       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
+       source="design choice, calibrated with conditional_slope to Ledyard 1995's ten-round "
+       "decay", group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
        "cooperators match fully, when seen: see sanction_visibility)",
@@ -212,9 +216,12 @@ _INCENTIVES = [
     _p("morale_adaptation", 0.1, float, "1/week",
        "speed at which morale moves toward its target",
        source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 1.0)),
-    _p("effort_cost", 0.3, float, "pay units",
-       "cost of full effort in the payoff metric",
-       source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+    _p("effort_cost", 1.0, float, "pay units",
+       "c in the quadratic cost of effort c e^2/2: free riders give effort min(1, m/c) "
+       "above the floor, m their marginal return (1 keeps effort = m)",
+       source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
+       "swept 0.5-2",
+       group="incentives", bounds=(0.25, 4.0)),
     _p("rivalry", 0.0, float, "-",
        "how much the own-pay share deters sharing with a rival (same role, same queue): "
        "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
@@ -295,9 +302,9 @@ _CUSTOMERS = [
     _p("support_capacity", 25.0, float, "tickets/week",
        "tickets a fully productive support person solves per week",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 5000.0)),
-    _p("churn_reference", 0.2, float, "1/year",
+    _p("churn_reference", 0.125, float, "1/year",
        "probability of not renewing at satisfaction 0.5",
-       source="KBCM 2016 (median annual logo churn 10%)",
+       source="KBCM 2016 (median annual logo churn 10%: 0.125 gives 10% in year 2)",
        group="customers", bounds=(0.001, 0.999)),
     _p("satisfaction_churn_effect", 4.0, float, "log-odds",
        "renewal log-odds per unit of satisfaction",
@@ -315,6 +322,17 @@ _CUSTOMERS = [
     _p("referral_fit", 0.85, float, "-",
        "share of good-fit leads among referrals",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
+]
+
+_HANDOFFS = [
+    _p("handoff_loss", 0.2, float, "-",
+       "share of what was learned about an account (the buyer's problem, the expectations set, "
+       "the technical fit) lost in a handoff between two people at distance 1; the distance is "
+       "(1 + [different units] + [not seated within seat_radius]) / 3 (0 = no loss)",
+       source="assumption (no published magnitude; retention barely moves with it, docs/ODD.md "
+       "7.11), swept over [0, 1] in when_pods_win; distance terms: Szulanski 1996, Hansen 1999, "
+       "Allen 1977",
+       group="handoffs", bounds=(0.0, 1.0)),
 ]
 
 _TIMELINE = [
@@ -348,6 +366,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _HANDOFFS
         + _TIMELINE
     ),
     title="SalesOrgModel",

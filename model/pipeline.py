@@ -389,7 +389,9 @@ class Pipeline:
             by_territory(table, t) for table in (HAS_FIT, HAS_TECHNICAL, HAS_HELPED)
         )
         self.territory_rng = rng
-        marketers = self.crews["marketer"].people
+        # no marketers (March's limit: one unit of one role): no leads to place
+        crew = self.crews.get("marketer")
+        marketers = crew.people if crew is not None else np.zeros(0, np.intp)
         territory = getattr(structure, "territory", None)
         if territory is None:  # one market, or pods: a marketer's territory is its queue
             territory = structure.queue if t > 1 else np.zeros(structure.size, np.intp)

@@ -29,8 +29,6 @@ import numpy as np
 
 COOPERATOR, CONDITIONAL, FREE_RIDER = 0, 1, 2
 TYPES = ("cooperator", "conditional_cooperator", "free_rider")
-#: Weekly smoothing of attributable output used to score pay (about a quarter's memory).
-OUTPUT_SMOOTHING = 0.1
 
 
 def own_pay_share(incentive: str, pooled_fraction: float) -> float:
@@ -143,7 +141,7 @@ def settle_pay(state, structure, own_share: float, params) -> None:
     Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
     ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort.
     """
-    state.output_smoothed += OUTPUT_SMOOTHING * (state.output - state.output_smoothed)
+    state.output_smoothed += params["output_smoothing"] * (state.output - state.output_smoothed)
     role = structure.role
     role_mean = np.bincount(role, state.output_smoothed, len(structure.role_counts))
     role_mean /= structure.role_divisor

@@ -34,7 +34,8 @@ from model.knowledge import (
     FEEDBACK_LOOPS,
     ROLE_INDEX,
     ROLES,
-    VANTAGE,
+    as_matrix,
+    cross_functional,
     dimension_domains,
     feedback_dimension_mask,
     performance_weights,
@@ -108,12 +109,16 @@ class SalesOrgModel(mesa.Model):
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
         self.people = People(n, dims, p, self.streams["people"])
         self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
-        self.vantage = VANTAGE[self.structure.role][
+        self.vantage_matrix = as_matrix(p["vantage"])
+        self.weights_matrix = as_matrix(p["role_weights"])
+        self.vantage = self.vantage_matrix[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]
         self._pay_and_skill_tables()
 
-        self._role_weights = performance_weights(p["performance_weights"])[self.structure.role]
+        self._role_weights = performance_weights(p["performance_weights"], self.weights_matrix)[
+            self.structure.role
+        ]
         self._seat_employees()
         self._learning_tables(dims)
 
@@ -124,7 +129,11 @@ class SalesOrgModel(mesa.Model):
             initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
             self.customers.seed_base(initial, self.week, self.streams["customers"])
 
-        self.metrics_state = Metrics(self.structure)
+        self.metrics_state = Metrics(
+            self.structure,
+            self.weights_matrix,
+            cross_functional(self.weights_matrix, self.vantage_matrix, p["expertise_threshold"]),
+        )
         self._assess()
         self.burn_in()
         self.datacollector = MetricCollector(
@@ -197,7 +206,10 @@ class SalesOrgModel(mesa.Model):
             s, self.neighbours, self.neighbour_counts, p, self._feedback
         )
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
-        talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
+        talks = talk_masks(
+            p["dimensions_per_domain"], self.vantage_matrix, p["expertise_threshold"]
+        )
+        talks = talks[s.role]  # what each person talks about
         self._topics = np.concatenate((talks.astype(float), relay))
         # per row, the chance of taking each dimension from a source who performs at least as
         # well as the receiver, then from one who performs worse (a review's briefer counts as
@@ -247,10 +259,11 @@ class SalesOrgModel(mesa.Model):
                 src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
                 dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
                 if len(src) and len(dst):
+                    vantage = self.vantage_matrix
                     mask = feedback_dimension_mask(
-                        source, receiver, self.params["dimensions_per_domain"]
+                        source, receiver, self.params["dimensions_per_domain"], vantage
                     )
-                    loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+                    loops.append((src, dst, vantage[ROLE_INDEX[source]][domains] * mask))
         return loops
 
     def burn_in(self) -> None:

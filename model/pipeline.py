@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.columns import FifoStore
-from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX
 from model.queues import Crew, CrewGroup, first_in_line
 from model.reorganization import in_turn
 
@@ -318,7 +318,9 @@ class Pipeline:
         self._accuracy_min = p["qualification_accuracy_min"]
         self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
         self._effect = p["knowledge_win_effect"]
-        self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._effect_tech = float(
+            p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
+        )
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()

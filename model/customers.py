@@ -265,7 +265,10 @@ class Customers(ColumnStore):
         if self.single_queue:
             n = self._rows
             good = int(np.count_nonzero(self._columns["fit"][:n]))
-            tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
+            # a poor fit files problem_ticket_ratio times the tickets (whole numbers at 2.0:
+            # exactly the same float as 2n - good)
+            poor_tickets = self.p["problem_ticket_ratio"] * (n - good) + good
+            tickets = self.p["tickets_per_customer"] * poor_tickets
             levels = service_levels(totals.tolist(), tickets, n, self.p)
             accounts = n
         else:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from model import PARAMETERS, ParameterError, SalesOrgModel
 from model.knowledge import ROLES
+from model.parameters import Matrix
 from model.pipeline import ACTIVE
 
 
@@ -111,6 +112,9 @@ def _invalid(p):
         return st.one_of(wrong_type, st.text(min_size=1).filter(lambda v: v not in p.choices))
     if p.kind is dict:
         return st.one_of(wrong_type, st.just({"marketer": 1, "sdr": 1}), st.just({"ae": -1}))
+    if p.kind is Matrix:
+        too_big = {r: {c: 2.0 for c in p.columns} for r in p.rows}
+        return st.one_of(wrong_type, st.just({"ae": {}}), st.just(too_big))
     lo, hi = p.bounds
     return st.one_of(wrong_type, st.floats(hi + 1e-6, hi + 1e6), st.floats(lo - 1e6, lo - 1e-6))
 

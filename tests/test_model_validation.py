@@ -50,6 +50,9 @@ def _value(p):
     if p.kind is bool:
         return st.booleans()
     lo, hi = p.bounds
+    if p.kind is Matrix:  # every entry drawn within the bounds
+        row = st.fixed_dictionaries({c: st.floats(lo, hi) for c in p.columns})
+        return st.fixed_dictionaries({r: row for r in p.rows})
     if p.kind is int:
         return st.integers(int(lo), int(min(hi, lo + 10)))
     return st.floats(lo, hi, allow_nan=False)

@@ -21,7 +21,6 @@ from model.clock import WEEKS_PER_YEAR
 from model.columns import ColumnStore
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
-from model.reorganization import in_turn
 from model.sums import sums_by_group
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
@@ -152,7 +151,8 @@ class _ServiceRoles:
 class Customers(ColumnStore):
     """The customer base as parallel arrays (one entry per live customer, in no set order).
 
-    Besides what was sold (queue, fit, expectations, ACV, start) and satisfaction, each row
+    Besides what was sold (territory, queue, fit, expectations, ACV, start) and satisfaction,
+    each row
     stores ``pull``, the constant part of its weekly satisfaction move (fit and expectations),
     and ``renewal_week``, the week of the year its contract renews (start mod 52).
     """
@@ -166,6 +166,7 @@ class Customers(ColumnStore):
         ("satisfaction", np.float64),
         ("pull", np.float64),
         ("renewal_week", np.int8),
+        ("territory", np.intp),  # the account's territory (its queue in pods)
     )
 
     def __init__(self, params: dict, structure) -> None:
@@ -215,11 +216,12 @@ class Customers(ColumnStore):
         """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
         return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
-    def add(self, queue, fit, expectations, acv, start, satisfaction) -> None:
-        """New customers (arrays of equal length, or scalars for all); ``start`` is the week
-        signed (an int or an array)."""
+    def add(self, territory, fit, expectations, acv, start, satisfaction) -> None:
+        """New customers of ``territory`` (arrays of equal length, or scalars for all);
+        ``start`` is the week signed (an int or an array). A customer's queue is its
+        territory's: its pod's in pods, the one shared queue in the assembly line."""
         self.append(
-            queue=queue,
+            queue=np.zeros(len(territory), np.intp) if self.single_queue else territory,
             fit=fit,
             expectations=expectations,
             acv=acv,
@@ -227,26 +229,31 @@ class Customers(ColumnStore):
             satisfaction=satisfaction,
             pull=np.add(fit, expectations) * self._pull,
             renewal_week=start % WEEKS_PER_YEAR,
+            territory=territory,
         )
-        self.acquired += len(queue)
+        self.acquired += len(territory)
 
     def seed_base(self, count: int, now: int, rng: np.random.Generator) -> None:
         """An installed base at week ``now`` (the model's first): renewals spread over the year."""
         fit = rng.random(count) < self.p["installed_base_fit"]
         start = now - rng.integers(0, WEEKS_PER_YEAR, count)
         acv = self.draw_acv(count, rng)
-        # territory last, so every design draws the same fit, dates and values
-        queue = rng.integers(0, self.structure.n_queues, count)
-        self.add(queue, fit, np.full(count, 0.5), acv, start, 0.5)
+        # territory last, so every design draws the same fit, dates and values (and the same
+        # territories: one per pod's worth of head count in every design)
+        territories = getattr(self.structure, "n_territories", self.structure.n_queues)
+        territory = rng.integers(0, territories, count)
+        self.add(territory, fit, np.full(count, 0.5), acv, start, 0.5)
         self.acquired = 0
 
     def reassign(self, structure) -> None:
-        """Accounts move to a new ``structure``'s support and CSM queues, dealt in turn (a
-        reorganization, docs/ODD.md 5.2); contracts, satisfaction and renewal dates stay."""
+        """Accounts move to a new ``structure``'s support and CSM queues (a reorganization,
+        docs/ODD.md 5.2): each to its territory's queue (its pod's in pods, the shared queue in
+        the assembly line); territory, contracts, satisfaction and renewal dates stay."""
         self.structure = structure
         nq = structure.n_queues
         self.single_queue = nq == 1
-        self._columns["queue"][: self._rows] = in_turn(self._rows, nq)
+        n, columns = self._rows, self._columns
+        columns["queue"][:n] = 0 if self.single_queue else columns["territory"][:n]
         self._roles = None
         self._queue_service = QueueService(nq, self.p)
         self._coverage = self._referral_skill = 0.0 if self.single_queue else np.zeros(nq)
@@ -375,7 +382,8 @@ class Customers(ColumnStore):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.
 
         Returns:
-            ``(queue, fit, technical)`` of the referred leads (technical: needs an SE).
+            ``(territory, fit, technical)`` of the referred leads (technical: needs an SE);
+            a referral stays in its referrer's territory.
         """
         p, columns, n = self.p, self._columns, self._rows
         satisfaction = columns["satisfaction"][:n]
@@ -389,7 +397,7 @@ class Customers(ColumnStore):
         draws = rng.random(2 * k)  # fit, then technical
         fit = draws[:k] < p["referral_fit"]
         technical = draws[k:] < p["technical_deal_share"]
-        return columns["queue"][referrers], fit, technical
+        return columns["territory"][referrers], fit, technical
 
     # ------------------------------------------------------------------ helpers
     def _service_roles(self, members: dict) -> _ServiceRoles:

@@ -97,6 +97,20 @@ _SEATING = [
        source="Fang, Lee & Schilling 2010", group="seating", bounds=(0.0, 1.0)),
 ]
 
+_TERRITORIES = [
+    _p("territory_correlation", 1.0, float, "-",
+       "correlation of each territory's market reality with the common one: a territory "
+       "dimension equals the common dimension with probability (1 + value) / 2 (1 = one "
+       "market; 0 = territories unrelated to each other)",
+       source="assumption (neutral 1 = one market; swept 0-1); territories per Ross & Tyler "
+              "2011, p. 178", group="territories", bounds=(0.0, 1.0)),
+    _p("ae_territories", False, bool, "-",
+       "assembly-line designs: each AE owns the deals of one territory (its own AE queue) "
+       "instead of drawing from one shared queue; pods' AEs always own their pod's territory",
+       source="assumption (common practice in The Model shops; both variants compared)",
+       group="territories"),
+]
+
 _KNOWLEDGE = [
     _p("dimensions_per_domain", 6, int, "dimensions",
        "belief dimensions per knowledge domain (5 domains)",
@@ -112,6 +126,12 @@ _KNOWLEDGE = [
        source="assumption (March 1991's p4 has no calendar unit; kept where the win rate is "
        "calibrated); swept 0-0.02 in docs/ODD.md 7.4",
        group="knowledge", bounds=(0.0, 0.5)),
+    _p("interdependence", 0, int, "dimensions",
+       "NK-style interdependence: a dimension counts toward performance, and one's own work "
+       "teaches it, only when the K dimensions it depends on (a fixed random map) are also "
+       "believed right (0 = independent dimensions)",
+       source="Kauffman 1993; Levinthal 1997; Lazer & Friedman 2007 (assumption: neutral 0, "
+              "swept 0-5)", group="knowledge", bounds=(0, 199)),
     _p("learning_by_doing_rate", 0.01, float, "1/week",
        "probability per week of observing a dimension from a full load of one's own work, "
        "times the role's vantage and the share of a full load worked this week (cases worked "
@@ -364,6 +384,7 @@ PARAMETERS = ParameterTable(
     tuple(
         _ORGANIZATION
         + _SEATING
+        + _TERRITORIES
         + _KNOWLEDGE
         + _PEOPLE
         + _COOPERATION

@@ -48,7 +48,21 @@ METRICS: dict[str, tuple[str, str]] = {
         "due, last 52 weeks",
     ),
     "revenue_per_employee": ("USD/person", "ARR / head count"),
-    "knowledge": ("-", "share of all belief dimensions held correctly, mean over people"),
+    "knowledge": (
+        "-",
+        "share of all belief dimensions held correctly of the common market reality (with "
+        "interdependence: correctly with their dependencies), mean over people",
+    ),
+    "territory_knowledge": (
+        "-",
+        "knowledge of the territories one serves: the share of dimensions held correctly of "
+        "each served territory's reality, weighted by work share, mean over people",
+    ),
+    "belief_accuracy": (
+        "-",
+        "share of all belief dimensions held correctly of the common reality, whether or not "
+        "their dependencies are (equals knowledge without interdependence)",
+    ),
     "playbook_knowledge": ("-", "share of dimensions the unit playbooks hold correctly"),
     **{
         f"knowledge_{role}": ("-", f"role-weighted knowledge of {role}s (what the role needs)")
@@ -203,6 +217,10 @@ class Metrics:
         everyone = means[ALL].tolist()
         # every domain has the same number of dimensions: overall knowledge is their mean
         v["knowledge"] = sum(everyone[:d]) / d
+        served = None if model.territory_knowledge is None else model.served_knowledge
+        v["territory_knowledge"] = territory_knowledge(served, v["knowledge"])
+        accuracy = model.belief_accuracy
+        v["belief_accuracy"] = v["knowledge"] if accuracy is None else accuracy
         v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
         # role-weighted knowledge of a role = its weights applied to its members' mean knowledge
         role_knowledge = np.add.reduce(self.weights * means[1:FREE_ROW, :d], axis=1).tolist()
@@ -217,6 +235,15 @@ class Metrics:
         v["effort_cooperators"], v["payoff_cooperators"] = coop[1], coop[2]
         weeks = min(max(self.weeks, 1), YEAR)  # a burn-in's weeks count: they are stored
         v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
+
+
+def territory_knowledge(served_knowledge: np.ndarray, common: float) -> float:
+    """Mean over people and domains of the knowledge of the territories one serves (each
+    domain has the same number of dimensions); ``common`` when it is the common market's."""
+    if served_knowledge is None:
+        return common
+    n, d = served_knowledge.shape
+    return ordered_sum(served_knowledge) / (n * d)
 
 
 def role_performance(domain_knowledge: np.ndarray, role_weights: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from model.incentives import (
     sharing_kept,
     update_willingness,
 )
+from model.interdependence import dependency_map, effective, teachable
 from model.knowledge import (
     DOMAINS,
     FEEDBACK_LOOPS,
@@ -56,12 +57,13 @@ from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
 from model.reorganization import merge_playbooks
 from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.territories import Territories, served_mean, territory_of_cells, work_shares
 from model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs).
 STREAMS = (
     "seating", "people", "market", "leads", "qualification", "deals", "customers", "churn",
-    "learning", "attrition", "playbook",
+    "learning", "attrition", "playbook", "territory_market", "territory_work",
 )  # fmt: skip
 
 #: Per role, the parameter that says how many cases make a full week's load: leads generated,
@@ -102,11 +104,14 @@ class SalesOrgModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
         self.week = -p["burn_in_weeks"]
-        self.structure = build_structure(p["design"], p["employees"], p["pod_composition"])
+        self.structure = build_structure(
+            p["design"], p["employees"], p["pod_composition"], p["ae_territories"]
+        )
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
+        self._market_structure(dims)
         self.people = People(n, dims, p, self.streams["people"])
         self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
         self.vantage_matrix = as_matrix(p["vantage"])
@@ -122,7 +127,7 @@ class SalesOrgModel(mesa.Model):
         self._seat_employees()
         self._learning_tables(dims)
 
-        self.pipeline = Pipeline(p, self.structure)
+        self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
         self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         if p["selling"]:
@@ -165,6 +170,38 @@ class SalesOrgModel(mesa.Model):
         same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
         share = same / s.others_in_unit
         return 1.0 + self.params["specialization_advantage"] * share
+
+    def _market_structure(self, dims: int) -> None:
+        """Territories' realities and the dependency map of interdependent knowledge.
+
+        ``_territorial`` is False in the one-market, independent-dimensions case (the defaults),
+        where every knowledge lookup takes the common reality (the same bits as before).
+        """
+        p, s = self.params, self.structure
+        k = p["interdependence"]
+        self.depends = dependency_map(dims, k, self.streams["market"]) if k else None
+        self.territories = Territories(
+            s.n_territories,
+            self.reality,
+            p["territory_correlation"],
+            self.streams["territory_market"],
+        )
+        self._territorial = not self.territories.one_market or self.depends is not None
+        self._territory_tables()
+
+    def _territory_tables(self) -> None:
+        """Who serves which territory, per structure (at set-up and at a reorganization)."""
+        s = self.structure
+        self.work_shares = work_shares(s.serves)
+        # the territories a unit serves (a pod: its own; a department: its members' union),
+        # per person (by unit) and per unit code: the superior group is judged on them
+        unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
+        np.add.at(unit_serves, s.unit, s.serves)
+        unit_serves = (unit_serves > 0).astype(np.int64)
+        self._row_serves = np.concatenate((unit_serves[s.unit], unit_serves))
+        role_weights = performance_weights(self.params["performance_weights"], self.weights_matrix)
+        role_weights = role_weights[s.role]
+        self._territory_weights = np.tile(role_weights, (s.n_territories, 1))
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -295,12 +332,15 @@ class SalesOrgModel(mesa.Model):
         active deals follow their AE.
         """
         old = self.structure
-        new = build_structure(design, old.size, self.params["pod_composition"])
+        new = build_structure(
+            design, old.size, self.params["pod_composition"], self.params["ae_territories"]
+        )
         self.codes = merge_playbooks(self.codes, old.unit, new.unit, new.n_units)
         self.structure = new
         self._pay_and_skill_tables()
         self._seat()
         self._learning_tables(self.reality.shape[0])
+        self._territory_tables()
         self.pipeline = self.pipeline.reorganized(new)
         self.customers.reassign(new)
         self.metrics_state.structure = new
@@ -324,6 +364,8 @@ class SalesOrgModel(mesa.Model):
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
         turbulence(self.reality, self.params["turbulence"], self.streams["market"])
+        self.territories.drift(self.params["turbulence"])
+        self.territories.follow(self.reality)
         self.metrics_state.record_week(self.week, self.flow)
         self._assess()
 
@@ -335,7 +377,12 @@ class SalesOrgModel(mesa.Model):
         self.productivity = people.effort * people.ramp()
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
-            self.productivity, self.performance, self.domain_knowledge, people.output
+            self.productivity,
+            self.performance,
+            self.served_knowledge,
+            people.output,
+            self.territory_performance,
+            self.territory_knowledge,
         )
 
     def sell(self) -> None:
@@ -350,9 +397,9 @@ class SalesOrgModel(mesa.Model):
         pipeline.generate(week, wf, s["leads"], flow)
         pipeline.qualify(week, wf, s["qualification"], flow)
         pipeline.assign(week, wf, s["deals"])
-        queue, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
+        territory, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(queue, fit, expectations, acv, week, 0.5)
+        self.customers.add(territory, fit, expectations, acv, week, 0.5)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
@@ -364,9 +411,9 @@ class SalesOrgModel(mesa.Model):
         customers.serve(wf, self.pipeline.members)
         retained = customers.renew(self.week, s["churn"], self.flow)
         customers.credit_staff(wf, retained)
-        ref_queue, ref_fit, technical = customers.refer(s["leads"])
-        self.pipeline.refer(ref_queue, ref_fit, technical)
-        self.flow["referrals"] += len(ref_queue)
+        ref_territory, ref_fit, technical = customers.refer(s["leads"])
+        self.pipeline.refer(ref_territory, ref_fit, technical)
+        self.flow["referrals"] += len(ref_territory)
 
     def learn(self) -> None:
         """Learning by doing, informal talks, feedback debriefs and playbooks (7.4).
@@ -377,7 +424,7 @@ class SalesOrgModel(mesa.Model):
         conversations take one more batch.
         """
         p, people, rng = self.params, self.people, self.streams["learning"]
-        beliefs, reality, n = people.beliefs, self.reality, len(people)
+        beliefs, n = people.beliefs, len(people)
         work = self.work_share()
         # what people did this week: their beliefs, a coin where they hold none (March 1991)
         actions = rules.act(beliefs, rules.coins_for(beliefs, self.streams["playbook"]))
@@ -404,7 +451,7 @@ class SalesOrgModel(mesa.Model):
             rate = -(self._neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
             practised = (coins[0] < rate).nonzero()[0]
             socialized = (coins[1] < p["socialization_rate"]).nonzero()[0]
-        learn_by_doing(beliefs, reality, practised)
+        self._learn_by_doing(practised)
         # talks and reviews pass the source's beliefs (right or wrong), read before any writes
         slot, sources, row = draw_conversations(plan, u[:m], people.cooperation, self._rivals)
         receivers = plan.receivers.take(slot)
@@ -423,8 +470,8 @@ class SalesOrgModel(mesa.Model):
         # what their role needs, and who share (cooperativeness gates the playbook too; what
         # goes into the playbook helps the unit's rivals too)
         s = self.structure
-        acted = rules.score(actions, reality, self._score_weights)
-        own_code = rules.score(codes.take(s.unit, axis=0), reality, self._score_weights)
+        acted = self._superior_score(actions)
+        own_code = self._superior_score(codes.take(s.unit, axis=0))
         contributes = acted > own_code
         contributes &= u[m : m + n] < people.cooperation * self._playbook_kept
         tally = rules.superior_tally(actions, contributes, s.unit_order, s.unit_starts)
@@ -440,6 +487,43 @@ class SalesOrgModel(mesa.Model):
         # cases / full load below a full load, else 1 (no division that could overflow)
         full = self._full_load
         return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
+
+    def _learn_by_doing(self, cells: np.ndarray) -> None:
+        """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
+        in the reality of the account worked: its territory's (one served territory, or one
+        drawn by work share), and with interdependence only where the person's beliefs on the
+        dimensions it depends on are right (:mod:`model.interdependence`)."""
+        beliefs = self.people.beliefs
+        if not self._territorial:
+            learn_by_doing(beliefs, self.reality, cells)
+            return
+        s, realities, dims = self.structure, self.territories.reality, beliefs.shape[1]
+        territory = territory_of_cells(
+            cells, dims, s.territory, s.n_territories, self.streams["territory_work"]
+        )
+        if self.depends is not None:
+            keep = teachable(beliefs, realities, territory, cells, self.depends)
+            cells, territory = cells[keep], territory[keep]
+        beliefs.put(cells, realities.take(territory * dims + cells % dims))
+
+    def _superior_score(self, rows: np.ndarray) -> np.ndarray:
+        """March's score of each person's row (actions, or their unit's code) on what their
+        role needs: against the common reality, or summed over the realities of the
+        territories their unit serves; with interdependence a right value scores only where
+        its dependencies are right too (integers: exact)."""
+        if not self._territorial:
+            return rules.score(rows, self.reality, self._score_weights)
+        realities = self.territories.reality[:, None]  # territories x 1 x dimensions
+        if self.depends is None:
+            per = rules.score(rows[None], realities, self._score_weights)
+        else:
+            # +1 where right with its dependencies, -1 where wrong, 0 for no view (or a right
+            # value whose dependencies are wrong: it does not count)
+            right = effective(rows[None] == realities, self.depends)
+            wrong = (rows[None] != 0) & (rows[None] != realities)
+            value = np.where(right, 1, np.where(wrong, -1, 0))
+            per = rules.score(value.astype(np.int8), 1, self._score_weights)
+        return np.add.reduce(per * self._row_serves[: len(rows)].T, axis=0)
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
@@ -461,9 +545,39 @@ class SalesOrgModel(mesa.Model):
     def _assess(self) -> None:
         """What people know now (used by next week's work) and this week's metrics."""
         self.correct = self.people.beliefs == self.reality
+        self.belief_accuracy = None  # the share of right beliefs, when it differs from knowledge
+        if self.depends is not None:
+            self.belief_accuracy = float(np.count_nonzero(self.correct) / self.correct.size)
+            self.correct = effective(self.correct, self.depends)  # the right beliefs that count
         self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
         self.performance = role_performance(self.domain_knowledge, self._role_weights)
+        self._assess_territories()
         self.metrics_state.update(self)
+
+    def _assess_territories(self) -> None:
+        """Knowledge against each territory's reality, and of the territories one serves.
+
+        ``territory_knowledge`` (territories x people x domains) and ``territory_performance``
+        are what a case of each territory is worked with; ``served_knowledge`` and
+        ``performance`` average them over the territories one serves by work share. One market
+        (``_territorial`` False): they are the common-market values.
+        """
+        if not self._territorial:
+            self.territory_knowledge = self.territory_performance = None
+            self.served_knowledge = self.domain_knowledge
+            return
+        beliefs, t = self.people.beliefs, self.territories.n
+        n, dims = beliefs.shape
+        correct = beliefs[None] == self.territories.reality[:, None]
+        if self.depends is not None:
+            correct = effective(correct, self.depends)
+        knowledge = domain_knowledge(correct.reshape(t * n, dims), len(DOMAINS))
+        self.territory_knowledge = knowledge.reshape(t, n, -1)
+        performance = role_performance(knowledge, self._territory_weights)
+        self.territory_performance = performance.reshape(t, n)
+        shares = self.work_shares
+        self.served_knowledge = served_mean(self.domain_knowledge, self.territory_knowledge, shares)
+        self.performance = served_mean(self.performance, self.territory_performance, shares)
 
     def knowledge_by_role_and_domain(self):
         """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.

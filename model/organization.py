@@ -9,6 +9,11 @@ numbers). The design only changes the grouping:
   through one shared queue per stage (the assembly line of Blount's *The Model*).
 * ``pods``: units are mini business units with their own territory and their own queues
   (Ross & Tyler 2011, p. 178).
+
+Every design has the same territories, one per pod's worth of head count (``employees`` / pod
+size), numbered like the pods. Who serves which territory is structure: in pods every member
+serves the pod's territory; in the assembly line everyone serves every territory, except that
+with ``ae_territories`` each AE owns the territory of its canonical pod block (its own AE queue).
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ class Structure:
         pod: pod (territory block) of each person in the canonical numbering.
         unit: unit per person: a pod, or a department in the assembly-line designs.
         queue: work queue per person: the pod, or 0 (one shared queue) in the assembly line.
+        deal_queue: the AE-stage queue per person (waiting opportunities and deals): ``queue``,
+            or the AE's territory under ``ae_territories`` in the assembly line.
+        territory: the territory each person serves, or -1 for one who serves every territory.
+        n_territories: territories (one per pod's worth of head count, in every design).
         unit_order: people sorted by unit; ``unit_starts``/``unit_sizes`` index its segments.
     """
 
@@ -43,6 +52,10 @@ class Structure:
     queue: np.ndarray
     n_units: int
     n_queues: int
+    deal_queue: np.ndarray
+    n_deal_queues: int
+    territory: np.ndarray
+    n_territories: int
     unit_order: np.ndarray
     unit_starts: np.ndarray
     unit_sizes: np.ndarray
@@ -81,9 +94,17 @@ class Structure:
         return np.maximum(self.role_counts, 1).astype(float)
 
     def members(self, role: int) -> np.ndarray:
-        """Indices of the people in ``role``, sorted by queue (for per-queue sampling)."""
+        """Indices of the people in ``role``, sorted by queue (for per-queue sampling); AEs by
+        their deal queue."""
         idx = np.flatnonzero(self.role == role)
-        return idx[np.argsort(self.queue[idx], kind="stable")]
+        queue = self.deal_queue if role == ROLES.index("ae") else self.queue
+        return idx[np.argsort(queue[idx], kind="stable")]
+
+    @cached_property
+    def serves(self) -> np.ndarray:
+        """People x territories: True where a person serves the territory."""
+        t = np.arange(self.n_territories)
+        return (self.territory[:, None] == t) | (self.territory[:, None] < 0)
 
     def __repr__(self) -> str:
         counts = {r: int((self.role == i).sum()) for i, r in enumerate(ROLES)}
@@ -93,8 +114,14 @@ class Structure:
         )
 
 
-def build_structure(design: str, employees: int, composition: dict[str, int]) -> Structure:
-    """Lay out ``employees`` people in pods of ``composition`` and group them by ``design``."""
+def build_structure(
+    design: str, employees: int, composition: dict[str, int], ae_territories: bool = False
+) -> Structure:
+    """Lay out ``employees`` people in pods of ``composition`` and group them by ``design``.
+
+    ``ae_territories`` gives each assembly-line AE the territory of its pod block (pods' AEs
+    own their pod's territory anyway).
+    """
     pod_roles = np.concatenate(
         [np.full(composition[r], i, dtype=np.int8) for i, r in enumerate(ROLES)]
     )
@@ -109,6 +136,11 @@ def build_structure(design: str, employees: int, composition: dict[str, int]) ->
         present = np.unique(role)
         unit = np.searchsorted(present, role).astype(np.int32)
         queue = np.zeros(employees, dtype=np.int32)
+    territory = pod.copy() if design == "pods" else np.full(employees, -1, dtype=np.int32)
+    deal_queue = queue.copy()
+    if ae_territories and design != "pods":
+        ae = role == ROLES.index("ae")
+        territory[ae] = deal_queue[ae] = pod[ae]
     unit_order = np.argsort(unit, kind="stable")
     unit_sizes = np.bincount(unit)
     unit_starts = np.concatenate(([0], np.cumsum(unit_sizes)[:-1]))
@@ -120,6 +152,10 @@ def build_structure(design: str, employees: int, composition: dict[str, int]) ->
         queue=queue,
         n_units=len(unit_sizes),
         n_queues=int(queue.max()) + 1,
+        deal_queue=deal_queue,
+        n_deal_queues=int(deal_queue.max()) + 1,
+        territory=territory,
+        n_territories=n_pods,
         unit_order=unit_order,
         unit_starts=unit_starts,
         unit_sizes=unit_sizes,

@@ -30,7 +30,6 @@ import numpy as np
 from model.columns import FifoStore
 from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX
 from model.queues import Crew, CrewGroup, first_in_line
-from model.reorganization import in_turn
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -41,10 +40,18 @@ EXPECT = DOMAIN_INDEX["expectation_setting"]
 
 #: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
 FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
+#: A lead's territory is packed in ``code`` above the traits: ``code >> TERRITORY_SHIFT``.
+TERRITORY_SHIFT = 4
 #: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
 HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
     (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
 )
+
+
+def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
+    """A per-trait-code table repeated for codes that also carry a territory (one cheap
+    lookup per code, whatever its territory)."""
+    return np.tile(table, n_territories)
 
 
 def logit(p: float) -> float:
@@ -167,12 +174,12 @@ class QueueDeals(Deals):
 
     FIELDS = (*Deals.FIELDS, ("queue", np.intp))
 
-    def __init__(self, n_queues: int) -> None:
+    def __init__(self, n_queues: int, n_territories: int = 1) -> None:
         super().__init__()
         self.n_queues = n_queues
         self.tally = np.zeros(2 * n_queues, np.intp)
-        #: per trait code, the offset of its deals' entries in ``tally``
-        self.offset = HAS_HELPED * n_queues
+        #: per code, the offset of its deals' entries in ``tally``
+        self.offset = by_territory(HAS_HELPED * n_queues, n_territories)
 
     @property
     def busy(self) -> np.ndarray:
@@ -243,6 +250,10 @@ class Leads:
         return self._join(self.new.code, self.waiting.code, self._deal("code"))
 
     @property
+    def territory(self) -> np.ndarray:
+        return self.code >> TERRITORY_SHIFT
+
+    @property
     def fit(self) -> np.ndarray:
         return trait(self.code, FIT)
 
@@ -274,41 +285,68 @@ class Workforce:
 
     Attributes:
         productivity: effort x ramp-up (the share of full productivity a newcomer reached).
-        performance: role-weighted knowledge (knowledge of what one's role needs).
-        knowledge: people x domains share of dimensions believed correctly.
+        performance: role-weighted knowledge (knowledge of what one's role needs) of the
+            territories one serves, weighted by one's share of work in each.
+        knowledge: people x domains share of dimensions believed correctly (of the territories
+            one serves, weighted likewise).
         output: credit for attributable results this week (filled in by the pipeline).
+        territory_performance, territory_knowledge: ``performance`` and ``knowledge`` against
+            each territory's reality (territories x people [x domains]); a case is worked with
+            the knowledge of its own territory. None: one market (the rows are all equal).
     """
 
     productivity: np.ndarray
     performance: np.ndarray
     knowledge: np.ndarray
     output: np.ndarray
+    territory_performance: np.ndarray | None = None
+    territory_knowledge: np.ndarray | None = None
+
+    def by_territory(self, n_territories: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(territory_performance, territory_knowledge)``, one market's broadcast when unset."""
+        if self.territory_performance is not None:
+            return self.territory_performance, self.territory_knowledge
+        n = len(self.performance)
+        return (
+            np.broadcast_to(self.performance, (n_territories, n)),
+            np.broadcast_to(self.knowledge, (n_territories, *self.knowledge.shape)),
+        )
 
 
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
-    def __init__(self, params: dict, structure) -> None:
+    def __init__(self, params: dict, structure, territory_rng=None) -> None:
         self.p = params
         self.structure = structure
         self.n_queues = structure.n_queues
-        self.single = self.n_queues == 1
-        line = Line if self.single else QueueLine
-        self.new, self.waiting = line(), line()
-        self.deals = Deals() if self.single else QueueDeals(self.n_queues)
+        self.single = self.n_queues == 1  # one new-lead (SDR) queue
+        # the AE stage (waiting opportunities, deals) has its own queues: per territory in
+        # pods and under ae_territories, else one
+        n_territories = getattr(structure, "n_territories", 1)
+        self.n_territories = n_territories
+        n_deal_queues = getattr(structure, "n_deal_queues", self.n_queues)
+        self.deal_single = n_deal_queues == 1
+        self.new = Line() if self.single else QueueLine()
+        self.waiting = Line() if self.deal_single else QueueLine()
+        self.deals = Deals() if self.deal_single else QueueDeals(n_deal_queues, n_territories)
         self.generated = 0
         self._closed = [0] * len(STAGES)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
+        deal_queue = getattr(structure, "deal_queue", structure.queue)
         self.crews = {
-            role: Crew(self.members[role], structure.queue, self.n_queues)
+            role: Crew(self.members[role], deal_queue, n_deal_queues)
+            if role == "ae"
+            else Crew(self.members[role], structure.queue, self.n_queues)
             for role in ("marketer", "sdr", "ae", "se")
             if len(self.members[role])
         }
-        if not self.single:  # the week's SDR, AE and SE weights in one pass
+        if not (self.single or self.deal_single):  # the week's SDR, AE and SE weights at once
             CrewGroup([crew for role, crew in self.crews.items() if role != "marketer"])
+        self._init_territories(structure, territory_rng)
         self.win_base = logit(params["win_rate_reference"])
         self.close_chance = 1.0 / params["sales_cycle_weeks"]
-        self.log_odds = self._log_odds_by_code(params)
+        self.log_odds = by_territory(self._log_odds_by_code(params), n_territories)
         self.referred = (0, None, None, None)
         self.no_queue = np.zeros(0, np.intp)
         p = params
@@ -326,6 +364,21 @@ class Pipeline:
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
         self._arrivals = None  # this week's new leads (code, week, queue) before the line
         self._ones = np.ones(256)
+
+    def _init_territories(self, structure, rng) -> None:
+        """Per-code trait tables for codes with a territory, and each marketer's territory
+        (-1: one who serves every territory draws each lead's territory from ``rng``)."""
+        t = self.n_territories
+        self.has_fit, self.has_technical, self.has_helped = (
+            by_territory(table, t) for table in (HAS_FIT, HAS_TECHNICAL, HAS_HELPED)
+        )
+        self.territory_rng = rng
+        marketers = self.crews["marketer"].people
+        territory = getattr(structure, "territory", None)
+        if territory is None:  # one market, or pods: a marketer's territory is its queue
+            territory = structure.queue if t > 1 else np.zeros(structure.size, np.intp)
+        self.marketer_territory = territory[marketers].astype(np.intp)
+        self.shared_marketers = bool((self.marketer_territory < 0).any())
 
     def _log_odds_by_code(self, p: dict) -> np.ndarray:
         """The part of a deal's win log-odds fixed by its traits, for each trait ``code``,
@@ -363,32 +416,32 @@ class Pipeline:
     def reorganized(self, structure) -> Pipeline:
         """This pipeline's open work in a new ``structure`` (a reorganization, docs/ODD.md 5.2).
 
-        Active deals move with their AE to the AE's new queue (the SE helping stays on the
-        deal); new leads, qualified leads waiting for an AE and pending referrals have no owner
-        and are dealt to the new queues in turn (:func:`model.reorganization.in_turn`). Line
-        order, weeks and traits are kept; the ledger (generated, closed) carries over, so
-        :meth:`accounted` still holds.
+        Every lead and deal keeps its territory. Active deals move with their AE to the AE's
+        new queue (the SE helping stays on the deal); new leads, qualified leads waiting for an
+        AE and pending referrals have no owner and go to their territory's queue in the new
+        design (the territory's pod in pods; the shared queue, or the territory's AEs under
+        ``ae_territories``, in the assembly line). Line order, weeks and traits are kept; the
+        ledger (generated, closed) carries over, so :meth:`accounted` still holds.
         """
         self._admit()
-        moved = Pipeline(self.p, structure)
+        moved = Pipeline(self.p, structure, self.territory_rng)
         moved.generated, moved._closed = self.generated, list(self._closed)
-        nq = structure.n_queues
-        for line, into in ((self.new, moved.new), (self.waiting, moved.waiting)):
-            k = len(line)
-            queue = () if moved.single else (in_turn(k, nq),)
-            into.append(k, line.code.copy(), line.since.copy(), *queue)
+        for line, into, single in ((self.new, moved.new, moved.single),
+                                   (self.waiting, moved.waiting, moved.deal_single)):  # fmt: skip
+            code = line.code.copy()
+            queue = () if single else (code >> TERRITORY_SHIFT,)
+            into.append(len(code), code, line.since.copy(), *queue)
         deals = self.deals
         live = deals.live.nonzero()[0]
         close_at, code, ae, se, qualified_at = deals.rows(live)[:5]
         moved.deals.week = deals.week
-        if moved.single:
+        if moved.deal_single:
             moved.deals.open(len(live), close_at, code, ae, se, qualified_at)
-            moved.deals.helped = int(np.count_nonzero(HAS_HELPED[code]))
+            moved.deals.helped = int(np.count_nonzero(moved.has_helped[code]))
         else:
-            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, structure.queue[ae])
-        k, _, fit, technical = self.referred
-        if k:
-            moved.referred = (k, in_turn(k, nq), fit, technical)
+            queue = getattr(structure, "deal_queue", structure.queue)[ae]
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, queue)
+        moved.referred = self.referred  # referrals keep their referrers' territories
         return moved
 
     def start_record(self) -> None:
@@ -401,11 +454,14 @@ class Pipeline:
         """Every lead ever generated is open in one stage or closed exactly once."""
         return self.generated == len(self.leads) + sum(self._closed)
 
-    def add_leads(self, queue, fit, technical, referral, step: int) -> None:
-        """New leads join the line of their queue (arrays of equal length)."""
+    def add_leads(self, territory, fit, technical, referral, step: int) -> None:
+        """New leads of ``territory`` join the line of their queue (arrays of equal length;
+        in pods a territory's queue is its pod's, in the assembly line the one shared queue)."""
         self._admit()
+        territory = np.asarray(territory)
         code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
-        self._join_line(code + np.asarray(referral) * REFERRAL, queue, step)
+        code = code + np.asarray(referral) * REFERRAL + (territory << TERRITORY_SHIFT)
+        self._join_line(code, territory, step)
 
     def _join_line(self, code: np.ndarray, queue, step: int) -> None:
         """Newly generated leads join the new-lead line."""
@@ -419,9 +475,10 @@ class Pipeline:
         else:
             self.new.append(len(code), code, week, queue)
 
-    def refer(self, queue, fit, technical) -> None:
-        """Hold referred leads until next week's lead intake (one array append per week)."""
-        self.referred = (len(queue), queue, fit, technical)
+    def refer(self, territory, fit, technical) -> None:
+        """Hold referred leads (of their referrers' territories) until next week's lead intake
+        (one array append per week)."""
+        self.referred = (len(territory), territory, fit, technical)
 
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
@@ -438,10 +495,12 @@ class Pipeline:
         cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
         total = float(cumulative[-1])
         k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
-        referred, ref_queue, ref_fit, ref_technical = self.referred
+        referred, ref_territory, ref_fit, ref_technical = self.referred
         self.referred = (0, None, None, None)
-        if referred:
+        if referred:  # a referral stays in its referrer's territory
             ref_code = ref_technical * TECHNICAL + ref_fit + REFERRAL
+            ref_code += ref_territory << TERRITORY_SHIFT
+            ref_queue = None if self.single else ref_territory
         if not k:
             if referred:
                 self._join_line(ref_code, ref_queue, step)
@@ -452,10 +511,14 @@ class Pipeline:
         # the marketer of each lead: the last bound is left out, so a draw rounded up to the
         # total stays with the last marketer
         source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
-        fit_share = self._fit_span * q
+        territory = self._lead_territories(source, rng)
+        # a lead's fit comes from its marketer's knowledge of the lead's territory
+        q_lead = wf.by_territory(self.n_territories)[0][territory, crew.people[source]]
+        fit_share = self._fit_span * q_lead
         fit_share += self._fit_min
-        code = (u[1::3] < fit_share[source]) + TECHNICAL * (u[2::3] < self._technical_share)
-        queue = None if self.single else crew.queue[source]
+        code = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < self._technical_share)
+        code += territory << TERRITORY_SHIFT
+        queue = None if self.single else territory
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
@@ -469,6 +532,17 @@ class Pipeline:
         self._credited.append(crew.people[source])  # one credit per lead (see credit())
         self._worked.append(self._credited[-1])
         flow["leads"] += k
+
+    def _lead_territories(self, source: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Each new lead's territory: its marketer's, or for a marketer who serves every
+        territory one drawn evenly (leads arrive spread over the territories), from the
+        pipeline's territory stream (the model's), else from ``rng``."""
+        territory = self.marketer_territory[source]
+        if self.shared_marketers and self.n_territories > 1:
+            shared = (territory < 0).nonzero()[0]
+            draw = self.territory_rng if self.territory_rng is not None else rng
+            territory[shared] = draw.integers(0, self.n_territories, len(shared))
+        return np.maximum(territory, 0)
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """SDRs work new leads first-in first-out up to their capacity; accuracy from knowledge."""
@@ -503,17 +577,19 @@ class Pipeline:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
         self._worked.append(sdr)
-        accuracy = self._accuracy_span * wf.performance[sdr]
+        # the call is made with the SDR's knowledge of the lead's territory
+        territory_performance = wf.by_territory(self.n_territories)[0]
+        accuracy = self._accuracy_span * territory_performance[code >> TERRITORY_SHIFT, sdr]
         accuracy += self._accuracy_min
         right_call = u[r + 1 : r + 2 * k : 2] < accuracy
-        passed = right_call == HAS_FIT[code]  # a right call passes a good fit, a wrong one not
+        passed = right_call == self.has_fit[code]  # a right call passes a good fit
         self._credited.append(sdr[passed])  # one credit per lead passed
         kept = passed.nonzero()[0]
         week = step
-        if self.single:
+        if self.deal_single:
             self.waiting.append(len(kept), code[kept], week)
-        else:
-            self.waiting.append(len(kept), code[kept], week, queue[kept])
+        else:  # an AE-stage queue per territory
+            self.waiting.append(len(kept), code[kept], week, code[kept] >> TERRITORY_SHIFT)
         if pending is None:  # the worked leads leave the line
             if rows is None or isinstance(rows, slice):
                 line.drop(k)
@@ -533,7 +609,7 @@ class Pipeline:
         # floor(capacity) - busy free slots: the leads at 1-based positions up to
         # capacity - busy in their queue's line
         room = self.p["ae_capacity"] * crew.load(wf.productivity)
-        if self.single:
+        if self.deal_single:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
         else:
@@ -546,7 +622,7 @@ class Pipeline:
         se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += step - 1  # a deal can close in its first week
-        if self.single:
+        if self.deal_single:
             deals.open(k, close_at, code, ae, se, line.since[:k])
             line.drop(k)
         else:
@@ -556,12 +632,12 @@ class Pipeline:
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
         HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
-        tech = HAS_TECHNICAL[code].nonzero()[0]
+        tech = self.has_technical[code].nonzero()[0]
         if not len(tech) or "se" not in self.crews:
             return ae
         crew, deals = self.crews["se"], self.deals
         room = self.p["se_capacity"] * crew.load(wf.productivity)
-        if self.single:
+        if crew.single:  # SEs serve every AE queue
             get_se = tech[: max(0, int(room - deals.helped))]
         else:  # tech is grouped by queue, first-in first-out within each
             room = room - deals.helped_busy
@@ -571,18 +647,20 @@ class Pipeline:
         if not len(get_se):
             return ae
         se = ae.copy()
-        se[get_se] = crew.pick(u[get_se], None if self.single else queue[get_se])
+        se[get_se] = crew.pick(u[get_se], None if crew.single else queue[get_se])
         code[get_se] += HELPED  # code: this week's leads leaving the line, or a copy of them
-        if self.single:  # several queues: QueueDeals.open tallies them
+        if self.deal_single:  # several queues: QueueDeals.open tallies them
             deals.helped += len(get_se)
         return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
         """Deals close in their close week; won or lost by a logistic model.
 
+        A deal is worked with the AE's (and SE's) knowledge of the deal's territory.
+
         Returns:
-            ``(queue, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where no
-            SE helped).
+            ``(territory, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where
+            no SE helped).
         """
         deals = self.deals
         deals.week = step
@@ -593,19 +671,20 @@ class Pipeline:
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
         closed = deals.rows(closing)  # every field of the closing deals, in one gather
         code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
-        tech = wf.knowledge[:, TECH]
-        ae_tech = tech[ae]
+        territory = code >> TERRITORY_SHIFT
+        performance, knowledge = wf.by_territory(self.n_territories)
+        ae_tech = knowledge[territory, ae, TECH]
         # an SE brings the technical knowledge of the better of the two to the deal
-        lift = np.maximum(tech[se] - ae_tech, 0.0)
+        lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
         log_odds = self.log_odds[code]
-        log_odds += self._effect * wf.performance[ae]
+        log_odds += self._effect * performance[territory, ae]
         log_odds += self._effect_tech * lift
         # won with probability sigmoid(log_odds): a standard logistic draw falls below it
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
         won = len(winners)
         deals.count -= n
-        if self.single:
-            deals.helped -= int(np.count_nonzero(HAS_HELPED[code]))
+        if self.deal_single:
+            deals.helped -= int(np.count_nonzero(self.has_helped[code]))
         else:
             queue = closed[5]
             deals.settle(code, queue)
@@ -614,14 +693,12 @@ class Pipeline:
         flow["won"] += won
         flow["lost"] += n - won
         flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
-        ae, se = ae[winners], se[winners]
+        ae, se, territory = ae[winners], se[winners], territory[winners]
         # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
-        expect = wf.knowledge[:, EXPECT]
-        expectations = expect[ae] + expect[se]
+        expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
         expectations *= 0.5
-        fit = HAS_FIT[code[winners]]
-        queue = np.zeros(won, np.intp) if self.single else queue[winners]
-        return queue, fit, expectations, ae, se
+        fit = self.has_fit[code[winners]]
+        return territory, fit, expectations, ae, se
 
     def cases(self, step: int, n: int) -> np.ndarray:
         """Cases each of ``n`` people worked this week: leads a marketer generated, leads an

@@ -10,8 +10,9 @@ owner to follow and need a rule:
   code aggregates by majority, and starting every new unit from zero would erase the
   organization's memory, which March's code exists to keep through turnover.
 * **Unowned work** (new leads, qualified leads waiting for an AE, pending referrals and
-  customer accounts) is split among the new queues in turn, so each queue starts with an
-  equal share of the book (all of it in one queue when the new design has one shared queue).
+  customer accounts) keeps its territory and goes to that territory's queue in the new design
+  (the territory's pod in pods, the one shared queue in the assembly line; docs/ODD.md section
+  7.9). Territories are spread evenly, so each pod starts with about an equal share of the book.
   Active deals are owned: they move with their AE to the AE's new queue.
 """
 
@@ -44,8 +45,3 @@ def merge_playbooks_reference(codes, old_unit, new_unit, n_units):
             total = sum(int(codes[old_unit[i], dim]) for i in members)
             merged[unit, dim] = (total > 0) - (total < 0)
     return merged
-
-
-def in_turn(count: int, n_queues: int) -> np.ndarray:
-    """Queues for ``count`` unowned items dealt out in turn: 0, 1, ..., n_queues - 1, 0, ..."""
-    return np.arange(count, dtype=np.intp) % n_queues

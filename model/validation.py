@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from model.inputs import PARAMETERS
-from model.knowledge import ROLES
+from model.knowledge import DOMAINS, ROLES
 from model.parameters import ParameterError
 
 #: Roles a pipeline cannot run without: leads, qualification and closing.
@@ -101,12 +101,25 @@ def check_reorganization(params: dict[str, Any]) -> None:
         )
 
 
+def check_interdependence(params: dict[str, Any]) -> None:
+    """A dimension depends on ``interdependence`` other dimensions: there must be that many."""
+    k, per = params["interdependence"], params["dimensions_per_domain"]
+    others = len(DOMAINS) * per - 1
+    if k > others:
+        raise ParameterError(
+            f"parameter 'interdependence' = {k!r} exceeds the {others} other dimensions a "
+            f"dimension can depend on (dimensions_per_domain = {per!r}, {len(DOMAINS)} "
+            f"domains); allowed: an int in [0, {others}]"
+        )
+
+
 RULES = (
     check_pod_composition,
     check_head_count,
     check_type_shares,
     check_ordered_pairs,
     check_reorganization,
+    check_interdependence,
 )
 
 

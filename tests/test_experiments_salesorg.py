@@ -22,6 +22,7 @@ SALESORG_EXPERIMENTS = {
     "pod_composition": ["employees", "pod_composition"],
     "feedback_loops": ["feedback_rate"],
     "linking": ["cross_unit_links", "seating"],
+    "linking_interdependent": ["cross_unit_links"],
 }
 
 

@@ -30,6 +30,10 @@ burn_in_weeks = 0
 [factors]
 design = ["functional", "pods"]
 expertise_threshold = { low = 0.1, high = 0.6 }
+problem_ticket_ratio = { low = 1.0, high = 4.0 }
+satisfaction_adaptation = { low = 0.02, high = 0.5 }
+installed_base_fit = { low = 0.4, high = 1.0 }
+output_smoothing = { low = 0.02, high = 0.5 }
 "vantage.sdr.customer_language" = { low = 0.0, high = 1.0 }
 "role_weights.ae.expectation_setting" = { low = 0.0, high = 1.0 }
 """
@@ -115,9 +119,10 @@ def test_morris_screening_of_matrix_entries_runs_end_to_end(tmp_path, capsys):
     capsys.readouterr()
     folder = tmp_path / "gsa" / "morris"
     results = load_results(folder)
-    assert len(results.runs) == 2 * (3 + 1) * 2  # trajectories x (factors + 1) x designs
+    assert len(results.runs) == 2 * (7 + 1) * 2  # trajectories x (factors + 1) x designs
     indices = pd.read_csv(folder / "sensitivity_indices.csv")
-    names = {"expertise_threshold", "vantage.sdr.customer_language",
+    names = {"expertise_threshold", "problem_ticket_ratio", "satisfaction_adaptation",
+             "installed_base_fit", "output_smoothing", "vantage.sdr.customer_language",
              "role_weights.ae.expectation_setting"}  # fmt: skip
     assert set(indices["parameter"]) == names
     assert (
@@ -127,3 +132,13 @@ def test_morris_screening_of_matrix_entries_runs_end_to_end(tmp_path, capsys):
     # the sampled entry reached the model: its runs are recorded with the entry's values
     sampled = results.runs["vantage.sdr.customer_language"]
     assert sampled.between(0.0, 1.0).all() and sampled.nunique() > 1
+
+
+def test_a_fitter_installed_base_holds_every_good_fit_of_a_less_fit_one():
+    """Same seed, same uniforms: the good fits at 0.5 are a subset of those at 0.9."""
+    fits = []
+    for share in (0.5, 0.9):
+        model = SalesOrgModel(rng=4, selling=True, installed_base_fit=share, **SMALL)
+        fits.append(model.customers._columns["fit"][: len(model.customers)].astype(bool))
+    low, high = fits
+    assert (high | ~low).all() and high.sum() > low.sum()

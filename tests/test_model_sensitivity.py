@@ -161,6 +161,24 @@ def test_every_parameter_has_a_lever_test():
         "burn_in_weeks": "test_warm_start_begins_calibrated",
         "reorganize_at": "test_the_switch_happens_at_the_given_week",
         "reorganize_to": "test_the_switch_keeps_people_and_work_and_builds_the_new_design",
+        # tests/test_territories.py and tests/test_interdependence.py
+        "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
+        "ae_territories": "test_work_teaches_the_reality_of_the_worked_accounts_territory",
+        "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",
+        # tests/test_model_constants.py: the former constants are screened (Morris, with the
+        # full-size numbers in docs/sensitivity.md); the installed base's fit has a direction
+        "installed_base_fit": "test_a_fitter_installed_base_holds_every_good_fit_of_a_less_fit_one",
+        **dict.fromkeys(
+            (
+                "vantage",
+                "role_weights",
+                "expertise_threshold",
+                "problem_ticket_ratio",
+                "satisfaction_adaptation",
+                "output_smoothing",
+            ),
+            "test_morris_screening_of_matrix_entries_runs_end_to_end",
+        ),
     }
     covered = {case[0] for case in CASES} | set(behavioural)
     assert set(PARAMETERS.names()) == covered

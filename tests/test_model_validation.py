@@ -81,6 +81,9 @@ def valid_parameters(draw):
         lo = params.get(low, PARAMETERS[low].default)
         hi = params.get(high, PARAMETERS[high].default)
         params[low], params[high] = min(lo, hi), max(lo, hi)
+    per = params.get("dimensions_per_domain", PARAMETERS["dimensions_per_domain"].default)
+    if "interdependence" in params:  # at most the other dimensions there are
+        params["interdependence"] = min(params["interdependence"], 5 * per - 1)
     params["burn_in_weeks"] = draw(st.integers(0, 30))
     if draw(st.booleans()):  # reorganize within the 20 recorded weeks
         design = params.get("design", PARAMETERS["design"].default)
@@ -106,8 +109,8 @@ def test_any_valid_parameter_set_runs_and_keeps_invariants(params, seed):
 def _invalid(p):
     """A strategy for invalid values of one parameter."""
     wrong = ["x", None, [1], True] if p.kind is not str else [3, None, 1.5]
-    if p.kind is bool:
-        wrong = ["x", None, [1], 1]
+    if p.kind is bool:  # a switch: anything but a bool, numbers 0 and 1 included
+        wrong = ["x", None, [1], 1, 0, 0.5]
     wrong_type = st.sampled_from([v for v in wrong if v is not None or not p.optional])
     if p.kind is bool:
         return wrong_type

@@ -109,13 +109,14 @@ class SalesOrgModel(mesa.Model):
         )
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
+        # the role x domain tables (inputs vantage and role_weights) as arrays
+        self.vantage_matrix = as_matrix(p["vantage"])
+        self.weights_matrix = as_matrix(p["role_weights"])
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
         self._market_structure(dims)
         self.people = People(n, dims, p, self.streams["people"])
         self.codes = np.zeros((self.structure.n_units, dims), dtype=np.int8)
-        self.vantage_matrix = as_matrix(p["vantage"])
-        self.weights_matrix = as_matrix(p["role_weights"])
         self.vantage = self.vantage_matrix[self.structure.role][
             :, dimension_domains(p["dimensions_per_domain"])
         ]

@@ -48,7 +48,9 @@ def threshold(sd: float, n: int, false_pass: float = FALSE_PASS) -> float:
 def false_fail_rate(effect: float, sd: float, n: int, false_pass: float = FALSE_PASS) -> float:
     """Probability that a true mean difference ``effect`` (per-seed sd ``sd``) fails the check."""
     _check_planning(effect, sd)
-    if sd == 0:
+    if sd == 0 or effect / sd > 1e6:
+        # no spread, or only rounding noise (a deterministic effect): the noncentral t's cdf
+        # would underflow to nan at such noncentralities; the true answer is 0
         return 0.0
     crit = stats.t.ppf(1 - false_pass, n - 1)
     return float(stats.nct.cdf(crit, n - 1, effect / sd * math.sqrt(n)))

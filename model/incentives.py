@@ -17,8 +17,10 @@
   contributes to the unit playbook with ``cooperation x (1 - r s x rivals' share of the unit)``
   (:func:`rival_share`).
 * **Effort**: a person's marginal return on own effort is ``s + (1 - s) / N`` for an own-pay
-  share ``s`` and a pay pool of ``N`` (Holmstrom 1982). Free riders give effort in proportion to
-  it (above a job minimum); willing cooperators give full effort whatever the pay.
+  share ``s`` and a pay pool of ``N`` (Holmstrom 1982). With a linear return ``m`` on effort and a
+  quadratic private cost ``c e^2 / 2`` the best effort is ``m / c`` (Holmstrom & Milgrom 1987;
+  Prendergast 1999, J. Econ. Lit. 37:7): free riders give that (capped at full, above a job
+  minimum); willing cooperators give full effort whatever the pay.
 * **Fairness**: under pooled pay, giving more effort than the unit's average while being paid
   the average feels unfair; unfairness lowers morale, and low morale raises attrition.
 """
@@ -124,9 +126,13 @@ def update_willingness(state, structure, params) -> None:
 
 
 def effort_for(willingness, marginal_return, params) -> np.ndarray:
-    """Effort above the job minimum follows the larger of pay incentive and willingness."""
+    """Effort above the job minimum follows the larger of pay incentive and willingness.
+
+    The pay incentive is the best effort ``min(1, m / effort_cost)`` under a quadratic cost.
+    """
     floor = params["effort_floor"]
-    return floor + (1.0 - floor) * np.maximum(marginal_return, willingness)
+    incentive = np.minimum(1.0, marginal_return / params["effort_cost"])
+    return floor + (1.0 - floor) * np.maximum(incentive, willingness)
 
 
 def choose_effort(state, marginal_return: np.ndarray, params) -> None:
@@ -139,7 +145,8 @@ def settle_pay(state, structure, own_share: float, params) -> None:
     """Score attributable output, pay it out by the incentive scheme, update morale.
 
     Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
-    ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort.
+    ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort
+    ``effort_cost x effort^2 / 2``.
     """
     state.output_smoothed += params["output_smoothing"] * (state.output - state.output_smoothed)
     role = structure.role
@@ -158,5 +165,5 @@ def settle_pay(state, structure, own_share: float, params) -> None:
         others_effort = unit_mean_of_others(state.effort, structure)
         unfairness = (1.0 - own_share) * np.maximum(0.0, state.effort - others_effort)
         target = 1.0 - np.minimum(1.0, params["unfairness_sensitivity"] * unfairness)
-    state.payoff = state.pay - params["effort_cost"] * state.effort
+    state.payoff = state.pay - 0.5 * params["effort_cost"] * state.effort * state.effort
     state.morale += params["morale_adaptation"] * (target - state.morale)

@@ -197,17 +197,21 @@ _COOPERATION = [
     _p("share_free_riders", 0.3, float, "-",
        "share of free riders (the rest are unconditional cooperators)",
        source=FGF, group="cooperation", bounds=(0.0, 1.0)),
-    _p("conditional_slope", 0.8, float, "-",
+    _p("conditional_slope", 0.5, float, "-",
        "how closely conditional cooperators match the cooperation they see (< 1: imperfect "
        "matching)",
-       source="Fischbacher & Gachter 2010", group="cooperation", bounds=(0.0, 1.0)),
-    _p("initial_goodwill", 0.5, float, "-",
+       source="Fischbacher & Gachter 2010 (slope < 1); value calibrated with "
+       "cooperation_adaptation so cooperation falls to 10-20% in ten weeks (Ledyard 1995)",
+       group="cooperation", bounds=(0.0, 1.0)),
+    _p("initial_goodwill", 0.67, float, "-",
        "willingness of a conditional cooperator on joining (first-round contribution)",
-       source="Ledyard 1995; Fehr & Gachter 2000 (first round 40-60%)", group="cooperation",
+       source="Ledyard 1995; Fehr & Gachter 2000 (first round 40-60%: 0.67 puts the FGF mix "
+       "at 50%)", group="cooperation",
        bounds=(0.0, 1.0)),
-    _p("cooperation_adaptation", 0.3, float, "1/week",
+    _p("cooperation_adaptation", 0.4, float, "1/week",
        "speed at which conditional cooperators adjust to what they see",
-       source=DESIGN_CHOICE, group="cooperation", bounds=(0.0, 1.0)),
+       source="design choice, calibrated with conditional_slope to Ledyard 1995's ten-round "
+       "decay", group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
        "cooperators match fully, when seen: see sanction_visibility)",
@@ -236,9 +240,12 @@ _INCENTIVES = [
     _p("morale_adaptation", 0.1, float, "1/week",
        "speed at which morale moves toward its target",
        source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 1.0)),
-    _p("effort_cost", 0.3, float, "pay units",
-       "cost of full effort in the payoff metric",
-       source=DESIGN_CHOICE, group="incentives", bounds=(0.0, 2.0)),
+    _p("effort_cost", 1.0, float, "pay units",
+       "c in the quadratic cost of effort c e^2/2: free riders give effort min(1, m/c) "
+       "above the floor, m their marginal return (1 keeps effort = m)",
+       source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
+       "swept 0.5-2",
+       group="incentives", bounds=(0.25, 4.0)),
     _p("output_smoothing", 0.1, float, "1/week",
        "weekly smoothing of attributable output used to score pay (0.1: about a quarter's "
        "memory)",
@@ -338,9 +345,9 @@ _CUSTOMERS = [
     _p("support_capacity", 25.0, float, "tickets/week",
        "tickets a fully productive support person solves per week",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 5000.0)),
-    _p("churn_reference", 0.2, float, "1/year",
+    _p("churn_reference", 0.125, float, "1/year",
        "probability of not renewing at satisfaction 0.5",
-       source="KBCM 2016 (median annual logo churn 10%)",
+       source="KBCM 2016 (median annual logo churn 10%: 0.125 gives 10% in year 2)",
        group="customers", bounds=(0.001, 0.999)),
     _p("satisfaction_churn_effect", 4.0, float, "log-odds",
        "renewal log-odds per unit of satisfaction",

@@ -84,7 +84,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "effort": ("-", "mean effort (1 = full)"),
     "effort_free_riders": ("-", "mean effort of free riders"),
     "effort_cooperators": ("-", "mean effort of unconditional cooperators"),
-    "payoff_free_riders": ("pay units", "mean pay minus effort cost of free riders"),
+    "payoff_free_riders": ("pay units", "mean pay minus the effort cost of free riders"),
     "payoff_cooperators": ("pay units", "mean pay minus effort cost of cooperators"),
     "morale": ("-", "mean morale (1 = no grievance)"),
     "attrition": ("1/year", "leavers over the last 52 weeks per employee, annualised"),

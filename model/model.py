@@ -56,7 +56,7 @@ from model.parameters import ParameterError
 from model.people import WEEKS_PER_YEAR, People
 from model.pipeline import Pipeline, Workforce
 from model.reorganization import merge_playbooks
-from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.seating import floor_shape, neighbour_table, place
 from model.territories import Territories, served_mean, territory_of_cells, work_shares
 from model.validation import validate_parameters
 
@@ -216,8 +216,7 @@ class SalesOrgModel(mesa.Model):
         so who sees whose work."""
         p, n = self.params, self.structure.size
         shape = floor_shape(n)
-        order = seat_order(self.structure, p["seating"], self.streams["seating"])
-        self.positions = seat_positions(order, shape[0])
+        self.positions = place(self.structure, p["seating"], self.streams["seating"], shape)
         self.neighbours, self.neighbour_counts = neighbour_table(
             self.positions, shape, p["seat_radius"]
         )

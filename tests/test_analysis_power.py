@@ -117,3 +117,9 @@ def test_assert_mean_in_range_fails_outside_and_reports_the_interval():
 def test_planning_inputs_are_validated(effect, sd):
     with pytest.raises(ValueError):
         power.seeds_needed(effect, sd)
+
+
+def test_a_deterministic_effect_with_rounding_noise_needs_the_fewest_seeds():
+    # an effect that is the same on every seed shows a per-seed sd of rounding size only
+    assert power.seeds_needed(0.0556, 1e-16) == power.MIN_SEEDS
+    assert power.false_fail_rate(0.0556, 1e-16, 3) == 0.0

@@ -4,7 +4,8 @@ Each optimised kernel is checked on small random inputs against the plain versio
 the column store against re-concatenating arrays, the single-queue fast paths of
 ``queue_rank`` / ``pick_workers`` against the general per-queue algorithm, and the exact-count
 reductions against numpy's means. All of them must give identical results, not just close ones:
-the fixed-seed baseline depends on it.
+the fixed-seed baseline depends on it. Tests marked ``reference_only`` check the references in
+tests/reference_queues.py against each other, not the model.
 """
 
 import numpy as np
@@ -91,6 +92,7 @@ def reference_queue_rank(queue):
     return np.array(rank, dtype=np.int64)
 
 
+@pytest.mark.reference_only
 @pytest.mark.parametrize("n_queues", [1, 2, 7])
 @pytest.mark.parametrize("seed", range(4))
 def test_queue_rank_matches_a_plain_loop(n_queues, seed):
@@ -111,6 +113,7 @@ def general_pick_workers(item_queue, workers, worker_queue, weight, n_queues, un
     return workers[position]
 
 
+@pytest.mark.reference_only
 @pytest.mark.parametrize("n_queues", [1, 3])
 @pytest.mark.parametrize("seed", range(6))
 def test_pick_workers_matches_the_general_algorithm(n_queues, seed):
@@ -128,6 +131,7 @@ def test_pick_workers_matches_the_general_algorithm(n_queues, seed):
     np.testing.assert_array_equal(pick_workers(*args), general_pick_workers(*args))
 
 
+@pytest.mark.reference_only
 def test_pick_workers_with_one_queue_follows_the_weights():
     rng = np.random.default_rng(3)
     weight = np.array([1.0, 0.0, 3.0])

@@ -42,6 +42,7 @@ def test_collector_has_every_metric_each_step():
 @pytest.mark.parametrize("design", ["functional", "the_model", "pods"])
 def test_every_lead_accounted_and_nothing_negative(design):
     model = SalesOrgModel(rng=3, design=design)
+    initial = len(model.customers)
     for _ in range(80):
         model.step()
         pipeline, customers = model.pipeline, model.customers
@@ -49,7 +50,7 @@ def test_every_lead_accounted_and_nothing_negative(design):
         assert (pipeline.leads.stage <= ACTIVE).all()
         assert (customers.acv > 0).all()
         assert customers.arr >= 0 and model.metrics["bookings"] >= 0
-        assert customers.acquired + 0 >= 0 and len(customers) >= 0
+        assert len(customers) == initial + customers.acquired - customers.churned
     assert pipeline.closed.sum() > 0 and len(customers) > 0
 
 
@@ -99,13 +100,6 @@ def test_reporters_have_no_side_effects():
         reporter(model)
     np.testing.assert_array_equal(state[0], model.people.beliefs)
     assert state[1] == model.rng.bit_generator.state
-
-
-def test_defaults_are_calibrated_after_burn_in():
-    """Win rate ~20-30% and annual logo churn ~10-15% (docs/calibration.md), over year 2."""
-    df = pd.concat([frame(run(rng=s, steps=104)).iloc[52:] for s in range(2)])
-    assert 0.15 <= df["win_rate"].mean() <= 0.35
-    assert 0.07 <= df["churn_annual"].mean() <= 0.18
 
 
 def test_parameters_doc_is_current():

@@ -1,9 +1,16 @@
-"""One behavioural test per lever: each parameter moves what it should."""
+"""Structural checks of single mechanisms, and the stylized facts the model must reproduce.
+
+Direction claims for every input (one lever, paired seeds, stated power) are in
+test_model_sensitivity.py; the cases in tests/levers.py.
+"""
 
 from pathlib import Path
 
 import numpy as np
+import pytest
+from levers import FACTS, stated_effects
 
+from analysis.power import assert_mean_in_range, seeds_needed_in_range
 from model import PARAMETERS, SalesOrgModel
 from model.conversations import draw_talks
 from model.incentives import COOPERATOR, FREE_RIDER
@@ -15,14 +22,6 @@ def run(steps, **params):
     for _ in range(steps):
         model.step()
     return model
-
-
-def mean_metric(name, steps, seeds=range(3), last=1, **params):
-    values = []
-    for seed in seeds:
-        df = run(steps, rng=seed, **params).datacollector.get_model_vars_dataframe()
-        values.append(df[name].iloc[-last:].mean())
-    return float(np.mean(values))
 
 
 def test_cooperativeness_zero_passes_no_knowledge_between_people():
@@ -51,31 +50,6 @@ def test_free_riders_cut_effort_under_pooled_pay_only():
     assert np.allclose(pooled.people.effort[pooled.people.type == COOPERATOR], 1.0)
 
 
-def test_hybrid_pay_sits_between_individual_and_pooled():
-    effort = {
-        scheme: mean_metric("effort_free_riders", 5, seeds=[0], incentive=scheme)
-        for scheme in ("individual", "hybrid", "pooled")
-    }
-    assert effort["individual"] > effort["hybrid"] > effort["pooled"]
-
-
-def test_cooperation_decays_with_free_riders_unless_peers_sanction():
-    # a new group's decay: from a cold start (a warm company has decayed already)
-    fresh = {"seeds": [0]}
-    decayed = mean_metric("cooperation", 30, share_free_riders=0.3, **fresh)
-    start = mean_metric("cooperation", 0, share_free_riders=0.3, **fresh)
-    sanctioned = mean_metric("cooperation", 30, peer_sanctions=1.0, **fresh)
-    assert decayed < 0.7 * start
-    assert sanctioned > 1.3 * decayed
-
-
-def test_higher_turbulence_lowers_knowledge():
-    calm = mean_metric("knowledge", 52, last=13, turbulence=0.0)
-    rough = mean_metric("knowledge", 52, last=13, turbulence=0.05)
-    # about 0.08 lower (3 seeds) since learning by doing scales with the cases worked
-    assert rough < calm - 0.05
-
-
 def test_turbulence_default_is_an_assumption_with_its_sweep():
     """No publication gives a calendar rate for March's p4, so the source says so and names the
     sweep whose table (knowledge and bookings by turbulence) is in docs/ODD.md."""
@@ -97,14 +71,6 @@ def test_specialists_build_own_stage_skill_faster():
     # the default (no published magnitude) is no advantage anywhere
     for design in ("functional", "the_model", "pods"):
         assert (SalesOrgModel(rng=1, design=design, burn_in_weeks=0).people.ramp_speed == 1.0).all()
-
-
-def test_pooled_pay_with_free_riders_hurts_morale_and_raises_attrition():
-    mix = {"share_conditional_cooperators": 0.2, "share_free_riders": 0.3, "seeds": range(3)}
-    fair = {"incentive": "individual", **mix}
-    unfair = {"incentive": "pooled", "unfairness_sensitivity": 3.0, **mix}
-    assert mean_metric("morale", 52, **unfair) < mean_metric("morale", 52, **fair) - 0.1
-    assert mean_metric("attrition", 104, **unfair) > mean_metric("attrition", 104, **fair) + 0.02
 
 
 def test_isolated_units_never_talk_across_units():
@@ -155,54 +121,34 @@ def test_ramp_up_lowers_new_hires_productivity():
     assert slow < SalesOrgModel(rng=1, ramp_weeks=0).people.ramp().mean() == 1.0
 
 
-def test_pods_seated_together_spread_cross_functional_knowledge_faster():
-    """Over the first quarter, pods seated together know more of the domains their roles do not
-    see than functional silos. The effect is small under the defaults (about +0.006, per-seed
-    sd 0.009 over 40 seeds), so it is tested on 16 paired seeds against no difference."""
-    seeds, weeks = range(16), 13
-    pods = mean_metric(
-        "cross_functional_knowledge", weeks, seeds, last=weeks, design="pods", seating="by_unit"
-    )
-    silos = mean_metric(
-        "cross_functional_knowledge",
-        weeks,
-        seeds,
-        last=weeks,
-        design="functional",
-        seating="by_function",
-    )
-    assert pods > silos
+def test_dimensions_per_domain_sets_the_belief_space():
+    model = SalesOrgModel(rng=1, dimensions_per_domain=3)
+    assert model.people.beliefs.shape == (90, 15) and model.reality.shape == (15,)
 
 
-def test_feedback_loops_raise_upstream_knowledge():
-    for role in ("marketer", "sdr"):
-        loops = mean_metric(f"knowledge_{role}", 52, last=13, design="the_model", feedback_rate=1.0)
-        none = mean_metric(f"knowledge_{role}", 52, last=13, design="functional")
-        assert loops > none + 0.03, role
+def test_cooperativeness_sd_spreads_the_trait():
+    same = SalesOrgModel(rng=1, cooperativeness_sd=0.0).people.cooperativeness
+    spread = SalesOrgModel(rng=1, cooperativeness_sd=0.3).people.cooperativeness
+    assert np.ptp(same) == 0 and spread.std() > 0.2
 
 
-def test_public_goods_stylized_facts():
-    """Contributions start at 40-60% and fall to about 10-20% in ten rounds without sanctions
-    (Ledyard 1995); peer punishment sustains 50-95% (Fehr & Gachter 2000). Cooperativeness 1
-    makes cooperation equal to willingness, the share of the endowment contributed."""
-    pure = {"cooperativeness_mean": 1.0, "cooperativeness_sd": 0.0, "employees": 900}
-    start = mean_metric("cooperation", 0, seeds=[0], **pure)
-    after = mean_metric("cooperation", 10, seeds=[0], **pure)
-    punished = mean_metric("cooperation", 10, seeds=[0], peer_sanctions=0.8, **pure)
-    assert 0.4 <= start <= 0.6
-    assert 0.1 <= after <= 0.25
-    assert 0.5 <= punished <= 0.95
+STATED_FACTS = stated_effects()["facts"]
 
 
-def test_free_riding_grows_with_the_pay_pool():
-    """Holmstrom's 1/N: in bigger pods free riders' marginal return on effort is smaller."""
-    small = {"marketer": 1, "sdr": 1, "ae": 1}
-    big = {"marketer": 3, "sdr": 3, "ae": 3}
-    effort = {
-        sum(comp.values()): mean_metric(
-            "effort_free_riders", 3, seeds=[0], design="pods", incentive="pooled",
-            pod_composition=comp, employees=90,
-        )
-        for comp in (small, big)
-    }  # fmt: skip
-    assert effort[3] > effort[9]
+@pytest.mark.parametrize("fact", FACTS, ids=[fact.id for fact in FACTS])
+def test_stylized_fact_holds_its_cited_range(fact):
+    """The mean over seeds 0..n-1 lies in the cited range by two one-sided t tests (the 90% interval
+    inside the range). Mean and per-seed sd were measured on seeds 100000 on
+    (benchmarks.measure_levers); n is the number of seeds for which a true mean that far inside
+    fails less than 0.1% of the time, planned with the mean moved one standard error toward the
+    nearer bound. One week of the model is one round of the public-goods game (docs/ODD.md)."""
+    stated = STATED_FACTS[fact.id]
+    assert (stated["low"], stated["high"], stated["weeks"]) == (fact.low, fact.high, fact.weeks)
+    se = stated["sd"] / stated["seeds"] ** 0.5
+    centre = (fact.low + fact.high) / 2
+    mean = stated["mean"] + (se if stated["mean"] < centre else -se)
+    n = seeds_needed_in_range(mean, stated["sd"], fact.low, fact.high)
+    assert_mean_in_range(
+        fact.values(range(n)), fact.low, fact.high, mean=mean, sd=stated["sd"],
+        label=f"{fact.id} ({fact.source})",
+    )  # fmt: skip

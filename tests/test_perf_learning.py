@@ -16,7 +16,7 @@ from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimens
 from model.learning import learn_by_doing, peer_transfer, practice_cells
 from model.march import rules
 from model.organization import build_structure
-from model.seating import floor_shape, neighbour_table, seat_order, seat_positions
+from model.seating import floor_shape, neighbour_table, row_path, seat_order, seat_positions
 
 
 def small_beliefs(seed, n=12, m=10):
@@ -118,7 +118,9 @@ def office():
         "pods", 18, {"marketer": 1, "sdr": 2, "ae": 3, "se": 0, "csm": 2, "support": 1}
     )
     shape = floor_shape(structure.size)
-    positions = seat_positions(seat_order(structure, "random", np.random.default_rng(0)), shape[0])
+    positions = seat_positions(
+        seat_order(structure, "random", np.random.default_rng(0)), row_path(shape)
+    )
     neighbours, counts = neighbour_table(positions, shape, 1)
     cooperation = np.linspace(0.1, 1.0, structure.size)
     return structure, neighbours, counts, cooperation

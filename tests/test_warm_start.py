@@ -121,18 +121,23 @@ def test_warm_start_begins_calibrated(design):
     assert 0.20 <= week0["win_rate"].mean() <= 0.35
     assert 0.08 <= week0["churn_annual"].mean() <= 0.17
     assert 0.95 <= week0["nrr"].mean() <= 1.10
-    assert week0["knowledge"].mean() >= 0.52
+    # (the plateau is about 0.50 under the calibrated public-goods defaults, whose lower
+    # cooperation passes less between people, and the single learning engine: 0.50-0.51 on 12
+    # seeds per design; the claim is a plateau far above the cold start's 0.34)
+    assert week0["knowledge"].mean() >= 0.45
 
 
 def test_warm_start_has_no_transient_and_cold_start_remains():
     """Over the first recorded year, the warm start's knowledge and win rate stay level (paired
-    drift within +-0.06) while a cold start climbs (knowledge by more than 0.12, win rate from
-    the first to the fourth quarter by more than 0.03: the playbooks' March rules, one step of
+    drift within +-0.06) while a cold start climbs (knowledge by more than 0.06, win rate from
+    the first to the fourth quarter by more than 0.01: the playbooks' March rules, one step of
     socialization at a time, make the cold start's first year climb more slowly)."""
     warm = recorded("the_model", PARAMETERS["burn_in_weeks"].default, 52)
     cold = recorded("the_model", 0, 52)
     assert at(cold, 0)["win_rate"].isna().all() and at(cold, 0)["knowledge"].mean() < 0.40
-    for name, first, climb in (("knowledge", 0, 0.12), ("win_rate", 13, 0.03)):
+    # (knowledge's lower 95% bound is 0.083 under the calibrated public-goods defaults)
+    # and win rate's first-to-fourth-quarter climb 0.017: the claim is that the cold start climbs
+    for name, first, climb in (("knowledge", 0, 0.06), ("win_rate", 13, 0.01)):
         drift = {run: at(frame, 52)[name] - at(frame, first)[name] for run, frame in
                  (("warm", warm), ("cold", cold))}  # fmt: skip
         _, low, high = mean_ci(drift["warm"])
@@ -140,5 +145,6 @@ def test_warm_start_has_no_transient_and_cold_start_remains():
         assert mean_ci(drift["cold"])[1] > climb, name
     # paired seeds: the cold start's first quarter sells far worse than the warm start's
     gap = at(cold, 13)["win_rate"] - at(warm, 13)["win_rate"]
-    # (upper 95% bound -0.099 since the fairness changes (ODD 7.7); it was below -0.10 before)
-    assert mean_ci(gap)[2] < -0.08
+    # (upper 95% bound -0.099 after the fairness changes (ODD 7.7) on main's defaults; with the
+    # public-goods and churn calibration see below; the claim 'far worse' is kept at -0.05)
+    assert mean_ci(gap)[2] < -0.05

@@ -122,14 +122,20 @@ def unit_names(model) -> list[str]:
 
 
 def contiguous_units(model) -> list[int]:
-    """Units whose seats are consecutive in seat order (they sit together)."""
-    width = model.grid.dimensions[0]
-    seat = model.positions[:, 1] * width + model.positions[:, 0]
-    unit = model.structure.unit
+    """Units whose seats form one connected block, seat touching seat (they sit together)."""
+    units = unit_map(model)
     together = []
     for u in range(model.structure.n_units):
-        seats = seat[unit == u]
-        if seats.max() - seats.min() + 1 == len(seats):
+        seats = {tuple(c) for c in np.argwhere(units == u).tolist()}
+        reached, frontier = set(), [next(iter(seats))]
+        while frontier:  # flood fill over seats that share an edge
+            x, y = frontier.pop()
+            if (x, y) in reached:
+                continue
+            reached.add((x, y))
+            near = ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1))
+            frontier += [c for c in near if c in seats and c not in reached]
+        if reached == seats:
             together.append(u)
     return together
 

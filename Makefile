@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 WORKERS ?=
 
-.PHONY: install demo test lint bench viz system-deps clean check-python
+.PHONY: install demo map test lint bench viz system-deps clean check-python
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -44,6 +44,16 @@ demo: install
 	$(VENV)/bin/salesorg validate docking --out results/march1991
 	@echo ""
 	@echo "done: results/quick/ (runs, figures/, report.html) and results/march1991/"
+
+## map: where pods win (experiments/when_pods_win.toml on 2 cores), its figures and report, and
+## the map as docs/when_pods_win.png (the README's second picture)
+map: install
+	$(VENV)/bin/salesorg run when_pods_win --out results/when_pods_win --workers 2
+	$(VENV)/bin/salesorg figures results/when_pods_win
+	$(VENV)/bin/salesorg report results/when_pods_win
+	cp results/when_pods_win/figures/map_which-design-wins_*.png docs/when_pods_win.png
+	@echo ""
+	@echo "done: results/when_pods_win/report.html and docs/when_pods_win.png"
 
 ## test: set up, lint with ruff, type-check with mypy, run the test suite
 test: install system-deps lint

@@ -22,6 +22,7 @@ from analysis.figures import (
     timeseries_figure,
 )
 from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
+from analysis.regions import MAP_METRICS, MAP_WINDOW, is_map, map_axes, map_figure, swept
 from analysis.reorganization import reorganization_figure, reorganizations
 from analysis.theme import in_sentence, pretty, save_figure, slug
 
@@ -72,18 +73,32 @@ def write_figures(
         plt.close(fig)
         out.append(FigureFile(name, tuple(paths), caption))
 
+    mapped = is_map(results) and all(m in results.metrics for m in MAP_METRICS)
+    if mapped and len(swept(results)) >= 2:
+        x, y = map_axes(results)
+        save(
+            map_figure(results, x=x, y=y),
+            f"map_which-design-wins_{slug(x)}-x-{slug(y)}",
+            f"Where each design wins on {_listing(MAP_METRICS, capital=False)}, over "
+            f"{in_sentence(x)} x {in_sentence(y)} (pooled over the other swept parameters): "
+            "in each cell the design with the highest mean outcome (last "
+            f"{MAP_WINDOW:.0%} of each run) and its margin over the runner-up; * where the 95% "
+            "t interval of the paired differences (same point, same seed) excludes 0. Colour: "
+            "pods relative to the best assembly-line design.",
+        )
     listed = _listing(main)
     save(
         timeseries_figure(results, main, info=info),
         f"timeseries_main-outcomes_{by}",
         f"{listed} over time by {group_title.lower()}: {spread}, with 95% confidence bands.",
     )
-    save(
-        distribution_figure(results, main, window=window, info=info),
-        "end-of-run_main-outcomes_by-scenario",
-        f"End-of-run {_listing(main, capital=False)} per scenario (mean of the last "
-        f"{window:.0%} of steps): box plots with one point per run.",
-    )
+    if not mapped:  # a map's scenarios are too many for one box plot each, or a heatmap
+        save(
+            distribution_figure(results, main, window=window, info=info),
+            "end-of-run_main-outcomes_by-scenario",
+            f"End-of-run {_listing(main, capital=False)} per scenario (mean of the last "
+            f"{window:.0%} of steps): box plots with one point per run.",
+        )
     if reorganizations(results):
         save(
             reorganization_figure(results, info=info),
@@ -92,7 +107,7 @@ def write_figures(
             "one that always had the destination design, around the switch week, with 95% "
             "confidence bands; titles give the year's bookings cost and the weeks to recover.",
         )
-    axes = sweep_axes(results)
+    axes = None if mapped else sweep_axes(results)
     if axes is not None:
         x, y = axes
         for metric in main:

@@ -27,6 +27,16 @@ from analysis.data import (
     scenarios,
 )
 from analysis.outputs import FigureFile, write_figures
+from analysis.regions import (
+    MAP_METRICS,
+    MAP_WINDOW,
+    cell_table,
+    is_map,
+    map_axes,
+    pod_regions,
+    region_sentences,
+    swept,
+)
 from analysis.tables import pairwise_comparisons, seeds_paired, summary_table
 from analysis.theme import compact, metric_label
 from experiments.sampling import describe_equivalents
@@ -100,6 +110,13 @@ def build_report(results, figures, *, metrics, window: float, method: str) -> li
         blocks.append(Block("text", "The experiment file, as run:"))
         blocks.append(Block("code", spec["content"].strip()))
 
+    if is_map(results) and all(m in results.metrics for m in MAP_METRICS):
+        blocks += region_blocks(results, info)
+        blocks.append(Block("heading", "Figures"))
+        for i, figure in enumerate(figures, start=1):
+            blocks.append(Block("figure", f"Figure {i}. {figure.caption}", figure=figure))
+        return blocks
+
     blocks.append(Block("heading", "Summary per scenario"))
     blocks.append(
         Block(
@@ -127,17 +144,66 @@ def build_report(results, figures, *, metrics, window: float, method: str) -> li
     return blocks
 
 
+def region_blocks(results, info) -> list[Block]:
+    """Where each design wins (a map experiment): the regions in words, the PRIM boxes and
+    the cells of the map, in place of one table row per scenario."""
+    blocks = [Block("heading", "Where pods win and where the assembly line wins")]
+    blocks.append(
+        Block(
+            "text",
+            "Each sampled point (values of the swept parameters) ran once per design on the "
+            "same replication seeds, so each (point, seed) is a paired comparison. Outcomes are "
+            f"means over the last {MAP_WINDOW:.0%} of each run. A point is a pods win when pods' "
+            "mean outcome over the seeds exceeds that of the best other design; its 95% t "
+            "interval is over the seeds. PRIM (Friedman & Fisher 1999; scenario discovery as in "
+            "Bryant & Lempert 2010) peels the swept parameters down to the box in which the "
+            "wins concentrate; the box chosen is the densest that still holds half of them.",
+        )
+    )
+    blocks += [Block("text", sentence) for sentence in region_sentences(results)]
+    rows = []
+    for metric in MAP_METRICS:
+        for side, box in pod_regions(results, metric).items():
+            if math.isnan(box.coverage):  # no wins of this side anywhere
+                rows.append((metric_label(metric, info), side, "none (no wins)", "-", "-", "-"))
+                continue
+            rows.append(
+                (metric_label(metric, info), side, box.describe(), f"{box.density:.0%}",
+                 f"{box.coverage:.0%}", f"{box.support:.0%}")
+            )  # fmt: skip
+    columns = ["Outcome", "Wins of", "PRIM box", "density", "coverage", "support"]
+    blocks.append(Block("table", table=pd.DataFrame(rows, columns=columns)))
+    if len(swept(results)) >= 2:
+        x, y = map_axes(results)
+        cells = cell_table(results, x, y)
+        blocks.append(Block("heading", f"The map's cells ({x} x {y})", level=3))
+        table = pd.DataFrame(
+            {
+                "Outcome": [metric_label(m, info) for m in cells["metric"]],
+                x: cells["x"],
+                y: cells["y"],
+                "winner": cells["winner"],
+                "runner-up": cells["runner_up"],
+                "margin [95% CI]": [
+                    f"{_num(r.margin)} [{_num(r.ci_low)}, {_num(r.ci_high)}]"
+                    for r in cells.itertuples()
+                ],
+                "relative": [f"{v:+.1%}" for v in cells["relative"]],
+                "n pairs": cells["n"],
+                "pods vs best other": [f"{v:+.1%}" for v in cells["pods_relative"]],
+            }
+        )
+        blocks.append(Block("table", table=table))
+    return blocks
+
+
 def run_table(results) -> pd.DataFrame:
     """The manifest as a two-column table a reader can check the experiment against."""
     m = results.manifest
     runs = results.runs
     info = scenarios(results)
     status = runs["status"].value_counts() if "status" in runs.columns else pd.Series(dtype=int)
-    levels = "; ".join(
-        f"{f} = {', '.join(format_value(v) for v in dict.fromkeys(info[f]))}"
-        for f in results.factors
-        if f in info.columns
-    )
+    levels = "; ".join(f"{f} = {_levels(info[f])}" for f in results.factors if f in info.columns)
     spec = m.get("spec", {})
     versions = m.get("versions", {})
     commit = str(m.get("git_commit", m.get("commit", "unknown")))
@@ -172,6 +238,15 @@ def run_table(results) -> pd.DataFrame:
     ]
     rows = [(k, str(v)) for k, v in rows if str(v) not in ("", "None")]
     return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+def _levels(values: pd.Series, most: int = 12) -> str:
+    """A factor's levels as listed in the run table; a sampled range as its span."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) <= most:
+        return ", ".join(format_value(v) for v in distinct)
+    low, high = min(distinct), max(distinct)
+    return f"{len(distinct)} values in [{format_value(low)}, {format_value(high)}]"
 
 
 def summary_wide(results, metrics, window: float, info) -> pd.DataFrame:

@@ -63,6 +63,8 @@ def make_results(
     *,
     design_effect: dict | None = None,
     sweep: dict | None = None,
+    interaction: dict | None = None,
+    compare: bool = False,
     replications: int = 8,
     steps: int = 30,
     noise: float = 1.0,
@@ -84,6 +86,10 @@ def make_results(
         design_effect: extra weekly bookings per design; default pods +3, others 0.
         sweep: optional ``{"cooperativeness": (levels, slope), ...}`` numeric factors whose level
             adds ``slope * level`` to bookings (crossed with the designs).
+        interaction: optional ``{factor: {design: slope}}``: a swept factor's level adds
+            ``slope * level`` to that design's bookings only (a region where a design wins).
+        compare: mark the design as the compared factor of a map experiment (the manifest's
+            ``compare``), so figures and reports draw the map.
         replications: runs per scenario.
         steps: weeks per run (steps 0..steps-1).
         noise: sd of weekly noise in bookings.
@@ -96,6 +102,7 @@ def make_results(
     """
     design_effect = dict(design_effect or {"functional": 0.0, "the_model": 0.0, "pods": 3.0})
     sweep = dict(sweep or {})
+    interaction = dict(interaction or {})
     if knowledge not in ("grid", "profiles"):
         raise ValueError(f"knowledge = {knowledge!r}; expected 'grid' or 'profiles'")
     rng = np.random.default_rng(master_seed)
@@ -112,6 +119,9 @@ def make_results(
         values = dict(zip(factor_names, combo, strict=True))
         level = 10.0 + design_effect[values["design"]]
         level += sum(slope * values[name] for name, (_, slope) in sweep.items())
+        level += sum(
+            slopes.get(values["design"], 0.0) * values[name] for name, slopes in interaction.items()
+        )
         for rep in range(replications):
             seed = int(seeds[scenario, rep])
             run_id = f"s{scenario:03d}-r{rep:03d}"
@@ -188,8 +198,9 @@ def make_results(
         "steps": steps,
         "n_scenarios": len(combos),
         "n_runs": len(runs),
+        "compare": "design" if compare else None,
     }
-    truth = {"design_effect": design_effect, "sweep": sweep}
+    truth = {"design_effect": design_effect, "sweep": sweep, "interaction": interaction}
     return SyntheticResults(manifest, runs, timeseries, factor_names, metrics, truth)
 
 

@@ -21,7 +21,20 @@ from model.parameters import Parameter, ParameterError
 
 
 def scenario_values(spec: ExperimentSpec) -> list[dict[str, Any]]:
-    """The varied values of each scenario, in scenario order (index = scenario number)."""
+    """The varied values of each scenario, in scenario order (index = scenario number).
+
+    With ``compare``, each sampled scenario is followed by its copies at every compared level
+    (scenario ``i x levels + j`` is sample ``i`` at level ``j``).
+    """
+    sampled = _sampled_values(spec)
+    if spec.compare is None:
+        return sampled
+    name, levels = spec.compare
+    return [{**values, name: level} for values in sampled for level in levels]
+
+
+def _sampled_values(spec: ExperimentSpec) -> list[dict[str, Any]]:
+    """The scenarios of the sampler alone (before crossing with ``compare``)."""
     if spec.scenarios is not None:
         return [dict(s) for s in spec.scenarios]
     table = spec.parameter_table()

@@ -40,6 +40,8 @@ _TOP_KEYS = {
     "fixed": "table of parameter = value held constant",
     "factors": "table of parameter = levels (list) or range ({low, high[, num]})",
     "scenarios": "array of tables, one per scenario (sampler = 'list')",
+    "compare": "table with one parameter = levels (e.g. design = [...]): every scenario the "
+    "sampler makes runs at each level, on the same seeds (the compared factor of a map)",
 }
 _REQUIRED = ("description", "replications", "steps", "master_seed")
 _RANGE_KEYS = {"low", "high", "num"}
@@ -68,6 +70,8 @@ class ExperimentSpec:
         content: the exact text the spec was read from; hashed into the manifest.
         factors: parameter -> levels (tuple) or :class:`Range`; empty for ``sampler='list'``.
         scenarios: explicit scenarios (``sampler='list'``), each a dict of parameter values.
+        compare: ``(parameter, levels)`` crossed with every sampled scenario (each point of
+            an LHS or Sobol' sample runs at every level, on the same seeds), or None.
     """
 
     name: str
@@ -85,6 +89,7 @@ class ExperimentSpec:
     scenarios: tuple[dict[str, Any], ...] | None
     source: str
     content: str = field(repr=False)
+    compare: tuple[str, tuple[Any, ...]] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -98,13 +103,14 @@ class ExperimentSpec:
         return hashlib.sha256(self.content.encode()).hexdigest()
 
     def factor_names(self) -> list[str]:
-        """Parameters this experiment varies, in file order."""
+        """Parameters this experiment varies, in file order (the compared one last)."""
+        compared = [self.compare[0]] if self.compare else []
         if self.scenarios is not None:
             names: dict[str, None] = {}
             for scenario in self.scenarios:
                 names.update(dict.fromkeys(scenario))
-            return list(names)
-        return list(self.factors)
+            return list(names) + compared
+        return list(self.factors) + compared
 
     def parameter_table(self) -> ParameterTable:
         return get_model(self.model).parameter_table()
@@ -196,6 +202,7 @@ def spec_from_dict(
         raise fail("sampler", f"{sampler!r} is not allowed; expected one of {', '.join(SAMPLERS)}")
     samples = _check_samples(data, sampler, fail)
     factors, scenarios = _check_design(data, sampler, table, fixed, fail)
+    compare = _check_compare(data.get("compare"), table, fixed, factors, scenarios, fail)
     _check_weeks_within_run(fixed, factors, scenarios, steps, fail)
 
     metrics = _check_metrics(data.get("metrics"), model, fail)
@@ -216,6 +223,7 @@ def spec_from_dict(
         scenarios=scenarios,
         source=source,
         content=text,
+        compare=compare,
     )
 
 
@@ -323,6 +331,29 @@ def _check_design(data, sampler, table: ParameterTable, fixed, fail):
         else:
             raise fail(where, "expected a list of levels or a range table {low, high[, num]}")
     return factors, None
+
+
+def _check_compare(raw, table: ParameterTable, fixed, factors, scenarios, fail):
+    """Validate ``compare``: one parameter with a list of distinct levels, not set elsewhere."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise fail("compare", "expected a table with exactly one parameter = [levels]")
+    (name, levels), where = next(iter(raw.items())), f"compare.{next(iter(raw))}"
+    if name not in table:
+        raise fail(where, "not a parameter of this model; valid names are: "
+                   + ", ".join(sorted(table.names())))  # fmt: skip
+    varied = set(factors) | {k for s in scenarios or () for k in s}
+    if name in fixed or name in varied:
+        raise fail(where, "is also set in [fixed] or varied; the compared parameter is set once")
+    if not isinstance(levels, list) or len(levels) < 2:
+        raise fail(where, f"{levels!r} is not allowed; expected a list of at least two levels")
+    checked = tuple(
+        _check_value(table, name, v, f"{where}[{i}]", fail) for i, v in enumerate(levels)
+    )
+    if len(set(map(_canonical, checked))) != len(checked):
+        raise fail(where, f"levels {levels!r} repeat a value")
+    return name, checked
 
 
 def _check_range(param: Parameter, spec: dict, sampler: str, where: str, table, fail) -> Range:

@@ -253,6 +253,7 @@ def _new_manifest(spec: ExperimentSpec, tasks: list[RunTask], design_hash: str) 
         "sampler": spec.sampler,
         "samples": spec.samples,
         "factors": spec.factor_names(),
+        "compare": spec.compare[0] if spec.compare else None,
         "metrics": list(spec.metrics),
         "fixed": spec.fixed,
         # every table parameter, then any matrix entry varied on its own (``name.row.column``)

@@ -19,6 +19,7 @@ import numpy as np
 
 from model.clock import WEEKS_PER_YEAR
 from model.columns import ColumnStore
+from model.handoffs import Handoffs
 from model.knowledge import DOMAIN_INDEX
 from model.pipeline import Workforce, logit
 from model.sums import sums_by_group
@@ -167,6 +168,7 @@ class Customers(ColumnStore):
         ("pull", np.float64),
         ("renewal_week", np.int8),
         ("territory", np.intp),  # the account's territory (its queue in pods)
+        ("context", np.float64),  # share of what was learned about the account held (ODD 7.11)
     )
 
     def __init__(self, params: dict, structure) -> None:
@@ -193,6 +195,8 @@ class Customers(ColumnStore):
         self._queue_service = QueueService(nq, params)
         self._per_effort = None
         self._covered_per_effort = None
+        #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
+        self.handoffs: Handoffs | None = None
 
     def __repr__(self) -> str:
         return f"Customers(n={len(self)}, arr={self.arr:,.0f}, churned={self.churned})"
@@ -216,10 +220,20 @@ class Customers(ColumnStore):
         """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
         return rng.lognormal(self._log_median, self.p["acv_spread"], k)
 
-    def add(self, territory, fit, expectations, acv, start, satisfaction) -> None:
+    def add(self, territory, fit, expectations, acv, start, satisfaction, context=1.0) -> None:
         """New customers of ``territory`` (arrays of equal length, or scalars for all);
         ``start`` is the week signed (an int or an array). A customer's queue is its
-        territory's: its pod's in pods, the one shared queue in the assembly line."""
+        territory's: its pod's in pods, the one shared queue in the assembly line.
+
+        ``context`` is the share of what was learned about the account that reached the
+        people who deliver it, its CSMs and support (docs/ODD.md 7.11): the expectations set at
+        the sale count toward satisfaction as far as they know them, and the rest is as good as
+        a guess (knowledge 0.5): ``expectations' = 0.5 + context x (expectations - 0.5)``.
+        """
+        if np.ndim(context) == 0 and context == 1.0:  # nothing lost: today's bits
+            met = expectations
+        else:
+            met = (np.asarray(expectations) - 0.5) * context + 0.5
         self.append(
             queue=np.zeros(len(territory), np.intp) if self.single_queue else territory,
             fit=fit,
@@ -227,9 +241,10 @@ class Customers(ColumnStore):
             acv=acv,
             start=start,
             satisfaction=satisfaction,
-            pull=np.add(fit, expectations) * self._pull,
+            pull=np.add(fit, met) * self._pull,
             renewal_week=start % WEEKS_PER_YEAR,
             territory=territory,
+            context=context,
         )
         self.acquired += len(territory)
 

@@ -367,6 +367,17 @@ _CUSTOMERS = [
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 1.0)),
 ]
 
+_HANDOFFS = [
+    _p("handoff_loss", 0.2, float, "-",
+       "share of what was learned about an account (the buyer's problem, the expectations set, "
+       "the technical fit) lost in a handoff between two people at distance 1; the distance is "
+       "(1 + [different units] + [not seated within seat_radius]) / 3 (0 = no loss)",
+       source="assumption (no published magnitude; retention barely moves with it, docs/ODD.md "
+       "7.11), swept over [0, 1] in when_pods_win; distance terms: Szulanski 1996, Hansen 1999, "
+       "Allen 1977",
+       group="handoffs", bounds=(0.0, 1.0)),
+]
+
 _TIMELINE = [
     _p("burn_in_weeks", 156, int, "weeks",
        "unrecorded weeks the company runs under its own design before week 0 (a warm start; "
@@ -398,6 +409,7 @@ PARAMETERS = ParameterTable(
         + _INCENTIVES
         + _PIPELINE
         + _CUSTOMERS
+        + _HANDOFFS
         + _TIMELINE
     ),
     title="SalesOrgModel",

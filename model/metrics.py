@@ -47,6 +47,11 @@ METRICS: dict[str, tuple[str, str]] = {
         "net revenue retention: ARR after renewal (with expansion, churn as 0) / ARR "
         "due, last 52 weeks",
     ),
+    "grr": (
+        "-",
+        "gross revenue retention: ARR due kept without expansion (churn as 0) / ARR due, "
+        "last 52 weeks",
+    ),
     "revenue_per_employee": ("USD/person", "ARR / head count"),
     "knowledge": (
         "-",
@@ -213,6 +218,8 @@ class Metrics:
         v["sales_cycle_weeks"] = _ratio(quarter[F["cycle_weeks"]], won + lost)
         v["churn_annual"] = _ratio(year[F["churned"]], year[F["renewals_due"]])
         v["nrr"] = _ratio(year[F["arr_retained"]], year[F["arr_due"]])
+        kept = year[F["arr_retained"]] - year[F["expansion_bookings"]]
+        v["grr"] = _ratio(kept, year[F["arr_due"]])
         v["revenue_per_employee"] = arr / n
         everyone = means[ALL].tolist()
         # every domain has the same number of dimensions: overall knowledge is their mean

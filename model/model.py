@@ -18,6 +18,7 @@ from agents import AGENT_REPORTERS, create_employees
 from model.collection import MetricCollector
 from model.conversations import conversation_plan, debrief_plan, draw_conversations
 from model.customers import Customers
+from model.handoffs import Handoffs
 from model.incentives import (
     TYPES,
     choose_effort,
@@ -134,6 +135,7 @@ class SalesOrgModel(mesa.Model):
         if p["selling"]:
             initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
             self.customers.seed_base(initial, self.week, self.streams["customers"])
+        self.connect_handoffs()
 
         self.metrics_state = Metrics(
             self.structure,
@@ -171,6 +173,12 @@ class SalesOrgModel(mesa.Model):
         same = np.bincount(pairs, minlength=s.n_units * len(ROLES)).take(pairs) - 1
         share = same / s.others_in_unit
         return 1.0 + self.params["specialization_advantage"] * share
+
+    def connect_handoffs(self) -> None:
+        """Handoff distances of the current units and seats, for the pipeline and customers
+        (docs/ODD.md 7.11); a reorganization calls this again (accounts keep their context)."""
+        self.handoffs = Handoffs(self.params["handoff_loss"], self.structure, self.neighbours)
+        self.pipeline.handoffs = self.customers.handoffs = self.handoffs
 
     def _market_structure(self, dims: int) -> None:
         """Territories' realities and the dependency map of interdependent knowledge.
@@ -343,6 +351,7 @@ class SalesOrgModel(mesa.Model):
         self._territory_tables()
         self.pipeline = self.pipeline.reorganized(new)
         self.customers.reassign(new)
+        self.connect_handoffs()
         self.metrics_state.structure = new
 
     # ------------------------------------------------------------------ the week
@@ -399,7 +408,8 @@ class SalesOrgModel(mesa.Model):
         pipeline.assign(week, wf, s["deals"])
         territory, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
         acv = self.customers.draw_acv(len(ae), s["deals"])
-        self.customers.add(territory, fit, expectations, acv, week, 0.5)
+        context = pipeline.won_context  # what reached the CSMs and support (docs/ODD.md 7.11)
+        self.customers.add(territory, fit, expectations, acv, week, 0.5, context)
         flow["new_bookings"] += float(np.add.reduce(acv))
         pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.columns import FifoStore
-from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX
+from model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
+from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
 from model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
@@ -54,6 +55,9 @@ def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
     return np.tile(table, n_territories)
 
 
+_CSM = ROLE_INDEX["csm"]
+
+
 def logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
@@ -70,9 +74,13 @@ def trait(code: np.ndarray, bit: int) -> np.ndarray:
 class Line(FifoStore):
     """Leads waiting in line for one stage (new ones for an SDR, qualified ones for an AE),
     oldest first; ``since`` is the week they joined the line. With one shared queue there is
-    no queue column (every lead is in queue 0)."""
+    no queue column (every lead is in queue 0).
 
-    FIELDS = (("code", np.intp), ("since", np.intp))
+    ``holder`` is the person who last worked the lead (-1: none, e.g. a referral) and
+    ``context`` the share of what was learned about it that is still held, in units of
+    :data:`model.handoffs.CONTEXT_ONE` (docs/ODD.md section 7.11)."""
+
+    FIELDS = (("code", np.intp), ("since", np.intp), ("holder", np.intp), ("context", np.intp))
 
     @property
     def queue(self) -> np.ndarray:
@@ -82,15 +90,21 @@ class Line(FifoStore):
 class QueueLine(Line):
     """A :class:`Line` shared by several queues: each lead also keeps its queue."""
 
-    FIELDS = (("code", np.intp), ("since", np.intp), ("queue", np.intp))
+    FIELDS = (
+        ("code", np.intp),
+        ("since", np.intp),
+        ("queue", np.intp),
+        ("holder", np.intp),
+        ("context", np.intp),
+    )
 
-    def take_first(self, room) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def take_first(self, room) -> np.ndarray:
         """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
         :func:`model.queues.first_in_line`) leave the line.
 
         Returns:
-            ``(code, since, queue)`` of the leads taken, grouped by queue (first-in first-out
-            within each).
+            The leads taken, one row per field (``code, since, queue, holder, context``),
+            grouped by queue (first-in first-out within each).
         """
         head, tail = self.head, self.tail
         table = self.table
@@ -108,7 +122,7 @@ class QueueLine(Line):
             m = len(left)
             table[:, :m] = live.take(left, 1)
             self.head, self.tail = 0, m
-        return block[0], block[1], block[2]
+        return block
 
 
 class Deals(FifoStore):
@@ -131,6 +145,7 @@ class Deals(FifoStore):
         ("ae", np.intp),
         ("se", np.intp),
         ("qualified_at", np.intp),
+        ("context", np.intp),  # in units of CONTEXT_ONE, as in Line
     )
 
     helped = 0  # an instance attribute once deals open (a tally per queue in QueueDeals)
@@ -148,9 +163,9 @@ class Deals(FifoStore):
         """Which rows of the log hold an active deal."""
         return self.close_at > self.week
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at) -> None:
+    def open(self, k: int, close_at, code, ae, se, qualified_at, context=CONTEXT_ONE) -> None:
         """Start ``k`` deals: per field, an array."""
-        self.append(k, close_at, code, ae, se, qualified_at)
+        self.append(k, close_at, code, ae, se, qualified_at, context)
         self.count += k
 
     def _make_room(self, k: int) -> None:
@@ -201,9 +216,9 @@ class QueueDeals(Deals):
         """Deals with trait ``code`` in queue ``queue`` closed: take them off the tally."""
         self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at, queue) -> None:
+    def open(self, k: int, close_at, code, ae, se, qualified_at, queue, context=CONTEXT_ONE):
         """Start ``k`` deals in their queues (and count them in the tally)."""
-        self.append(k, close_at, code, ae, se, qualified_at, queue)
+        self.append(k, close_at, code, ae, se, qualified_at, context, queue)
         self.count += k
         self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
 
@@ -356,13 +371,17 @@ class Pipeline:
         self._accuracy_min = p["qualification_accuracy_min"]
         self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
         self._effect = p["knowledge_win_effect"]
+        self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
         self._effect_tech = float(
             p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
         )
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
-        self._arrivals = None  # this week's new leads (code, week, queue) before the line
+        self._arrivals = None  # this week's new leads (code, week, queue, holder) before the line
+        #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
+        self.handoffs: Handoffs | None = None
+        self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
         self._ones = np.ones(256)
 
     def _init_territories(self, structure, rng) -> None:
@@ -404,9 +423,9 @@ class Pipeline:
     def _admit(self) -> None:
         """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
         if self._arrivals is not None:
-            code, step, queue = self._arrivals
+            code, step, queue, holder = self._arrivals
             self._arrivals = None
-            self._write_line(code, queue, step)
+            self._write_line(code, queue, step, holder)
 
     @property
     def closed(self) -> np.ndarray:
@@ -421,7 +440,8 @@ class Pipeline:
         AE and pending referrals have no owner and go to their territory's queue in the new
         design (the territory's pod in pods; the shared queue, or the territory's AEs under
         ``ae_territories``, in the assembly line). Line order, weeks and traits are kept; the
-        ledger (generated, closed) carries over, so :meth:`accounted` still holds.
+        ledger (generated, closed) carries over, so :meth:`accounted` still holds. Holders and
+        context (docs/ODD.md 7.11) stay with every lead and deal.
         """
         self._admit()
         moved = Pipeline(self.p, structure, self.territory_rng)
@@ -430,17 +450,18 @@ class Pipeline:
                                    (self.waiting, moved.waiting, moved.deal_single)):  # fmt: skip
             code = line.code.copy()
             queue = () if single else (code >> TERRITORY_SHIFT,)
-            into.append(len(code), code, line.since.copy(), *queue)
+            held = (line.holder.copy(), line.context.copy())
+            into.append(len(code), code, line.since.copy(), *queue, *held)
         deals = self.deals
         live = deals.live.nonzero()[0]
-        close_at, code, ae, se, qualified_at = deals.rows(live)[:5]
+        close_at, code, ae, se, qualified_at, context = deals.rows(live)[:6]
         moved.deals.week = deals.week
         if moved.deal_single:
-            moved.deals.open(len(live), close_at, code, ae, se, qualified_at)
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, context)
             moved.deals.helped = int(np.count_nonzero(moved.has_helped[code]))
         else:
             queue = getattr(structure, "deal_queue", structure.queue)[ae]
-            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, queue)
+            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, queue, context)
         moved.referred = self.referred  # referrals keep their referrers' territories
         return moved
 
@@ -463,17 +484,17 @@ class Pipeline:
         code = code + np.asarray(referral) * REFERRAL + (territory << TERRITORY_SHIFT)
         self._join_line(code, territory, step)
 
-    def _join_line(self, code: np.ndarray, queue, step: int) -> None:
-        """Newly generated leads join the new-lead line."""
-        self._write_line(code, queue, step)
+    def _join_line(self, code: np.ndarray, queue, step: int, holder=-1) -> None:
+        """Newly generated leads join the new-lead line (``holder``: their marketer, -1 for a
+        referral); a new lead's context is whole."""
+        self._write_line(code, queue, step, holder)
         self.generated += len(code)
 
-    def _write_line(self, code: np.ndarray, queue, step: int) -> None:
-        week = step
+    def _write_line(self, code: np.ndarray, queue, step: int, holder, context=CONTEXT_ONE):
         if self.single:
-            self.new.append(len(code), code, week)
+            self.new.append(len(code), code, step, holder, context)
         else:
-            self.new.append(len(code), code, week, queue)
+            self.new.append(len(code), code, step, queue, holder, context)
 
     def refer(self, territory, fit, technical) -> None:
         """Hold referred leads (of their referrers' territories) until next week's lead intake
@@ -519,18 +540,21 @@ class Pipeline:
         code = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < self._technical_share)
         code += territory << TERRITORY_SHIFT
         queue = None if self.single else territory
+        marketer = crew.people[source]
+        holder = marketer
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
             queue = None if self.single else np.concatenate((queue, ref_queue))
+            holder = np.concatenate((marketer, np.full(referred, -1, np.intp)))
         if not len(self.new):
             # the usual case: last week's line was worked off, and the SDRs take these leads
             # straight from here (qualify), without writing and reading back the line
-            self._arrivals = (code, step, queue)
+            self._arrivals = (code, step, queue, holder)
             self.generated += len(code)
         else:
-            self._join_line(code, queue, step)
-        self._credited.append(crew.people[source])  # one credit per lead (see credit())
-        self._worked.append(self._credited[-1])
+            self._join_line(code, queue, step, holder)
+        self._credited.append(marketer)  # one credit per lead (see credit())
+        self._worked.append(marketer)
         flow["leads"] += k
 
     def _lead_territories(self, source: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -554,8 +578,10 @@ class Pipeline:
         pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
         if pending is None:
             leads, lead_queue = line.code, (None if self.single else line.queue)
+            holders, contexts = line.holder, line.context
         else:
-            leads, _, lead_queue = pending
+            leads, _, lead_queue, holders = pending
+            contexts = CONTEXT_ONE
         n = len(leads)
         most = min(n, int(capacity if self.single else capacity.sum()) + r)
         u = rng.random(r + 2 * most)
@@ -572,7 +598,8 @@ class Pipeline:
             rest[rows] = False
         k = len(code)
         if pending is not None and k < n:  # the others join the line
-            self._write_line(leads[rest], None if self.single else lead_queue[rest], pending[1])
+            rest_queue = None if self.single else lead_queue[rest]
+            self._write_line(leads[rest], rest_queue, pending[1], holders[rest])
         if not k:
             return self._expire(line, step)
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
@@ -585,11 +612,11 @@ class Pipeline:
         passed = right_call == self.has_fit[code]  # a right call passes a good fit
         self._credited.append(sdr[passed])  # one credit per lead passed
         kept = passed.nonzero()[0]
-        week = step
+        held = (sdr[kept], self._hand_over(holders, contexts, rows, kept, sdr))
         if self.deal_single:
-            self.waiting.append(len(kept), code[kept], week)
+            self.waiting.append(len(kept), code[kept], step, *held)
         else:  # an AE-stage queue per territory
-            self.waiting.append(len(kept), code[kept], week, code[kept] >> TERRITORY_SHIFT)
+            self.waiting.append(len(kept), code[kept], step, code[kept] >> TERRITORY_SHIFT, *held)
         if pending is None:  # the worked leads leave the line
             if rows is None or isinstance(rows, slice):
                 line.drop(k)
@@ -612,8 +639,9 @@ class Pipeline:
         if self.deal_single:
             k = max(0, min(int(room - deals.count), len(line)))
             code, queue = line.code[:k], None
+            holder, context = line.holder[:k], line.context[:k]
         else:
-            code, since, queue = line.take_first(room - deals.busy)
+            code, since, queue, holder, context = line.take_first(room - deals.busy)
             k = len(code)
         if not k:
             return self._expire(line, step)
@@ -622,12 +650,30 @@ class Pipeline:
         se = self._join_se(code, ae, queue, u[1::2], wf)
         close_at = rng.geometric(self.close_chance, k)
         close_at += step - 1  # a deal can close in its first week
+        context = self._hand_over(holder, context, slice(None), slice(None), ae)
         if self.deal_single:
-            deals.open(k, close_at, code, ae, se, line.since[:k])
+            deals.open(k, close_at, code, ae, se, line.since[:k], context)
             line.drop(k)
         else:
-            deals.open(k, close_at, code, ae, se, since, queue)
+            deals.open(k, close_at, code, ae, se, since, queue, context)
         self._expire(line, step)
+
+    def _hand_over(self, holder, context, rows, kept, receiver) -> np.ndarray:
+        """Context of the leads ``[rows][kept]`` after their holders hand them to
+        ``receiver[kept]``: each keeps ``1 - handoff_loss x distance`` of it (docs/ODD.md 7.11).
+
+        ``rows`` picks the worked leads out of ``holder`` and ``context`` (None: all of them)
+        and ``kept`` those handed on; ``context`` may be one number for all.
+        """
+        scalar = np.ndim(context) == 0
+        if not scalar and rows is not None:
+            context = context[rows]
+        if self.handoffs is None or not self.handoffs.active:
+            return context if scalar else context[kept]
+        holder = (holder if rows is None else holder[rows])[kept]
+        keep = self.handoffs.keep(holder, receiver[kept])
+        kept_context = keep * (context if scalar else context[kept])
+        return np.rint(kept_context).astype(np.intp)
 
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
@@ -656,11 +702,16 @@ class Pipeline:
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
         """Deals close in their close week; won or lost by a logistic model.
 
-        A deal is worked with the AE's (and SE's) knowledge of the deal's territory.
+        A deal is worked with the AE's (and SE's) knowledge of the deal's territory. A deal's
+        lost context (docs/ODD.md 7.11) costs the AE the account-specific part of that
+        knowledge, which falls back to a guess (knowledge 0.5): the log-odds fall by
+        ``knowledge_win_effect x (1 - context) x`` the AE's weighted knowledge of the buyer's
+        language and problem above 0.5.
 
         Returns:
             ``(territory, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where
-            no SE helped).
+            no SE helped); :attr:`won_context` holds their context (a share) once the AE has
+            handed them to the CSMs of their queue and these to its support staff.
         """
         deals = self.deals
         deals.week = step
@@ -668,6 +719,7 @@ class Pipeline:
         closing = (deals.close_at == step).nonzero()[0]
         n = len(closing)
         if not n:
+            self.won_context = np.zeros(0)
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
         closed = deals.rows(closing)  # every field of the closing deals, in one gather
         code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
@@ -679,6 +731,10 @@ class Pipeline:
         log_odds = self.log_odds[code]
         log_odds += self._effect * performance[territory, ae]
         log_odds += self._effect_tech * lift
+        context = closed[5] / CONTEXT_ONE
+        if self.handoffs is not None and self.handoffs.active:
+            known = account_knowledge(knowledge[territory, ae], self._weights)
+            log_odds -= self._effect * (1.0 - context) * known
         # won with probability sigmoid(log_odds): a standard logistic draw falls below it
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
         won = len(winners)
@@ -686,7 +742,7 @@ class Pipeline:
         if self.deal_single:
             deals.helped -= int(np.count_nonzero(self.has_helped[code]))
         else:
-            queue = closed[5]
+            queue = closed[6]
             deals.settle(code, queue)
         self._closed[WON] += won
         self._closed[LOST] += n - won
@@ -698,6 +754,11 @@ class Pipeline:
         expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
         expectations *= 0.5
         fit = self.has_fit[code[winners]]
+        self.won_context = context[winners]
+        if self.handoffs is not None and self.handoffs.active:  # to the CSMs, then support
+            account_queue = np.zeros_like(territory) if self.single else territory
+            self.won_context *= self.handoffs.keep_to_pool(ae, account_queue, _CSM)
+            self.won_context *= self.handoffs.support_keep[account_queue]
         return territory, fit, expectations, ae, se
 
     def cases(self, step: int, n: int) -> np.ndarray:

@@ -62,6 +62,25 @@ def test_quick_is_a_small_version_of_pods_vs_model():
     assert len(plan_runs(quick)) * quick.steps <= 27 * 5 * 104  # about a minute on 2 cores
 
 
+def test_when_pods_win_compares_the_designs_on_paired_seeds_at_every_sampled_point():
+    spec = load_spec("when_pods_win")
+    assert spec.compare == ("design", ("functional", "the_model", "pods"))
+    assert spec.sampler in ("lhs", "sobol")
+    assert {"handoff_loss", "seating", "incentive", "turbulence"} <= set(spec.factors)
+    assert {"bookings", "arr"} <= set(spec.metrics)
+    tasks = plan_runs(spec)
+    points = {}
+    for task in tasks:
+        swept = {k: task.params[k] for k in spec.factors}
+        points.setdefault(json.dumps(swept, sort_keys=True), set()).add(
+            (task.params["design"], task.replication, task.seed)
+        )
+    assert len(points) == spec.samples
+    for runs in points.values():  # each point: every design on every replication's seed
+        assert len(runs) == 3 * spec.replications
+        assert len({(rep, seed) for _, rep, seed in runs}) == spec.replications
+
+
 def test_pod_composition_keeps_ten_pods_of_each_mix():
     tasks = plan_runs(load_spec("pod_composition"))
     mixes = {json.dumps(t.params["pod_composition"], sort_keys=True) for t in tasks}

@@ -143,3 +143,37 @@ def test_explicit_scenario_list(tmp_path):
     assert [r["p1"] for r in resolved] == [0.2, 0.7]
     assert resolved[1]["p2"] == 0.3 and resolved[0]["p2"] == 0.5  # default
     assert all(r["m"] == 8 for r in resolved)
+
+
+@pytest.mark.parametrize("sampler", ["lhs", "grid"])
+def test_compare_runs_every_sampled_point_at_each_level_on_the_same_seeds(tmp_path, sampler):
+    factors = "p1 = { low = 0.1, high = 0.9 }" if sampler == "lhs" else "p1 = [0.1, 0.5, 0.9]"
+    samples = "samples = 3\n" if sampler == "lhs" else ""
+    body = f'sampler = "{sampler}"\n{samples}[compare]\np2 = [0.2, 0.8]\n[factors]\n{factors}\n'
+    spec = load_spec(write(tmp_path, body))
+    assert spec.compare == ("p2", (0.2, 0.8))
+    assert spec.factor_names() == ["p1", "p2"]
+    values = scenario_values(spec)
+    assert len(values) == 6
+    assert [v["p2"] for v in values] == [0.2, 0.8] * 3
+    for point in range(3):  # a point's copies differ only in the compared parameter
+        assert values[2 * point]["p1"] == values[2 * point + 1]["p1"]
+    tasks = plan_runs(spec)
+    seeds = {(t.replication, t.seed) for t in tasks}
+    assert len(seeds) == spec.replications  # every scenario runs on the replication's seed
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[compare]\np2 = [0.5]\n", "at least two levels"),
+        ("[compare]\np2 = [0.5, 0.5]\n", "repeat a value"),
+        ("[compare]\np2 = [0.1, 0.2]\np1 = [0.1, 0.2]\n", "exactly one parameter"),
+        ("[compare]\nbogus = [1, 2]\n", "valid names are"),
+        ("[compare]\np2 = [0.1, 2.0]\n", "compare.p2[1]"),
+        ("[compare]\np2 = [0.1, 0.2]\n[factors]\np2 = [0.3, 0.4]\n", "set once"),
+    ],
+)
+def test_invalid_compare_gives_one_clear_error(tmp_path, body, message):
+    text, path = error_of(tmp_path, body)
+    assert text.startswith(path) and "compare" in text and message in text

@@ -68,6 +68,8 @@ NAMED: dict[str, str] = {
     "territory_correlation": "test_separate_territories_cost_the_assembly_line_more_than_pods",
     "ae_territories": "test_work_teaches_the_reality_of_the_worked_accounts_territory",
     "interdependence": "test_interdependence_lowers_knowledge_that_counts_and_bookings",
+    # tests/test_model_handoffs.py
+    "handoff_loss": "test_losing_context_at_handoffs_lowers_win_rate_and_satisfaction",
     # tests/test_model_constants.py
     "installed_base_fit": "test_a_fitter_installed_base_holds_every_good_fit_of_a_less_fit_one",
 }

@@ -104,18 +104,19 @@ def test_a_queue_line_gives_up_each_queues_first_room_leads_and_keeps_the_rest(s
     line = QueueLine()
     for week in range(3):  # appends and a dropped front: the live rows start past row 0
         k = int(rng.integers(5, 40))
-        line.append(k, rng.integers(0, 16, k), week, rng.integers(0, 4, k))
+        queue, holder = rng.integers(0, 4, k), rng.integers(-1, 90, k)
+        line.append(k, rng.integers(0, 16, k), week, queue, holder, rng.integers(0, 2**40, k))
     line.drop(int(rng.integers(0, 5)))
-    code, since, queue = line.code.copy(), line.since.copy(), line.queue.copy()
+    fields = [name for name, _ in QueueLine.FIELDS]
+    before = {name: getattr(line, name).copy() for name in fields}
+    queue = before["queue"]
     room = rng.random(4) * 12 - 2 if seed else np.full(4, 100.0)  # seed 0: all are taken
     taken = reference_first_in_line(queue, room)
-    left = [i for i in range(len(code)) if i not in set(taken)]
+    left = [i for i in range(len(queue)) if i not in set(taken)]
     got = line.take_first(room)
-    for column, values in zip(got, (code, since, queue), strict=True):
-        np.testing.assert_array_equal(column, values[taken])
-    np.testing.assert_array_equal(line.code, code[left])
-    np.testing.assert_array_equal(line.since, since[left])
-    np.testing.assert_array_equal(line.queue, queue[left])
+    for column, name in zip(got, fields, strict=True):
+        np.testing.assert_array_equal(column, before[name][taken])
+        np.testing.assert_array_equal(getattr(line, name), before[name][left])
 
 
 @pytest.mark.parametrize("n_queues", [1, 3])

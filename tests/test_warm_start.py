@@ -145,6 +145,7 @@ def test_warm_start_has_no_transient_and_cold_start_remains():
         assert mean_ci(drift["cold"])[1] > climb, name
     # paired seeds: the cold start's first quarter sells far worse than the warm start's
     gap = at(cold, 13)["win_rate"] - at(warm, 13)["win_rate"]
-    # (upper 95% bound -0.099 after the fairness changes (ODD 7.7) on main's defaults; with the
-    # public-goods and churn calibration see below; the claim 'far worse' is kept at -0.05)
-    assert mean_ci(gap)[2] < -0.05
+    # (upper 95% bound -0.099 after the fairness changes (ODD 7.7) on main's defaults; -0.042
+    # once handoff_loss defaults to 0.2 (ODD 7.11: lost context costs the warm company, which
+    # knows its market, more than the cold one): the claim 'far worse' is kept at -0.03)
+    assert mean_ci(gap)[2] < -0.03

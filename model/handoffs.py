@@ -1,0 +1,171 @@
+"""Handoffs and customer context: what a colleague learned about an account, and how much of it
+survives being handed on (docs/ODD.md section 7.11).
+
+An account (a lead, then a deal, then a customer) carries a *context* in [0, 1]: the share of
+what the people who worked it learned about it (the buyer's problem, the expectations set at the
+sale, the technical fit) that the person now holding it still has. A new lead starts at 1. Each
+handoff between two people multiplies it by ``1 - handoff_loss x distance``. The distance is a
+property of the structure, the same rule for every design:
+
+    distance = (1 + [different units] + [not seated within seat_radius]) / 3
+
+so a handoff inside a unit between neighbours loses a third of ``handoff_loss``, one across
+units between seats far apart loses all of it. Why these two terms: knowledge is "sticky"
+between people without an established relationship (Szulanski 1996), complex knowledge
+crosses unit boundaries poorly (Hansen 1999), and communication falls off steeply with the
+distance between desks (Allen 1977). The equal thirds are an assumption (no study gives the
+weights); ``handoff_loss`` is swept over [0, 1] in ``experiments/when_pods_win.toml``.
+
+Handoffs (who hands to whom):
+
+* marketer -> SDR when an SDR works a generated lead (a referral comes from the customer, so its
+  first handoff is the next one);
+* SDR -> AE when an AE takes the qualified opportunity;
+* AE -> the CSMs of the account's queue when the deal is won (the mean distance to them: the
+  account is covered by the queue's CSMs together);
+* the queue's CSMs -> the queue's support staff (mean over pairs): the context that reaches
+  support is what the CSMs hand on, and that is the context the account is delivered with.
+
+What the context changes: the AE's knowledge of the account's domains (the buyer's language and
+problem) counts in the win odds only in proportion to the context the AE received, and the
+expectations set at the sale count toward the customer's satisfaction only in proportion to
+the context its CSMs and support received; what is lost is as good as a guess (knowledge 0.5).
+
+``Handoffs.keep`` and ``Handoffs.keep_to_pool`` are the whole-population kernels; the plain
+references beside them (:func:`distance_reference`, :func:`pool_distance_reference`) are loops
+over pairs, and a test shows they agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+
+#: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
+#: fields stay one integer table (one gather moves a lead with all its fields).
+CONTEXT_ONE = 1 << 40
+
+#: Domains whose account-specific part is the context the AE works with: what this buyer says
+#: and why this buyer fits (the buyer's problem).
+ACCOUNT_DOMAINS = (DOMAIN_INDEX["customer_language"], DOMAIN_INDEX["fit_signals"])
+
+
+def distance_reference(giver: int, receiver: int, unit, neighbours) -> float:
+    """Distance of one handoff, written out (the reference of :meth:`Handoffs.distance`)."""
+    other_unit = 1.0 if unit[giver] != unit[receiver] else 0.0
+    far = 0.0 if receiver in set(neighbours[giver].tolist()) else 1.0
+    return (1.0 + other_unit + far) / 3.0
+
+
+def pool_distance_reference(giver: int, pool, unit, neighbours) -> float:
+    """Mean distance from ``giver`` to each member of ``pool``, written out."""
+    pool = list(pool)
+    if not pool:
+        return 0.0
+    return sum(distance_reference(giver, r, unit, neighbours) for r in pool) / len(pool)
+
+
+class Handoffs:
+    """The handoff distances of one organization's structure and seats.
+
+    Args:
+        handoff_loss: share of the context lost in a handoff at distance 1.
+        structure: :class:`model.organization.Structure` (units, queues, roles).
+        neighbours: the seat neighbour table (people x slots, -1 padded) of
+            :func:`model.seating.neighbour_table`.
+
+    Attributes:
+        active: False at ``handoff_loss`` = 0: nothing is lost and the model skips this work.
+        support_keep: per queue, the share of an account's context that reaches its support
+            staff from its CSMs (1 where the queue has no CSM or no support).
+
+    A reorganization (new units, queues or seats) builds a new ``Handoffs``; the context
+    accounts already carry stays with them.
+    """
+
+    def __init__(self, handoff_loss: float, structure, neighbours: np.ndarray) -> None:
+        self.loss = float(handoff_loss)
+        self.active = self.loss > 0.0
+        self.unit = structure.unit
+        self.queue = structure.queue
+        self.role = structure.role
+        self.neighbours = neighbours
+        self.n_queues = structure.n_queues
+        self.n_units = structure.n_units
+        csm, support = ROLE_INDEX["csm"], ROLE_INDEX["support"]
+        self._pools = {}
+        self.support_keep = np.ones(self.n_queues)
+        if not self.active:
+            return
+        for role in (csm, support):
+            self._pools[role] = self._pool_table(role)
+        csms = np.flatnonzero(self.role == csm)
+        if len(csms):
+            keep = self.keep_to_pool(csms, self.queue[csms], support)
+            total = np.bincount(self.queue[csms], keep, self.n_queues)
+            count = np.bincount(self.queue[csms], None, self.n_queues)
+            self.support_keep = np.divide(total, count, out=np.ones(self.n_queues), where=count > 0)
+
+    def __repr__(self) -> str:
+        return f"Handoffs(handoff_loss={self.loss}, queues={self.n_queues})"
+
+    def distance(self, giver: np.ndarray, receiver: np.ndarray) -> np.ndarray:
+        """Distance of each handoff ``giver[i] -> receiver[i]`` (see the module docstring)."""
+        other_unit = self.unit[giver] != self.unit[receiver]
+        near = (self.neighbours[giver] == receiver[:, None]).any(axis=1)
+        return (1.0 + other_unit + ~near) / 3.0
+
+    def keep(self, giver: np.ndarray, receiver: np.ndarray) -> np.ndarray:
+        """Share of context each handoff keeps; a giver of -1 (no colleague) keeps all."""
+        colleague = giver >= 0
+        kept = np.ones(len(receiver))
+        if colleague.any():
+            g, r = giver[colleague], receiver[colleague]
+            kept[colleague] = 1.0 - self.loss * self.distance(g, r)
+        return kept
+
+    def keep_to_pool(self, giver: np.ndarray, queue: np.ndarray, role: int) -> np.ndarray:
+        """Share of context kept when ``giver[i]`` hands to the people of ``role`` in
+        ``queue[i]`` together (the mean distance to them); all of it where there are none."""
+        size, key, count = self._pools[role]
+        members = size[queue]
+        # share of the pool in the giver's unit: count of (queue, unit) among the pool's keys
+        wanted = queue * self.n_units + self.unit[giver]
+        at = np.minimum(key.searchsorted(wanted), len(key) - 1)
+        same_unit = np.where(key[at] == wanted, count[at], 0)
+        # share of the pool seated next to the giver: pool members among the giver's neighbours
+        table = self.neighbours[giver]
+        seated = table >= 0
+        person = np.where(seated, table, 0)
+        in_pool = seated & (self.role[person] == role) & (self.queue[person] == queue[:, None])
+        near = np.count_nonzero(in_pool, axis=1)
+        mean = np.divide(
+            1.0 * members + (members - same_unit) + (members - near),
+            3.0 * members,
+            out=np.zeros(len(giver)),
+            where=members > 0,
+        )
+        return 1.0 - self.loss * mean
+
+    def _pool_table(self, role: int):
+        """Pool size per queue and the sorted (queue, unit) keys of the pool with counts."""
+        people = np.flatnonzero(self.role == role)
+        size = np.bincount(self.queue[people], None, self.n_queues)
+        key, count = np.unique(self.queue[people] * self.n_units + self.unit[people],
+                               return_counts=True)  # fmt: skip
+        if not len(key):  # no one in this role: every lookup finds no match
+            key, count = np.array([-1]), np.array([0])
+        return size, key, count
+
+
+def account_knowledge(knowledge: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
+    """What an AE's knowledge of the account's domains (the buyer's language and problem) adds
+    over a guess, per deal: ``knowledge`` is the AE's domain knowledge row of each deal (deals x
+    domains); the sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
+    fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance).
+    ``weights`` is the roles x domains table of the input ``role_weights``."""
+    ae = ROLE_INDEX["ae"]
+    first, second = ACCOUNT_DOMAINS
+    language = weights[ae, first] * (knowledge[:, first] - 0.5)
+    return language + weights[ae, second] * (knowledge[:, second] - 0.5)

@@ -256,7 +256,8 @@ def _new_manifest(spec: ExperimentSpec, tasks: list[RunTask], design_hash: str) 
         "compare": spec.compare[0] if spec.compare else None,
         "metrics": list(spec.metrics),
         "fixed": spec.fixed,
-        "parameters": spec.parameter_table().names(),
+        # every table parameter, then any matrix entry varied on its own (``name.row.column``)
+        "parameters": _parameter_columns(spec),
         "n_scenarios": n_scenarios,
         "n_runs": len(tasks),
         "scenarios": scenario_values(spec),
@@ -289,3 +290,9 @@ def _count(records: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
 def _plain(value: Any) -> Any:
     """numpy scalars (e.g. from a SALib sample) as plain Python values."""
     return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
+
+
+def _parameter_columns(spec) -> list[str]:
+    """Columns of the runs table: the model's parameters, then the varied matrix entries."""
+    names = spec.parameter_table().names()
+    return names + [f for f in spec.factor_names() if f not in names]

@@ -23,7 +23,11 @@ allowed values and the source of the default. One step is one week. Cross-parame
 least one marketer, SDR and AE; `employees` is a positive multiple of the pod size (every design
 has the same people); `share_conditional_cooperators + share_free_riders <= 1`; each `*_min`
 is at most its `*_max`; `interdependence` is at most the number of other dimensions
-(`5 x dimensions_per_domain - 1`).
+(`5 x dimensions_per_domain - 1`). The matrix inputs `vantage` and `role_weights` (role x
+domain) are set whole, or one entry at a time as `name.role.domain` (e.g.
+`vantage.csm.fit_signals = 0.4`) in `SalesOrgModel(**{...})` and in experiment files (quote the
+key in TOML), where an entry is a scalar factor any sampler can vary; their defaults are
+tabulated after the groups.
 
 Metric definitions follow docs/calibration.md: win rate = won / (won + lost) (not won / all
 opportunities), logo churn = churned / contracts due for renewal.

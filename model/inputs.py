@@ -8,7 +8,8 @@ table (``python -m model.docs``).
 
 from __future__ import annotations
 
-from model.parameters import Parameter, ParameterTable
+from model.knowledge import DOMAINS, EXPERTISE_THRESHOLD, ROLES, VANTAGE, WEIGHTS, as_table
+from model.parameters import Matrix, Parameter, ParameterTable
 
 DESIGNS = ("functional", "the_model", "pods")
 SEATINGS = ("by_function", "by_unit", "random")
@@ -21,13 +22,17 @@ DESIGN_CHOICE = "design choice"
 ROSS = "Ross & Tyler 2011, Predictable Revenue p. 178"
 MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
 FGF = "Fischbacher, Gachter & Fehr 2001"
+#: where a constant's range is swept: the Morris screening of docs/sensitivity.md
+SCREENED = "swept in the Morris screening of docs/sensitivity.md"
 
 
 def _p(
     name, default, kind, unit, description, *, source, group, bounds=None, choices=None,
-    optional=False,
+    optional=False, rows=None, columns=None,
 ):  # fmt: skip
     return Parameter(
+        rows=rows,
+        columns=columns,
         name=name,
         default=default,
         kind=kind,
@@ -145,6 +150,25 @@ _KNOWLEDGE = [
     _p("code_learning_rate", 0.1, float, "1/week",
        "playbook learning from the unit's better performers (March's p2)",
        source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
+    _p("vantage", Matrix(as_table(VANTAGE)), Matrix, "-",
+       "role x domain: how fast a role's own work reveals each domain (multiplies "
+       "learning_by_doing_rate); roles that see a domain from expertise_threshold on talk about "
+       "it, and review loops carry the domains the briefer sees better",
+       source="assumption read off the role descriptions of Ross & Tyler 2011 and The Model "
+       "(docs/ODD.md section 6); entries " + SCREENED + " over 0-1",
+       group="knowledge", bounds=(0.0, 1.0), rows=ROLES, columns=DOMAINS),
+    _p("role_weights", Matrix(as_table(WEIGHTS)), Matrix, "-",
+       "role x domain: what a role's performance weighs (used as given, rows not renormalised; "
+       "performance_weights = 'equal' replaces it by equal weights); also the AE's technical "
+       "weight in the win odds and the weights of the role and cross-functional knowledge metrics",
+       source="assumption (role needs from Ross & Tyler 2011; docs/ODD.md section 6); entries "
+       + SCREENED + " over 0-1",
+       group="knowledge", bounds=(0.0, 1.0), rows=ROLES, columns=DOMAINS),
+    _p("expertise_threshold", EXPERTISE_THRESHOLD, float, "-",
+       "vantage from which a role sees a domain well: it talks about it in informal talks, and "
+       "a domain it needs below it counts as cross-functional knowledge",
+       source="assumption; " + SCREENED + " over 0.1-0.6",
+       group="knowledge", bounds=(0.0, 1.0)),
 ]
 
 _PEOPLE = [
@@ -222,6 +246,12 @@ _INCENTIVES = [
        source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
        "swept 0.5-2",
        group="incentives", bounds=(0.25, 4.0)),
+    _p("output_smoothing", 0.1, float, "1/week",
+       "weekly smoothing of attributable output used to score pay (0.1: about a quarter's "
+       "memory)",
+       source="assumption (quarterly quota periods, Bridge Group 2017); " + SCREENED
+       + " over 0.02-0.5",
+       group="incentives", bounds=(0.001, 1.0)),
     _p("rivalry", 0.0, float, "-",
        "how much the own-pay share deters sharing with a rival (same role, same queue): "
        "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
@@ -297,8 +327,21 @@ _CUSTOMERS = [
        "accounts a fully productive CSM covers",
        source=DESIGN_CHOICE, group="customers", bounds=(1.0, 5000.0)),
     _p("tickets_per_customer", 0.3, float, "tickets/week",
-       "support tickets per good-fit customer (problem customers file twice as many)",
+       "support tickets per good-fit customer (problem customers file problem_ticket_ratio "
+       "times as many)",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 10.0)),
+    _p("problem_ticket_ratio", 2.0, float, "-",
+       "tickets a poor-fit (problem) customer files per ticket of a good-fit customer",
+       source="assumption; " + SCREENED + " over 1-4", group="customers", bounds=(0.0, 10.0)),
+    _p("satisfaction_adaptation", 0.1, float, "1/week",
+       "weekly speed at which a customer's satisfaction moves toward the mean of fit, "
+       "expectations, support quality and CSM quality",
+       source="assumption; " + SCREENED + " over 0.02-0.5", group="customers",
+       bounds=(0.001, 1.0)),
+    _p("installed_base_fit", 0.7, float, "-",
+       "share of good-fit customers in the installed base at the start",
+       source="assumption (between lead_fit_max and referral_fit); " + SCREENED + " over 0.4-1",
+       group="customers", bounds=(0.0, 1.0)),
     _p("support_capacity", 25.0, float, "tickets/week",
        "tickets a fully productive support person solves per week",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 5000.0)),

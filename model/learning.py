@@ -25,6 +25,7 @@ from model.knowledge import (
     ROLE_INDEX,
     ROLES,
     VANTAGE,
+    as_matrix,
     dimension_domains,
     feedback_dimension_mask,
     talk_masks,
@@ -210,7 +211,7 @@ def _value_cells(n: int, dims: int) -> np.ndarray:
     return np.tile(np.arange(dims, dtype=np.intp) * 3 + 1, (n, 1))
 
 
-def feedback_loops(structure, dimensions_per_domain: int):
+def feedback_loops(structure, dimensions_per_domain: int, vantage: np.ndarray = VANTAGE):
     """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
 
     The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every design
@@ -218,7 +219,7 @@ def feedback_loops(structure, dimensions_per_domain: int):
     one territory, so its loops span the organization; a pod owns its territory end to end, so
     it reviews inside the pod (Ross & Tyler 2011). ``functional`` has no reviews. ``relay`` is
     what a review passes per dimension: the source role's vantage on the domains it sees better
-    than the receiver, zero elsewhere.
+    than the receiver, zero elsewhere. ``vantage``: roles x domains (the ``vantage`` input).
     """
     if structure.design == "functional":
         return []
@@ -231,8 +232,8 @@ def feedback_loops(structure, dimensions_per_domain: int):
             src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
             dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
             if len(src) and len(dst):
-                mask = feedback_dimension_mask(source, receiver, dimensions_per_domain)
-                loops.append((src, dst, VANTAGE[ROLE_INDEX[source]][domains] * mask))
+                mask = feedback_dimension_mask(source, receiver, dimensions_per_domain, vantage)
+                loops.append((src, dst, vantage[ROLE_INDEX[source]][domains] * mask))
     return loops
 
 
@@ -297,7 +298,8 @@ class Learning:
         self.codes = np.zeros((structure.n_units, dims), dtype=np.int8)
         # what each role sees of each dimension, and what each person's score weighs: a
         # person's role stays through a reorganization
-        self.vantage = VANTAGE[structure.role][:, domains]
+        self.vantage_matrix = as_matrix(p["vantage"])  # roles x domains (the input)
+        self.vantage = self.vantage_matrix[structure.role][:, domains]
         # the superior group's scores weigh each dimension by what the person's role needs,
         # in whole percent so that scores are exact integers and ties are ties
         percent = np.rint(100 * role_weights).astype(np.int16)
@@ -324,10 +326,13 @@ class Learning:
         p, s, n = self.params, structure, structure.size
         dims = self.codes.shape[1]
         self.structure = s
-        loops = feedback_loops(s, p["dimensions_per_domain"])
+        loops = feedback_loops(s, p["dimensions_per_domain"], self.vantage_matrix)
         self.plan = conversation_plan(s, neighbours, neighbour_counts, p, debrief_plan(loops))
         relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
-        talks = talk_masks(p["dimensions_per_domain"])[s.role]  # what each person talks about
+        talks = talk_masks(
+            p["dimensions_per_domain"], self.vantage_matrix, p["expertise_threshold"]
+        )
+        talks = talks[s.role]  # what each person talks about
         self.topics = np.concatenate((talks.astype(float), relay))
         # per row, the chance of taking each dimension from a source who performs at least as
         # well as the receiver, then from one who performs worse (a review's briefer counts as

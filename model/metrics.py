@@ -119,8 +119,13 @@ class Metrics:
     count, and the same bits on every CPU.
     """
 
-    def __init__(self, structure) -> None:
+    def __init__(
+        self, structure, weights: np.ndarray = WEIGHTS, cross: np.ndarray = CROSS_FUNCTIONAL
+    ) -> None:
         self.structure = structure
+        #: roles x domains: the role weights (model input ``role_weights``) and their
+        #: cross-functional part, for the role and cross-functional knowledge metrics
+        self.weights, self.cross = weights, cross
         self.flows = np.zeros((YEAR, len(FLOWS)))
         # running window sums, updated as weeks enter and leave the ring buffer
         self.quarter = np.zeros(len(FLOWS))
@@ -225,10 +230,10 @@ class Metrics:
         v["belief_accuracy"] = v["knowledge"] if accuracy is None else accuracy
         v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
         # role-weighted knowledge of a role = its weights applied to its members' mean knowledge
-        role_knowledge = np.add.reduce(WEIGHTS * means[1:FREE_ROW, :d], axis=1).tolist()
+        role_knowledge = np.add.reduce(self.weights * means[1:FREE_ROW, :d], axis=1).tolist()
         v.update(zip(ROLE_KEYS, role_knowledge, strict=True))
         v.update(zip(DOMAIN_KEYS, everyone[:d], strict=True))
-        cross = ordered_sum(CROSS_FUNCTIONAL * sums[1:FREE_ROW, :d])
+        cross = ordered_sum(self.cross * sums[1:FREE_ROW, :d])
         v["cross_functional_knowledge"] = cross / n
         v["belief_diversity"] = belief_diversity(model.people.beliefs)
         v["cooperation"], v["effort"], _, v["morale"] = everyone[d:]

@@ -25,7 +25,7 @@ from model.incentives import (
     update_willingness,
 )
 from model.interdependence import dependency_map, effective
-from model.knowledge import DOMAINS, ROLES, performance_weights
+from model.knowledge import DOMAINS, ROLES, as_matrix, cross_functional, performance_weights
 from model.learning import Learning, Market, domain_knowledge, turbulence
 from model.metrics import FLOWS, METRICS, Metrics, role_performance
 from model.organization import build_structure
@@ -79,13 +79,18 @@ class SalesOrgModel(mesa.Model):
         )
         n, dims = self.structure.size, len(DOMAINS) * p["dimensions_per_domain"]
 
+        # the role x domain tables (inputs vantage and role_weights) as arrays
+        self.vantage_matrix = as_matrix(p["vantage"])
+        self.weights_matrix = as_matrix(p["role_weights"])
         # the market and what people believe about it
         self.reality = self.streams["market"].choice(np.array([-1, 1], dtype=np.int8), dims)
         self._market_structure(dims)
         self.people = People(n, dims, p, self.streams["people"])
         self._pay_and_skill_tables()
 
-        self._role_weights = performance_weights(p["performance_weights"])[self.structure.role]
+        self._role_weights = performance_weights(p["performance_weights"], self.weights_matrix)[
+            self.structure.role
+        ]
         self._seat_employees()
         self.learning = Learning(
             p,
@@ -105,7 +110,11 @@ class SalesOrgModel(mesa.Model):
             self.customers.seed_base(initial, self.week, self.streams["customers"])
         self.connect_handoffs()
 
-        self.metrics_state = Metrics(self.structure)
+        self.metrics_state = Metrics(
+            self.structure,
+            self.weights_matrix,
+            cross_functional(self.weights_matrix, self.vantage_matrix, p["expertise_threshold"]),
+        )
         self._assess()
         self.burn_in()
         self.datacollector = MetricCollector(
@@ -166,7 +175,8 @@ class SalesOrgModel(mesa.Model):
         """Who serves which territory, per structure (at set-up and at a reorganization)."""
         s = self.structure
         self.work_shares = work_shares(s.serves)
-        role_weights = performance_weights(self.params["performance_weights"])[s.role]
+        role_weights = performance_weights(self.params["performance_weights"], self.weights_matrix)
+        role_weights = role_weights[s.role]
         self._territory_weights = np.tile(role_weights, (s.n_territories, 1))
 
     def _seat_employees(self) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from model.columns import FifoStore
 from model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
-from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
 from model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
@@ -371,7 +371,10 @@ class Pipeline:
         self._accuracy_min = p["qualification_accuracy_min"]
         self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
         self._effect = p["knowledge_win_effect"]
-        self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
+        self._effect_tech = float(
+            p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
+        )
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
@@ -732,7 +735,7 @@ class Pipeline:
         log_odds += self._effect_tech * lift
         context = closed[5] / CONTEXT_ONE
         if self.handoffs is not None and self.handoffs.active:
-            known = account_knowledge(knowledge[territory, ae])
+            known = account_knowledge(knowledge[territory, ae], self._weights)
             log_odds -= self._effect * (1.0 - context) * known
         # won with probability sigmoid(log_odds): a standard logistic draw falls below it
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]

@@ -66,7 +66,8 @@ def test_when_pods_win_compares_the_designs_on_paired_seeds_at_every_sampled_poi
     spec = load_spec("when_pods_win")
     assert spec.compare == ("design", ("functional", "the_model", "pods"))
     assert spec.sampler in ("lhs", "sobol")
-    assert {"handoff_loss", "seating", "incentive", "turbulence"} <= set(spec.factors)
+    crossed = {"territory_correlation", "sanction_visibility", "seating", "handoff_loss"}
+    assert crossed | {"incentive", "turbulence"} <= set(spec.factors)
     assert {"bookings", "arr"} <= set(spec.metrics)
     tasks = plan_runs(spec)
     points = {}

@@ -62,11 +62,15 @@ test: install system-deps lint
 lint: install
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --no-cache --check .
-	$(PY) -m mypy  # model/ and experiments/, configured in pyproject.toml
+	@# mypy cannot follow setuptools' package-dir mapping: link the folders as salesorg.* first
+	@rm -rf .typecheck && mkdir -p .typecheck/salesorg
+	@for f in salesorg/*; do ln -s "../../$$f" .typecheck/salesorg/; done
+	@for d in model agents experiments analysis viz benchmarks; do ln -s "../../$$d" .typecheck/salesorg/$$d; done
+	$(PY) -m mypy  # salesorg.model and salesorg.experiments, configured in pyproject.toml
 
 ## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
 bench: install
-	$(PY) -m benchmarks.bench
+	$(PY) -m salesorg.benchmarks.bench
 
 ## viz: the browser visualization on http://127.0.0.1:8765
 viz: install

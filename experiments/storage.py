@@ -25,10 +25,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.registry import RUN_COLUMNS
-from experiments.worker import RunOutcome, RunTask
-from model.files import atomic_write_bytes
+from salesorg.experiments.registry import RUN_COLUMNS
+from salesorg.experiments.worker import RunOutcome, RunTask
+from salesorg.model.files import atomic_write_bytes
 
 
 class ResultsBusyError(RuntimeError):

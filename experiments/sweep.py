@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.executors import make_executor
-from experiments.progress import SweepProgress
-from experiments.provenance import git_state, now, versions
-from experiments.sampling import equivalent_scenarios, resolve_scenarios, scenario_values
-from experiments.seeds import replication_seed
-from experiments.spec import ExperimentSpec, SpecError, load_spec, spec_from_dict
-from experiments.storage import ResultsStore
-from experiments.worker import RunTask, run_id
+from salesorg.experiments.executors import make_executor
+from salesorg.experiments.progress import SweepProgress
+from salesorg.experiments.provenance import git_state, now, versions
+from salesorg.experiments.sampling import equivalent_scenarios, resolve_scenarios, scenario_values
+from salesorg.experiments.seeds import replication_seed
+from salesorg.experiments.spec import ExperimentSpec, SpecError, load_spec, spec_from_dict
+from salesorg.experiments.storage import ResultsStore
+from salesorg.experiments.worker import RunTask, run_id
 
 MANIFEST_FORMAT = 1
 FLUSH_SECONDS = 2.0  # how often the runs table is refreshed during a sweep

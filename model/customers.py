@@ -16,13 +16,12 @@ churned customer's row is filled by the last row (customers have no order that m
 from __future__ import annotations
 
 import numpy as np
-
-from model.clock import WEEKS_PER_YEAR
-from model.columns import ColumnStore
-from model.handoffs import Handoffs
-from model.knowledge import DOMAIN_INDEX
-from model.pipeline import Workforce, logit
-from model.sums import sums_by_group
+from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.columns import ColumnStore
+from salesorg.model.handoffs import Handoffs
+from salesorg.model.knowledge import DOMAIN_INDEX
+from salesorg.model.pipeline import Workforce, logit
+from salesorg.model.sums import sums_by_group
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support

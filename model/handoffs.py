@@ -39,8 +39,7 @@ over pairs, and a test shows they agree.
 from __future__ import annotations
 
 import numpy as np
-
-from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 
 #: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
 #: fields stay one integer table (one gather moves a lead with all its fields).

@@ -3,13 +3,13 @@
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
 published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
 "design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
-table (``python -m model.docs``).
+table (``python -m salesorg.tools.docs``).
 """
 
 from __future__ import annotations
 
-from model.knowledge import DOMAINS, EXPERTISE_THRESHOLD, ROLES, VANTAGE, WEIGHTS, as_table
-from model.parameters import Matrix, Parameter, ParameterTable
+from salesorg.model.knowledge import DOMAINS, EXPERTISE_THRESHOLD, ROLES, VANTAGE, WEIGHTS, as_table
+from salesorg.model.parameters import Matrix, Parameter, ParameterTable
 
 DESIGNS = ("functional", "the_model", "pods")
 SEATINGS = ("by_function", "by_unit", "random")

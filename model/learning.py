@@ -16,11 +16,10 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-
-from model.conversations import conversation_plan, debrief_plan, draw_conversations
-from model.incentives import rival_key, rival_share, sharing_kept
-from model.interdependence import effective, teachable
-from model.knowledge import (
+from salesorg.model.conversations import conversation_plan, debrief_plan, draw_conversations
+from salesorg.model.incentives import rival_key, rival_share, sharing_kept
+from salesorg.model.interdependence import effective, teachable
+from salesorg.model.knowledge import (
     FEEDBACK_LOOPS,
     ROLE_INDEX,
     ROLES,
@@ -30,9 +29,9 @@ from model.knowledge import (
     feedback_dimension_mask,
     talk_masks,
 )
-from model.march import rules
-from model.reorganization import merge_playbooks
-from model.territories import territory_of_cells
+from salesorg.model.march import rules
+from salesorg.model.reorganization import merge_playbooks
+from salesorg.model.territories import territory_of_cells
 
 #: Per role, the parameter that says how many cases make a full week's load: leads generated,
 #: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.

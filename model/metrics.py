@@ -14,11 +14,10 @@ sums of a weekly flow over a run's rows count recorded weeks only.
 from __future__ import annotations
 
 import numpy as np
-
-from model.incentives import COOPERATOR, FREE_RIDER
-from model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
-from model.learning import belief_diversity
-from model.sums import ordered_sum, sums_by_group
+from salesorg.model.incentives import COOPERATOR, FREE_RIDER
+from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
+from salesorg.model.learning import belief_diversity
+from salesorg.model.sums import ordered_sum, sums_by_group
 
 QUARTER, YEAR = 13, 52
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
-
-from agents import AGENT_REPORTERS, create_employees
-from model.collection import MetricCollector
-from model.customers import Customers
-from model.handoffs import Handoffs
-from model.incentives import (
+from salesorg.agents import AGENT_REPORTERS, create_employees
+from salesorg.model.collection import MetricCollector
+from salesorg.model.customers import Customers
+from salesorg.model.handoffs import Handoffs
+from salesorg.model.incentives import (
     TYPES,
     choose_effort,
     own_pay_share,
@@ -24,17 +23,23 @@ from model.incentives import (
     settle_pay,
     update_willingness,
 )
-from model.interdependence import dependency_map, effective
-from model.knowledge import DOMAINS, ROLES, as_matrix, cross_functional, performance_weights
-from model.learning import Learning, Market, domain_knowledge, turbulence
-from model.metrics import FLOWS, METRICS, Metrics, role_performance
-from model.organization import build_structure
-from model.parameters import ParameterError
-from model.people import WEEKS_PER_YEAR, People
-from model.pipeline import Pipeline, Workforce
-from model.seating import floor_shape, neighbour_table, place
-from model.territories import Territories, served_mean, work_shares
-from model.validation import validate_parameters
+from salesorg.model.interdependence import dependency_map, effective
+from salesorg.model.knowledge import (
+    DOMAINS,
+    ROLES,
+    as_matrix,
+    cross_functional,
+    performance_weights,
+)
+from salesorg.model.learning import Learning, Market, domain_knowledge, turbulence
+from salesorg.model.metrics import FLOWS, METRICS, Metrics, role_performance
+from salesorg.model.organization import build_structure
+from salesorg.model.parameters import ParameterError
+from salesorg.model.people import WEEKS_PER_YEAR, People
+from salesorg.model.pipeline import Pipeline, Workforce
+from salesorg.model.seating import floor_shape, neighbour_table, place
+from salesorg.model.territories import Territories, served_mean, work_shares
+from salesorg.model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs);
 #: ``learning`` spawns one per learning sub-process (:attr:`model.learning.Learning.STREAMS`).

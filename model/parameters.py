@@ -196,7 +196,9 @@ class ParameterTable:
             return None
         base, row, column = name.split(".")
         p = self._by_name.get(base)
-        if p is None or p.kind is not Matrix or row not in p.rows or column not in p.columns:
+        if p is None or p.kind is not Matrix or p.rows is None or p.columns is None:
+            return None
+        if row not in p.rows or column not in p.columns:
             return None
         return p, row, column
 

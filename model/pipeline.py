@@ -26,11 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from model.columns import FifoStore
-from model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
-from model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
-from model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.columns import FifoStore
+from salesorg.model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
+from salesorg.model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
+from salesorg.model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")

@@ -6,9 +6,9 @@ act, and the direction. Consecutive points form *steps* (``low -> default``, ``d
 each step is a paired comparison on common seeds, tested with :mod:`analysis.power`.
 
 Nothing here runs the model at import. The measured effect and per-seed sd of every step live in
-``tests/lever_effects.json``, written by ``python -m benchmarks.measure_levers`` on seeds the tests
-never use (from :data:`MEASURE_SEED`), so a test is a fresh sample, not a replay of its own
-measurement.
+``tests/lever_effects.json``, written by ``python -m salesorg.benchmarks.measure_levers`` on
+seeds the tests never use (from :data:`MEASURE_SEED`), so a test is a fresh sample, not a
+replay of its own measurement.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-from model import PARAMETERS, SalesOrgModel
+from salesorg.model import PARAMETERS, SalesOrgModel
 
 UP, DOWN = 1, -1
 EFFECTS_FILE = Path(__file__).with_name("lever_effects.json")

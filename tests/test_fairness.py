@@ -9,10 +9,9 @@ once, learning by doing scales with the cases worked, and a new hire inherits no
 
 import numpy as np
 import pytest
-
-from model import PARAMETERS, SalesOrgModel
-from model.incentives import effort_for
-from model.knowledge import ROLE_INDEX
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.incentives import effort_for
+from salesorg.model.knowledge import ROLE_INDEX
 
 #: Only reviews move beliefs: no talks, no learning by doing, no playbooks; everyone shares.
 ONLY_REVIEWS = {

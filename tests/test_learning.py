@@ -3,12 +3,11 @@ and each sub-process draws from its own stream, so changing one leaves the other
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model import learning as L
-from model.conversations import draw_conversations, draw_conversations_reference
-from model.learning import Learning
-from model.reorganization import merge_playbooks_reference
+from salesorg.model import SalesOrgModel
+from salesorg.model import learning as L
+from salesorg.model.conversations import draw_conversations, draw_conversations_reference
+from salesorg.model.learning import Learning
+from salesorg.model.reorganization import merge_playbooks_reference
 
 
 def small(seed, n=12, m=10):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from salesorg.experiments import load_results, load_spec
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.knowledge import CROSS_FUNCTIONAL, VANTAGE, WEIGHTS, as_matrix, as_table
+from salesorg.model.parameters import Matrix, ParameterError
 
-from experiments import load_results, load_spec
-from model import PARAMETERS, SalesOrgModel
-from model.knowledge import CROSS_FUNCTIONAL, VANTAGE, WEIGHTS, as_matrix, as_table
-from model.parameters import Matrix, ParameterError
 from salesorg.cli import main
 
 SMALL = {"employees": 18, "burn_in_weeks": 0}
@@ -100,8 +100,9 @@ def test_defaults_given_explicitly_reproduce_the_default_run_bit_for_bit():
 
 
 def test_matrix_kind_is_documented_and_not_a_browser_control():
-    from model.docs import render
-    from viz.controls import CONTROLLED
+    from salesorg.viz.controls import CONTROLLED
+
+    from salesorg.tools.docs import render
 
     text = render()
     assert "### `vantage` default" in text and "### `role_weights` default" in text

@@ -8,13 +8,12 @@ per-seed sd, measured on 12 seeds when the test was written).
 
 import numpy as np
 import pytest
-
-from analysis.power import assert_paired_effect
-from model import SalesOrgModel
-from model.conversations import draw_conversations, draw_conversations_reference
-from model.incentives import rival_key, rival_share, seen_share
-from model.people import People
-from model.seating import floor_shape
+from salesorg.analysis.power import assert_paired_effect
+from salesorg.model import SalesOrgModel
+from salesorg.model.conversations import draw_conversations, draw_conversations_reference
+from salesorg.model.incentives import rival_key, rival_share, seen_share
+from salesorg.model.people import People
+from salesorg.model.seating import floor_shape
 
 DESIGNS = ("functional", "the_model", "pods")
 

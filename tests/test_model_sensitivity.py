@@ -6,10 +6,10 @@ settings, direction. Each step between consecutive points is a paired comparison
 mean paired difference must clear the one-sided 5% threshold of a paired t test.
 
 The stated effect and per-seed sd of each step are in ``tests/lever_effects.json``, measured by
-``python -m benchmarks.measure_levers`` on other seeds (100000 on). ``n`` is computed from them
-so that a true effect of the measured size fails less than 0.1% of the time and no effect passes
-at most 5%. A failure message gives the observed effect, sd, n and threshold next to the stated
-ones.
+``python -m salesorg.benchmarks.measure_levers`` on other seeds (100000 on). ``n`` is computed
+from them so that a true effect of the measured size fails less than 0.1% of the time and no
+effect passes at most 5%. A failure message gives the observed effect, sd, n and threshold next to
+the stated ones.
 """
 
 import ast
@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from levers import FACTS, LEVERS, outcomes, stated_effects
-
-from analysis.power import assert_paired_effect, seeds_needed
-from model import PARAMETERS, SalesOrgModel
+from salesorg.analysis.power import assert_paired_effect, seeds_needed
+from salesorg.model import PARAMETERS, SalesOrgModel
 
 STATED = stated_effects()
 TESTS = Path(__file__).parent

@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from model import PARAMETERS, ParameterError, SalesOrgModel
-from model.knowledge import ROLES
-from model.parameters import Matrix
-from model.pipeline import ACTIVE
+from salesorg.model import PARAMETERS, ParameterError, SalesOrgModel
+from salesorg.model.knowledge import ROLES
+from salesorg.model.parameters import Matrix
+from salesorg.model.pipeline import ACTIVE
 
 
 @pytest.mark.parametrize(

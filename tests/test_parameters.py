@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-
-from model.march import MARCH_PARAMETERS, March1991Model
-from model.parameters import Parameter, ParameterError, ParameterTable
+from salesorg.model.march import MARCH_PARAMETERS, March1991Model
+from salesorg.model.parameters import Parameter, ParameterError, ParameterTable
 
 TABLE = ParameterTable(
     (

@@ -9,20 +9,36 @@ import copy
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimension_mask, talk_masks
-from model.learning import (
+from salesorg.model import SalesOrgModel
+from salesorg.model.conversations import (
+    conversation_plan,
+    debrief_plan,
+    draw_conversations,
+    draw_talks,
+)
+from salesorg.model.knowledge import (
+    VANTAGE,
+    WEIGHTS,
+    dimension_domains,
+    feedback_dimension_mask,
+    talk_masks,
+)
+from salesorg.model.learning import (
     feedback_loops,
     learn_by_doing,
     peer_transfer,
     practice_cells,
     sparse_cells,
 )
-from model.march import rules
-from model.organization import build_structure
-from model.seating import floor_shape, neighbour_table, row_path, seat_order, seat_positions
+from salesorg.model.march import rules
+from salesorg.model.organization import build_structure
+from salesorg.model.seating import (
+    floor_shape,
+    neighbour_table,
+    row_path,
+    seat_order,
+    seat_positions,
+)
 
 
 def small_beliefs(seed, n=12, m=10):

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.organization import build_structure
-from model.parameters import ParameterError
-from model.reorganization import merge_playbooks, merge_playbooks_reference
+from salesorg.model import SalesOrgModel
+from salesorg.model.organization import build_structure
+from salesorg.model.parameters import ParameterError
+from salesorg.model.reorganization import merge_playbooks, merge_playbooks_reference
 
 SHORT = {"burn_in_weeks": 26, "employees": 45}
 
@@ -118,7 +117,7 @@ def test_reorganization_inputs_are_validated(params, message):
 
 
 def test_an_experiment_cannot_reorganize_after_its_last_week():
-    from experiments.spec import SpecError, spec_from_dict
+    from salesorg.experiments.spec import SpecError, spec_from_dict
 
     data = {
         "description": "x", "replications": 1, "steps": 20, "master_seed": 1,

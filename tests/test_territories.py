@@ -5,16 +5,15 @@ docs/ODD.md section "Territories" describes the mechanism these tests check.
 
 import numpy as np
 import pytest
-
-from analysis.power import assert_paired_effect
-from model import SalesOrgModel
-from model.knowledge import ROLE_INDEX
-from model.learning import Market
-from model.organization import build_structure
-from model.parameters import ParameterError
-from model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
-from model.territories import Territories, served_mean, territory_of_cells, work_shares
-from model.validation import validate_parameters
+from salesorg.analysis.power import assert_paired_effect
+from salesorg.model import SalesOrgModel
+from salesorg.model.knowledge import ROLE_INDEX
+from salesorg.model.learning import Market
+from salesorg.model.organization import build_structure
+from salesorg.model.parameters import ParameterError
+from salesorg.model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
+from salesorg.model.territories import Territories, served_mean, territory_of_cells, work_shares
+from salesorg.model.validation import validate_parameters
 
 #: Start cold (no burn-in), as the numbers in these docstrings were measured.
 COLD = {"burn_in_weeks": 0}

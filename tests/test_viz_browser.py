@@ -210,7 +210,7 @@ def save_screenshot(page, name: str) -> Path:
 
 # --- the page ------------------------------------------------------------------------------
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "salesorg" / "app.py"
 PLOT_COUNT = 5  # Mesa plot components under the floor, network and design comparison
 FLOOR_AND_NETWORK = ".salesorg-floor img, .salesorg-network img"
 

@@ -5,10 +5,9 @@ import functools
 import numpy as np
 import pandas as pd
 import pytest
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.parameters import ParameterError
 from scipy import stats
-
-from model import PARAMETERS, SalesOrgModel
-from model.parameters import ParameterError
 
 DESIGNS = ("the_model", "pods", "functional")
 SEEDS = range(12)

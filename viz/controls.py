@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from model import PARAMETERS, SalesOrgModel
-from model.parameters import Matrix, Parameter, ParameterError
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.parameters import Matrix, Parameter, ParameterError
 
 #: The levers the page offers, in the order they appear in the sidebar.
 CONTROLLED = (

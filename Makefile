@@ -57,7 +57,7 @@ map: install
 
 ## test: set up, lint with ruff, type-check with mypy, run the test suite
 test: install system-deps lint
-	$(PY) -m pytest -q
+	$(VENV)/bin/pytest -q  # not `python -m`: the checkout must not be on sys.path (imports go through salesorg)
 
 lint: install
 	$(VENV)/bin/ruff check --no-cache .

@@ -44,7 +44,7 @@ ROLES = ("marketer", "sdr", "ae", "se", "csm", "support")
 #: Where a model's metric table (name -> (unit, description)) lives, by the ``model`` key of an
 #: experiment file: (module, attribute names tried in order).
 _METRIC_TABLES = {
-    "salesorg": ("model", ("METRICS",)),
+    "salesorg": ("salesorg.model", ("METRICS",)),
     "march1991": ("salesorg.model.march", ("MARCH_METRICS", "METRICS")),
 }
 

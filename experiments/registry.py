@@ -74,7 +74,7 @@ class ModelEntry:
 MODELS: dict[str, ModelEntry] = {
     "salesorg": ModelEntry(
         "salesorg",
-        "model",
+        "salesorg.model",
         "SalesOrgModel",
         "PARAMETERS",
         "METRICS",

@@ -57,16 +57,20 @@ map: install
 
 ## test: set up, lint with ruff, type-check with mypy, run the test suite
 test: install system-deps lint
-	$(PY) -m pytest -q
+	$(VENV)/bin/pytest -q  # not `python -m`: the checkout must not be on sys.path (imports go through salesorg)
 
 lint: install
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --no-cache --check .
-	$(PY) -m mypy  # model/ and experiments/, configured in pyproject.toml
+	@# mypy cannot follow setuptools' package-dir mapping: link the folders as salesorg.* first
+	@rm -rf .typecheck && mkdir -p .typecheck/salesorg
+	@for f in salesorg/*; do ln -s "../../$$f" .typecheck/salesorg/; done
+	@for d in model agents experiments analysis viz benchmarks; do ln -s "../../$$d" .typecheck/salesorg/$$d; done
+	$(PY) -m mypy  # salesorg.model and salesorg.experiments, configured in pyproject.toml
 
 ## bench: speed and memory targets, printed as ratios (benchmarks/bench.py)
 bench: install
-	$(PY) -m benchmarks.bench
+	$(PY) -m salesorg.benchmarks.bench
 
 ## viz: the browser visualization on http://127.0.0.1:8765
 viz: install

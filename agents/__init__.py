@@ -5,7 +5,7 @@ rows); the agents expose that state per person and are not stepped one by one:
 ``model.agents.shuffle_do("step")`` is not the model's schedule.
 """
 
-from agents.employee import (
+from salesorg.agents.employee import (
     AE,
     AGENT_REPORTERS,
     CSM,

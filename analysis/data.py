@@ -44,15 +44,15 @@ ROLES = ("marketer", "sdr", "ae", "se", "csm", "support")
 #: Where a model's metric table (name -> (unit, description)) lives, by the ``model`` key of an
 #: experiment file: (module, attribute names tried in order).
 _METRIC_TABLES = {
-    "salesorg": ("model", ("METRICS",)),
-    "march1991": ("model.march", ("MARCH_METRICS", "METRICS")),
+    "salesorg": ("salesorg.model", ("METRICS",)),
+    "march1991": ("salesorg.model.march", ("MARCH_METRICS", "METRICS")),
 }
 
 
 def load(results_or_dir):
     """Return results as loaded by ``experiments.load_results``; pass loaded results through."""
     if isinstance(results_or_dir, str | Path):
-        from experiments import load_results
+        from salesorg.experiments import load_results
 
         return load_results(Path(results_or_dir))
     return results_or_dir

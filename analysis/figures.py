@@ -14,8 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-
-from analysis.data import (
+from salesorg.analysis.data import (
     end_of_run,
     factor_levels,
     format_value,
@@ -25,8 +24,8 @@ from analysis.data import (
     primary_factor,
     scenarios,
 )
-from analysis.stats import t_interval
-from analysis.theme import (
+from salesorg.analysis.stats import t_interval
+from salesorg.analysis.theme import (
     compact,
     in_sentence,
     metric_label,

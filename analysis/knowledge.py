@@ -16,10 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-
-from analysis.data import end_of_run, knowledge_grid, knowledge_metrics, metric_info
-from analysis.figures import band_table, figure_legend, line_groups, plot_bands, time_label
-from analysis.theme import metric_label, palette, pretty, theme
+from salesorg.analysis.data import end_of_run, knowledge_grid, knowledge_metrics, metric_info
+from salesorg.analysis.figures import band_table, figure_legend, line_groups, plot_bands, time_label
+from salesorg.analysis.theme import metric_label, palette, pretty, theme
 
 
 def has_knowledge_metrics(results) -> bool:

@@ -11,7 +11,7 @@ independent dimensions faster spreading can never hurt.
 each run's long-run knowledge (mean over the last ``last`` weeks); :func:`summarise` gives per
 link value the mean and 95% CI, and for the best interior value the paired differences to both
 ends (isolated, 0, and the most connected value) with their 95% CIs: the pattern holds when both
-CIs lie above 0. Run ``python -m analysis.linking_curve --help``.
+CIs lie above 0. Run ``python -m salesorg.analysis.linking_curve --help``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ import argparse
 from collections.abc import Sequence
 
 import pandas as pd
-
-from analysis.stats import mean_ci
+from salesorg.analysis.stats import mean_ci
 
 #: Link values swept by default: isolated pods to a fully mixed organization.
 LINKS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -39,7 +38,7 @@ def run_curve(
     """One run per (link value, seed); columns ``cross_unit_links, seed`` and :data:`OUTCOMES`
     (each the mean over the last ``last`` weeks). ``params`` go to every run (e.g.
     ``design="pods", interdependence=2``)."""
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     if not 0 < last <= weeks:
         raise ValueError(f"last = {last!r} must be in [1, weeks = {weeks!r}]")

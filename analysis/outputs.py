@@ -12,19 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-
-from analysis.data import knowledge_metrics, load, main_metrics, metric_info
-from analysis.figures import (
+from salesorg.analysis.data import knowledge_metrics, load, main_metrics, metric_info
+from salesorg.analysis.figures import (
     distribution_figure,
     heatmap_figure,
     line_groups,
     sweep_axes,
     timeseries_figure,
 )
-from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
-from analysis.regions import MAP_METRICS, MAP_WINDOW, is_map, map_axes, map_figure, swept
-from analysis.reorganization import reorganization_figure, reorganizations
-from analysis.theme import in_sentence, pretty, save_figure, slug
+from salesorg.analysis.knowledge import (
+    knowledge_diffusion_figure,
+    knowledge_layout,
+    knowledge_map_figure,
+)
+from salesorg.analysis.regions import MAP_METRICS, MAP_WINDOW, is_map, map_axes, map_figure, swept
+from salesorg.analysis.reorganization import reorganization_figure, reorganizations
+from salesorg.analysis.theme import in_sentence, pretty, save_figure, slug
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
+from salesorg.analysis.data import completed_runs, end_of_run, format_value, metric_info
+from salesorg.analysis.prim import Box, find_box
+from salesorg.analysis.theme import compact, in_sentence, metric_label, pretty, theme
 from scipy import stats
-
-from analysis.data import completed_runs, end_of_run, format_value, metric_info
-from analysis.prim import Box, find_box
-from analysis.theme import compact, in_sentence, metric_label, pretty, theme
 
 #: Share of each run's final steps averaged into its outcome on the map.
 MAP_WINDOW = 1 / 3

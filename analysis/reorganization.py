@@ -21,10 +21,9 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from salesorg.analysis.data import completed_runs, metric_info
+from salesorg.analysis.theme import metric_label, pretty, readable_numbers, theme
 from scipy import stats
-
-from analysis.data import completed_runs, metric_info
-from analysis.theme import metric_label, pretty, readable_numbers, theme
 
 QUARTER, YEAR = 13, 52
 #: Panels of the transition figure, when collected.

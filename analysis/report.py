@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
-from analysis.data import (
+from salesorg.analysis.data import (
     completed_runs,
     format_value,
     load,
@@ -26,8 +25,8 @@ from analysis.data import (
     primary_factor,
     scenarios,
 )
-from analysis.outputs import FigureFile, write_figures
-from analysis.regions import (
+from salesorg.analysis.outputs import FigureFile, write_figures
+from salesorg.analysis.regions import (
     MAP_METRICS,
     MAP_WINDOW,
     cell_table,
@@ -37,10 +36,10 @@ from analysis.regions import (
     region_sentences,
     swept,
 )
-from analysis.tables import pairwise_comparisons, seeds_paired, summary_table
-from analysis.theme import compact, metric_label
-from experiments.sampling import describe_equivalents
-from model.files import atomic_write_text
+from salesorg.analysis.tables import pairwise_comparisons, seeds_paired, summary_table
+from salesorg.analysis.theme import compact, metric_label
+from salesorg.experiments.sampling import describe_equivalents
+from salesorg.model.files import atomic_write_text
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from salesorg.model.files import atomic_write_text
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
-
-from model.files import atomic_write_text
 
 METHODS = ("morris", "sobol")
 DESIGN_FILE = "sensitivity.json"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-
-from analysis.theme import OKABE_ITO, metric_label, pretty, readable_numbers, theme
+from salesorg.analysis.theme import OKABE_ITO, metric_label, pretty, readable_numbers, theme
 
 _INDEX_LABELS = {
     "S1": "first-order S1",

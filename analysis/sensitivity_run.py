@@ -11,11 +11,15 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-
-from analysis.data import end_of_run, load, main_metrics, metric_info
-from analysis.sensitivity import INDICES_FILE, SensitivityDesign, compute_indices, design_from_spec
-from analysis.sensitivity_figure import sensitivity_figure
-from analysis.theme import save_figure
+from salesorg.analysis.data import end_of_run, load, main_metrics, metric_info
+from salesorg.analysis.sensitivity import (
+    INDICES_FILE,
+    SensitivityDesign,
+    compute_indices,
+    design_from_spec,
+)
+from salesorg.analysis.sensitivity_figure import sensitivity_figure
+from salesorg.analysis.theme import save_figure
 
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
 
@@ -44,7 +48,7 @@ def run_sensitivity(
     Returns:
         ``(design, summary)``: the :class:`SensitivityDesign` and the runner's sweep summary.
     """
-    from experiments import ExperimentSpec, load_spec, run_scenarios
+    from salesorg.experiments import ExperimentSpec, load_spec, run_scenarios
 
     spec = experiment if isinstance(experiment, ExperimentSpec) else load_spec(experiment)
     samples = DEFAULT_SAMPLES[method] if samples is None else samples

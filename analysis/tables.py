@@ -10,9 +10,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-
-from analysis import stats
-from analysis.data import end_of_run, format_value, main_metrics, primary_factor
+from salesorg.analysis import stats
+from salesorg.analysis.data import end_of_run, format_value, main_metrics, primary_factor
 
 
 def summary_table(results, metrics=None, *, window: float = 0.1, level: float = 0.95):

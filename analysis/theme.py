@@ -21,8 +21,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import EngFormatter
-
-from model.files import atomic_write_bytes
+from salesorg.model.files import atomic_write_bytes
 
 #: Okabe-Ito colours, yellow last because it is faint on white.
 OKABE_ITO = (

@@ -1,10 +1,10 @@
 """``make bench``: salesorg's speed and memory, measured against Mesa's simplest model.
 
-Run as ``python -m benchmarks.bench``. Prints a table, then one JSON line (last) with the keys
-of ``KEYS`` and a ``targets`` object saying which targets hold. Every measurement is its own
-function; a measurement that cannot run (say, a part of the project that is missing) is reported
-as unavailable with its reason, its keys are ``null``, and the exit status is 1. Targets that are
-missed do not change the exit status unless ``--check`` is given.
+Run as ``python -m salesorg.benchmarks.bench``. Prints a table, then one JSON line (last)
+with the keys of ``KEYS`` and a ``targets`` object saying which targets hold. Every
+measurement is its own function; a measurement that cannot run (say, a part of the project that is
+missing) is reported as unavailable with its reason, its keys are ``null``, and the exit status is
+1. Targets that are missed do not change the exit status unless ``--check`` is given.
 
 Times are wall-clock medians over repeated runs; the comparison with Mesa's Boltzmann wealth
 example is made in the same process, minutes apart, so machine speed cancels in the ratio.
@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.timing import run_child, scaling_exponent, time_interleaved, time_repeated
-from benchmarks.workloads import (
+from salesorg.benchmarks.timing import run_child, scaling_exponent, time_interleaved, time_repeated
+from salesorg.benchmarks.workloads import (
     BOLTZMANN_AGENTS,
     DEFAULT_STEPS,
     MARCH_REPLICATIONS,
@@ -129,7 +129,7 @@ def measure_scaling(sizes: tuple[int, ...] = SCALING_EMPLOYEES) -> dict[str, Any
     rows = []
     for employees in sizes:
         child = run_child(
-            "benchmarks.child", "salesorg", "--employees", str(employees),
+            "salesorg.benchmarks.child", "salesorg", "--employees", str(employees),
             "--steps", str(SCALING_STEPS),
         )  # fmt: skip
         rows.append(
@@ -154,7 +154,12 @@ def measure_sweeps(experiment: str = "quick") -> dict[str, float]:
     """The shipped ``quick`` experiment with 1 and with 2 local workers, each in a fresh process."""
     per_min = {
         workers: run_child(
-            "benchmarks.child", "sweep", "--experiment", experiment, "--workers", str(workers)
+            "salesorg.benchmarks.child",
+            "sweep",
+            "--experiment",
+            experiment,
+            "--workers",
+            str(workers),
         )["runs_per_min"]
         for workers in (1, 2)
     }
@@ -250,7 +255,9 @@ def run(names: list[str], verbose: bool = False) -> tuple[dict[str, Any], dict[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m salesorg.benchmarks.bench", description=__doc__
+    )
     parser.add_argument(
         "--only",
         type=lambda s: s.split(","),

@@ -1,4 +1,4 @@
-"""One measurement in a fresh interpreter: ``python -m benchmarks.child KIND ...``.
+"""One measurement in a fresh interpreter: ``python -m salesorg.benchmarks.child KIND ...``.
 
 Prints one JSON line: the wall time of the workload (imports excluded) and this process's peak
 resident memory. ``make bench`` starts one child per scaling size and per sweep, so no
@@ -16,12 +16,12 @@ import json
 import tempfile
 import time
 
-from benchmarks.timing import peak_rss_mb
-from benchmarks.workloads import SCALING_STEPS, salesorg_run
+from salesorg.benchmarks.timing import peak_rss_mb
+from salesorg.benchmarks.workloads import SCALING_STEPS, salesorg_run
 
 
 def measure_salesorg(employees: int, steps: int, seed: int) -> dict:
-    import model  # noqa: F401  (imports are not part of the run's time)
+    import salesorg.model  # noqa: F401  (imports are not part of the run's time)
 
     start = time.perf_counter()
     salesorg_run(employees, steps, seed)
@@ -30,7 +30,7 @@ def measure_salesorg(employees: int, steps: int, seed: int) -> dict:
 
 
 def measure_sweep(experiment: str, workers: int) -> dict:
-    from experiments import run_experiment
+    from salesorg.experiments import run_experiment
 
     with tempfile.TemporaryDirectory(prefix="salesorg-bench-") as out:
         summary = run_experiment(experiment, out, workers=workers, progress=False)
@@ -46,7 +46,7 @@ def measure_sweep(experiment: str, workers: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.child")
+    parser = argparse.ArgumentParser(prog="python -m salesorg.benchmarks.child")
     kinds = parser.add_subparsers(dest="kind", required=True)
     run = kinds.add_parser("salesorg")
     run.add_argument("--employees", type=int, required=True)

@@ -1,4 +1,6 @@
-"""Re-measure every lever's effect and per-seed sd: ``python -m benchmarks.measure_levers``.
+"""Re-measure every lever's effect and per-seed sd.
+
+Run as ``python -m salesorg.benchmarks.measure_levers``.
 
 For each lever of ``tests/levers.py`` and each step between consecutive points it runs ``--seeds``
 paired seeds (from ``MEASURE_SEED``, never used by the tests), and writes the mean paired
@@ -26,8 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from levers import EFFECTS_FILE, FACTS, LEVERS, MEASURE_SEED, outcomes
-
-from analysis.power import seeds_needed, seeds_needed_in_range
+from salesorg.analysis.power import seeds_needed, seeds_needed_in_range
 
 
 def measure(lever, seeds: int, max_cost: int) -> dict:

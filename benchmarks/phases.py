@@ -1,4 +1,6 @@
-"""CPU time of each phase of the week: ``python -m benchmarks.phases [--design D] [--repeat R]``.
+"""CPU time of each phase of the week.
+
+Run as ``python -m salesorg.benchmarks.phases [--design D] [--repeat R]``.
 
 Runs the default model (or ``--design``) for 260 weeks ``--repeat`` times and prints, per phase of
 :meth:`model.SalesOrgModel.step`, the minimum over repeats of its CPU time in microseconds per
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from benchmarks.workloads import DEFAULT_STEPS
+from salesorg.benchmarks.workloads import DEFAULT_STEPS
 
 #: The model methods that make up a week, in schedule order (ODD section 3).
 PHASES = ("motivate", "sell", "serve_customers", "learn", "pay_and_morale", "turnover", "_assess")
@@ -19,7 +21,7 @@ PHASES = ("motivate", "sell", "serve_customers", "learn", "pay_and_morale", "tur
 
 def phase_times(steps: int = DEFAULT_STEPS, seed: int = 1, **params) -> dict[str, float]:
     """CPU seconds per phase over one run of ``steps`` weeks (plus ``total`` and ``other``)."""
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=seed, **params)
     spent = dict.fromkeys(PHASES, 0.0)
@@ -42,7 +44,9 @@ def phase_times(steps: int = DEFAULT_STEPS, seed: int = 1, **params) -> dict[str
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.phases", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m salesorg.benchmarks.phases", description=__doc__
+    )
     parser.add_argument("--design", default=None, help="organization design (default: model's)")
     parser.add_argument("--repeat", type=int, default=7, help="runs; the minimum is reported")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS)

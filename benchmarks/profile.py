@@ -1,4 +1,4 @@
-"""Profile a salesorg run: ``python -m benchmarks.profile [--employees N] [--steps S]``.
+"""Profile a salesorg run: ``python -m salesorg.benchmarks.profile [--employees N] [--steps S]``.
 
 Prints cProfile's table of the functions with the most time of their own, then the model's own
 functions by cumulative time, so a reader sees both the hot numpy calls and which phase of the
@@ -12,12 +12,12 @@ import cProfile
 import io
 import pstats
 
-from benchmarks.workloads import DEFAULT_STEPS
+from salesorg.benchmarks.workloads import DEFAULT_STEPS
 
 
 def profile_run(employees: int | None, steps: int, warmup_steps: int, seed: int) -> pstats.Stats:
     """cProfile statistics of ``steps`` weeks, after ``warmup_steps`` unprofiled ones."""
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=seed, **({} if employees is None else {"employees": employees}))
     for _ in range(warmup_steps):
@@ -40,7 +40,9 @@ def tables(stats: pstats.Stats, top: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m salesorg.benchmarks.profile", description=__doc__
+    )
     parser.add_argument("--employees", type=int, default=None, help="default: the model's")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS)
     parser.add_argument("--warmup-steps", type=int, default=0)

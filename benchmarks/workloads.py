@@ -38,7 +38,7 @@ def salesorg_run(employees: int | None = None, steps: int = DEFAULT_STEPS, seed:
     recorded weeks' costs (:func:`salesorg_burn_in` times the warm start). Returns the number of
     employee-steps run (head count x steps).
     """
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     params = {} if employees is None else {"employees": employees}
     model = SalesOrgModel(rng=seed, burn_in_weeks=0, **params)
@@ -50,21 +50,21 @@ def salesorg_run(employees: int | None = None, steps: int = DEFAULT_STEPS, seed:
 def salesorg_burn_in(seed: int = 1) -> int:
     """Build a default :class:`model.SalesOrgModel`: its unrecorded burn-in weeks (the warm
     start) and nothing else. Returns the number of burn-in weeks."""
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     return SalesOrgModel(rng=seed).params["burn_in_weeks"]
 
 
 def default_employees() -> int:
     """The default head count, read from the model's parameter table."""
-    from model import PARAMETERS
+    from salesorg.model import PARAMETERS
 
     return int(PARAMETERS["employees"].default)
 
 
 def march_grid(replications: int = MARCH_REPLICATIONS, seed: int = 1) -> int:
     """March (1991) Figure 1: every (p1, p2) cell to equilibrium. Returns the number of cells."""
-    from model.march.validation import figure1
+    from salesorg.model.march.validation import figure1
 
     table = figure1(np.random.default_rng(seed), replications)
     return len(table)

@@ -2,7 +2,7 @@
 
 Quick use from a notebook::
 
-    from experiments import run_experiment, load_results
+    from salesorg.experiments import run_experiment, load_results
     summary = run_experiment("quick", workers=2)
     results = load_results(summary.path)
     results.timeseries.groupby(["design", "step"])[results.metrics].mean()
@@ -17,17 +17,17 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "ExperimentSpec": "experiments.spec",
-    "SpecError": "experiments.spec",
-    "load_spec": "experiments.spec",
-    "shipped_names": "experiments.spec",
-    "Results": "experiments.results",
-    "load_results": "experiments.results",
-    "sweep_status": "experiments.results",
-    "SweepSummary": "experiments.sweep",
-    "plan_runs": "experiments.sweep",
-    "run_experiment": "experiments.sweep",
-    "run_scenarios": "experiments.sweep",
+    "ExperimentSpec": "salesorg.experiments.spec",
+    "SpecError": "salesorg.experiments.spec",
+    "load_spec": "salesorg.experiments.spec",
+    "shipped_names": "salesorg.experiments.spec",
+    "Results": "salesorg.experiments.results",
+    "load_results": "salesorg.experiments.results",
+    "sweep_status": "salesorg.experiments.results",
+    "SweepSummary": "salesorg.experiments.sweep",
+    "plan_runs": "salesorg.experiments.sweep",
+    "run_experiment": "salesorg.experiments.sweep",
+    "run_scenarios": "salesorg.experiments.sweep",
 }
 
 __all__ = sorted(_EXPORTS)

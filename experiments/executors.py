@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-from experiments.worker import RunOutcome, RunTask, execute_run
+from salesorg.experiments.worker import RunOutcome, RunTask, execute_run
 
 # Thread pools of numerical libraries; one run per core must not start one thread per core each.
 THREAD_ENV = (

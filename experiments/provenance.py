@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
+#: The checkout root when running from one (an installed wheel has no pyproject.toml there).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("salesorg", "mesa", "numpy", "scipy", "pandas", "pyarrow")
 
@@ -29,8 +32,29 @@ def versions() -> dict[str, str]:
     return found
 
 
-def git_state(root: Path = REPO_ROOT) -> dict[str, Any]:
+def installed_from() -> Path | None:
+    """The local folder salesorg was pip-installed from (PEP 610 ``direct_url.json``), if any."""
+    try:
+        text = metadata.distribution("salesorg").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    url = json.loads(text).get("url", "") if text else ""
+    return Path(unquote(urlparse(url).path)) if url.startswith("file://") else None
+
+
+def source_root() -> Path | None:
+    """The checkout salesorg's code comes from: the folders themselves (an editable install or a
+    checkout), else the clone a wheel was built from; ``None`` when neither is known."""
+    if (REPO_ROOT / "pyproject.toml").is_file():
+        return REPO_ROOT
+    return installed_from()
+
+
+def git_state(root: Path | None = None) -> dict[str, Any]:
     """The source tree's commit and whether tracked files differ from it (``None`` off git)."""
+    root = root or source_root()
+    if root is None:
+        return {"git_commit": None, "git_dirty": None}
 
     def git(*args: str) -> str | None:
         try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from model.parameters import ParameterError, ParameterTable
+from salesorg.model.parameters import ParameterError, ParameterTable
 
 # Column names of the runs table; a model parameter must not reuse one of them.
 RUN_COLUMNS = ("run_id", "scenario", "replication", "seed", "status", "wall_s", "error")
@@ -74,20 +74,20 @@ class ModelEntry:
 MODELS: dict[str, ModelEntry] = {
     "salesorg": ModelEntry(
         "salesorg",
-        "model",
+        "salesorg.model",
         "SalesOrgModel",
         "PARAMETERS",
         "METRICS",
-        checks=("model.validation:RULES",),
-        equivalence="model.seating:canonical_params",
+        checks=("salesorg.model.validation:RULES",),
+        equivalence="salesorg.model.seating:canonical_params",
     ),
     "march1991": ModelEntry(
         "march1991",
-        "model.march",
+        "salesorg.model.march",
         "March1991Model",
         "MARCH_PARAMETERS",
         "MARCH_METRICS",
-        checks=("model.march:check_fast_learners",),
+        checks=("salesorg.model.march:check_fast_learners",),
     ),
 }
 

@@ -14,8 +14,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.storage import ResultsStore, runs_frame
+from salesorg.experiments.storage import ResultsStore, runs_frame
 
 
 @dataclass

@@ -13,11 +13,10 @@ import json
 from typing import Any
 
 import numpy as np
-
-from experiments.registry import get_model
-from experiments.seeds import sampler_rng
-from experiments.spec import ExperimentSpec, Range, SpecError
-from model.parameters import Parameter, ParameterError
+from salesorg.experiments.registry import get_model
+from salesorg.experiments.seeds import sampler_rng
+from salesorg.experiments.spec import ExperimentSpec, Range, SpecError
+from salesorg.model.parameters import Parameter, ParameterError
 
 
 def scenario_values(spec: ExperimentSpec) -> list[dict[str, Any]]:

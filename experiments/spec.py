@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.registry import MODELS, RUN_COLUMNS, get_model, model_metrics
-from model.parameters import Parameter, ParameterError, ParameterTable
+from salesorg.experiments.registry import MODELS, RUN_COLUMNS, get_model, model_metrics
+from salesorg.model.parameters import Parameter, ParameterError, ParameterTable
 
 SAMPLERS = ("grid", "lhs", "sobol", "list")
 MAX_REPLICATIONS = 100_000

@@ -25,10 +25,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.registry import RUN_COLUMNS
-from experiments.worker import RunOutcome, RunTask
-from model.files import atomic_write_bytes
+from salesorg.experiments.registry import RUN_COLUMNS
+from salesorg.experiments.worker import RunOutcome, RunTask
+from salesorg.model.files import atomic_write_bytes
 
 
 class ResultsBusyError(RuntimeError):
@@ -127,7 +126,7 @@ def runs_frame(records: Mapping[str, Mapping[str, Any]], params: list[str]) -> p
     rows = sorted(records.values(), key=lambda r: (r["scenario"], r["replication"]))
     columns: dict[str, list[Any]] = {name: [r[name] for r in rows] for name in RUN_COLUMNS}
     for name in params:
-        columns[name] = [_cell(r["params"].get(name)) for r in rows]
+        columns[name] = [_cell(_value(r["params"], name)) for r in rows]
     frame = pd.DataFrame(columns)
     dtypes = {"scenario": "int64", "replication": "int64", "seed": "int64", "wall_s": "float64"}
     return frame.astype(dtypes | {c: "str" for c in ("run_id", "status", "error")})
@@ -138,6 +137,15 @@ def runs_table_bytes(records: Mapping[str, Mapping[str, Any]], params: list[str]
     table = pa.Table.from_pandas(runs_frame(records, params), preserve_index=False)
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
+
+
+def _value(params: Mapping[str, Any], name: str) -> Any:
+    """A parameter's value, or a matrix entry's (``name.row.column``) from its matrix."""
+    if name in params or name.count(".") != 2:
+        return params.get(name)
+    base, row, column = name.split(".")
+    matrix = params.get(base)
+    return matrix[row][column] if isinstance(matrix, Mapping) else None
 
 
 def _cell(value: Any) -> Any:

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.executors import make_executor
-from experiments.progress import SweepProgress
-from experiments.provenance import git_state, now, versions
-from experiments.sampling import equivalent_scenarios, resolve_scenarios, scenario_values
-from experiments.seeds import replication_seed
-from experiments.spec import ExperimentSpec, SpecError, load_spec, spec_from_dict
-from experiments.storage import ResultsStore
-from experiments.worker import RunTask, run_id
+from salesorg.experiments.executors import make_executor
+from salesorg.experiments.progress import SweepProgress
+from salesorg.experiments.provenance import git_state, now, versions
+from salesorg.experiments.sampling import equivalent_scenarios, resolve_scenarios, scenario_values
+from salesorg.experiments.seeds import replication_seed
+from salesorg.experiments.spec import ExperimentSpec, SpecError, load_spec, spec_from_dict
+from salesorg.experiments.storage import ResultsStore
+from salesorg.experiments.worker import RunTask, run_id
 
 MANIFEST_FORMAT = 1
 FLUSH_SECONDS = 2.0  # how often the runs table is refreshed during a sweep
@@ -256,7 +256,8 @@ def _new_manifest(spec: ExperimentSpec, tasks: list[RunTask], design_hash: str) 
         "compare": spec.compare[0] if spec.compare else None,
         "metrics": list(spec.metrics),
         "fixed": spec.fixed,
-        "parameters": spec.parameter_table().names(),
+        # every table parameter, then any matrix entry varied on its own (``name.row.column``)
+        "parameters": _parameter_columns(spec),
         "n_scenarios": n_scenarios,
         "n_runs": len(tasks),
         "scenarios": scenario_values(spec),
@@ -289,3 +290,9 @@ def _count(records: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
 def _plain(value: Any) -> Any:
     """numpy scalars (e.g. from a SALib sample) as plain Python values."""
     return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
+
+
+def _parameter_columns(spec) -> list[str]:
+    """Columns of the runs table: the model's parameters, then the varied matrix entries."""
+    names = spec.parameter_table().names()
+    return names + [f for f in spec.factor_names() if f not in names]

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.registry import get_model
+from salesorg.experiments.registry import get_model
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,23 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     slot = happens.nonzero()[0]
     pick = pick.take(slot)
     return slot, plan.lookup.take(pick), plan.rows.take(pick)
+
+
+def draw_conversations_reference(plan: ConversationPlan, u, cooperation, rivals=None):
+    """Plain reference of :func:`draw_conversations`: one slot at a time on the same uniforms,
+    as ``(slots, sources, rows)`` lists."""
+    c = len(plan.receivers)
+    slots, sources, rows = [], [], []
+    for j in range(c):
+        cross = u[2 * c + j] < plan.cross[j]
+        size, start = (plan.n, plan.everyone) if cross else (plan.size[j], plan.start[j])
+        pick = start + int(u[c + j] * size)
+        source, receiver = int(plan.lookup[pick]), int(plan.receivers[j])
+        share = cooperation[source]
+        if rivals is not None and rivals[0][source] == rivals[0][receiver]:
+            share = rivals[1] * share
+        if u[j] < plan.chance[j] * share and source != receiver:
+            slots.append(j)
+            sources.append(source)
+            rows.append(int(plan.rows[pick]))
+    return slots, sources, rows

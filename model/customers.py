@@ -16,23 +16,17 @@ churned customer's row is filled by the last row (customers have no order that m
 from __future__ import annotations
 
 import numpy as np
-
-from model.clock import WEEKS_PER_YEAR
-from model.columns import ColumnStore
-from model.handoffs import Handoffs
-from model.knowledge import DOMAIN_INDEX
-from model.pipeline import Workforce, logit
-from model.sums import sums_by_group
+from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.columns import ColumnStore
+from salesorg.model.handoffs import Handoffs
+from salesorg.model.knowledge import DOMAIN_INDEX
+from salesorg.model.pipeline import Workforce, logit
+from salesorg.model.sums import sums_by_group
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
-#: Weekly speed at which satisfaction moves toward what the customer experiences.
-SATISFACTION_ADAPTATION = 0.1
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
-#: quality, CSM quality), which is their mean.
+#: quality, CSM quality), which is their mean (structure, not a free constant).
 TARGET_WEIGHT = 0.25
-#: the weekly satisfaction move per unit of a customer's own part of the target (fit +
-#: expectations)
-_PULL = SATISFACTION_ADAPTATION * TARGET_WEIGHT
 
 
 def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
@@ -90,9 +84,10 @@ class QueueService:
 
     def __init__(self, n_queues: int, p: dict) -> None:
         self.capacity = np.array([[p["support_capacity"]], [p["csm_capacity"]]])
-        #: poor- and good-fit customer counts -> tickets (a poor fit files twice as many) and
-        #: accounts
-        self.demand = np.array([[2.0, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
+        #: poor- and good-fit customer counts -> tickets (a poor fit files problem_ticket_ratio
+        #: times as many) and accounts
+        ratio = float(p["problem_ticket_ratio"])
+        self.demand = np.array([[ratio, 1.0], [1.0, 1.0]]) * [[p["tickets_per_customer"]], [1.0]]
         self.one = np.ones((1, n_queues))
         #: the numerator rows, then the denominator rows (one gather for both)
         self.pairs = np.array(self.NUMERATOR + self.DENOMINATOR)
@@ -184,6 +179,10 @@ class Customers(ColumnStore):
         nq = structure.n_queues
         self.single_queue = nq == 1
         self.churn_base = logit(params["churn_reference"])
+        #: weekly satisfaction move toward the target, and per unit of a customer's own part
+        #: of it (fit + expectations)
+        self._adaptation = params["satisfaction_adaptation"]
+        self._pull = self._adaptation * TARGET_WEIGHT
         self._log_median = float(np.log(params["acv_median"]))
         self._churn_effect = params["satisfaction_churn_effect"]
         self._expansion_size = params["expansion_size"]
@@ -241,7 +240,7 @@ class Customers(ColumnStore):
             acv=acv,
             start=start,
             satisfaction=satisfaction,
-            pull=np.add(fit, met) * _PULL,
+            pull=np.add(fit, met) * self._pull,
             renewal_week=start % WEEKS_PER_YEAR,
             territory=territory,
             context=context,
@@ -250,7 +249,7 @@ class Customers(ColumnStore):
 
     def seed_base(self, count: int, now: int, rng: np.random.Generator) -> None:
         """An installed base at week ``now`` (the model's first): renewals spread over the year."""
-        fit = rng.random(count) < 0.7
+        fit = rng.random(count) < self.p["installed_base_fit"]
         start = now - rng.integers(0, WEEKS_PER_YEAR, count)
         acv = self.draw_acv(count, rng)
         # territory last, so every design draws the same fit, dates and values (and the same
@@ -287,7 +286,10 @@ class Customers(ColumnStore):
         if self.single_queue:
             n = self._rows
             good = int(np.count_nonzero(self._columns["fit"][:n]))
-            tickets = self.p["tickets_per_customer"] * (2 * n - good)  # poor fit: twice
+            # a poor fit files problem_ticket_ratio times the tickets (whole numbers at 2.0:
+            # exactly the same float as 2n - good)
+            poor_tickets = self.p["problem_ticket_ratio"] * (n - good) + good
+            tickets = self.p["tickets_per_customer"] * poor_tickets
             levels = service_levels(totals.tolist(), tickets, n, self.p)
             accounts = n
         else:
@@ -300,10 +302,10 @@ class Customers(ColumnStore):
         self._covered_per_effort = coverage * accounts * per_csm_effort
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
-        shift = SATISFACTION_ADAPTATION * TARGET_WEIGHT * (support_quality + csm_quality)
+        shift = self._adaptation * TARGET_WEIGHT * (support_quality + csm_quality)
         columns, n = self._columns, self._rows
         satisfaction = columns["satisfaction"][:n]
-        satisfaction *= 1.0 - SATISFACTION_ADAPTATION
+        satisfaction *= 1.0 - self._adaptation
         satisfaction += columns["pull"][:n]
         satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
 

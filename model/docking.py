@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from model.march.validation import FIG1_P1, FIG1_P2
-from model.model import SalesOrgModel
+from salesorg.model.march.validation import FIG1_P1, FIG1_P2
+from salesorg.model.model import SalesOrgModel
 
 #: March's organization: 50 individuals, 30 dimensions (5 domains of 6).
 MARCH_N, MARCH_DIMENSIONS_PER_DOMAIN = 50, 6
@@ -118,7 +117,7 @@ def figure1(seed: int, replications: int) -> pd.DataFrame:
 def compare(docking: pd.DataFrame, engine: pd.DataFrame) -> pd.DataFrame:
     """Per cell, the sales model's and the engine's means, their difference and March's
     published value where there is one: ``p1, p2, engine, salesorg, diff, published``."""
-    from model.march.validation import PUBLISHED_FIG1
+    from salesorg.model.march.validation import PUBLISHED_FIG1
 
     both = engine.merge(docking, on=["p1", "p2"], suffixes=("_engine", "_salesorg"))
     out = pd.DataFrame(

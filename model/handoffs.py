@@ -39,8 +39,7 @@ over pairs, and a test shows they agree.
 from __future__ import annotations
 
 import numpy as np
-
-from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 
 #: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
 #: fields stay one integer table (one gather moves a lead with all its fields).
@@ -159,12 +158,13 @@ class Handoffs:
         return size, key, count
 
 
-def account_knowledge(knowledge: np.ndarray) -> np.ndarray:
+def account_knowledge(knowledge: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
     """What an AE's knowledge of the account's domains (the buyer's language and problem) adds
     over a guess, per deal: ``knowledge`` is the AE's domain knowledge row of each deal (deals x
     domains); the sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
-    fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance)."""
+    fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance).
+    ``weights`` is the roles x domains table of the input ``role_weights``."""
     ae = ROLE_INDEX["ae"]
     first, second = ACCOUNT_DOMAINS
-    language = WEIGHTS[ae, first] * (knowledge[:, first] - 0.5)
-    return language + WEIGHTS[ae, second] * (knowledge[:, second] - 0.5)
+    language = weights[ae, first] * (knowledge[:, first] - 0.5)
+    return language + weights[ae, second] * (knowledge[:, second] - 0.5)

@@ -31,8 +31,6 @@ import numpy as np
 
 COOPERATOR, CONDITIONAL, FREE_RIDER = 0, 1, 2
 TYPES = ("cooperator", "conditional_cooperator", "free_rider")
-#: Weekly smoothing of attributable output used to score pay (about a quarter's memory).
-OUTPUT_SMOOTHING = 0.1
 
 
 def own_pay_share(incentive: str, pooled_fraction: float) -> float:
@@ -150,7 +148,7 @@ def settle_pay(state, structure, own_share: float, params) -> None:
     ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort
     ``effort_cost x effort^2 / 2``.
     """
-    state.output_smoothed += OUTPUT_SMOOTHING * (state.output - state.output_smoothed)
+    state.output_smoothed += params["output_smoothing"] * (state.output - state.output_smoothed)
     role = structure.role
     role_mean = np.bincount(role, state.output_smoothed, len(structure.role_counts))
     role_mean /= structure.role_divisor

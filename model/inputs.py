@@ -1,14 +1,15 @@
 """The salesorg parameter table: every input of :class:`model.SalesOrgModel` with its source.
 
 One row per input (name, default, unit, allowed values, source). Defaults calibrated to
-published B2B SaaS figures cite them (``docs/calibration.md``); the rest say
-"design choice" and are swept in experiments. ``docs/parameters.md`` is generated from this
-table (``python -m model.docs``).
+published B2B SaaS figures cite them (``docs/calibration.md``); the rest say "assumption" and
+name where they are swept. ``docs/parameters.md`` is generated from this table
+(``python -m salesorg.tools.docs``).
 """
 
 from __future__ import annotations
 
-from model.parameters import Parameter, ParameterTable
+from salesorg.model.knowledge import DOMAINS, EXPERTISE_THRESHOLD, ROLES, VANTAGE, WEIGHTS, as_table
+from salesorg.model.parameters import Matrix, Parameter, ParameterTable
 
 DESIGNS = ("functional", "the_model", "pods")
 SEATINGS = ("by_function", "by_unit", "random")
@@ -17,17 +18,23 @@ INCENTIVES = ("individual", "pooled", "hybrid")
 #: Predictable Revenue's example pod (Ross & Tyler 2011, p. 178).
 DEFAULT_POD = {"marketer": 1, "sdr": 2, "ae": 2, "csm": 1, "support": 2, "se": 1}
 
-DESIGN_CHOICE = "design choice"
+#: A default with no published value: an assumption, tested over the points of its lever in
+#: tests/levers.py (docs/testing.md) and free to sweep over its allowed range.
+DESIGN_CHOICE = "assumption (no published value; swept over its lever points in tests/levers.py)"
 ROSS = "Ross & Tyler 2011, Predictable Revenue p. 178"
 MARCH = "March 1991 (p1, p2, p3, p4 ranges)"
 FGF = "Fischbacher, Gachter & Fehr 2001"
+#: where a constant's range is swept: the Morris screening of docs/sensitivity.md
+SCREENED = "swept in the Morris screening of docs/sensitivity.md"
 
 
 def _p(
     name, default, kind, unit, description, *, source, group, bounds=None, choices=None,
-    optional=False,
+    optional=False, rows=None, columns=None,
 ):  # fmt: skip
     return Parameter(
+        rows=rows,
+        columns=columns,
         name=name,
         default=default,
         kind=kind,
@@ -49,7 +56,8 @@ _ORGANIZATION = [
        source="Ross & Tyler 2011; Blount (The Model)", group="organization", choices=DESIGNS),
     _p("employees", 90, int, "people",
        "head count (same for every design); a multiple of the pod size",
-       source="design choice (10 pods of 9)", group="organization", bounds=(1, 20000)),
+       source="assumption (10 pods of 9; swept 45-180 in tests/levers.py)",
+       group="organization", bounds=(1, 20000)),
     _p("pod_composition", dict(DEFAULT_POD), dict, "people per pod",
        "role mix of one pod; also sets the role mix of the functional designs",
        source=ROSS, group="organization"),
@@ -81,7 +89,7 @@ _SEATING = [
        source=DESIGN_CHOICE, group="seating", bounds=(1, 5)),
     _p("talk_probability", 0.5, float, "1/week",
        "probability per week of a talk with one random seat neighbour",
-       source="Allen 1977 (communication falls with distance); design choice",
+       source="Allen 1977 (communication falls with distance); rate an assumption, swept 0-1",
        group="seating", bounds=(0.0, 1.0)),
     _p("unit_talk_probability", 0.3, float, "1/week",
        "probability per week of a talk with a member of one's unit (pod or department)",
@@ -145,12 +153,32 @@ _KNOWLEDGE = [
     _p("code_learning_rate", 0.1, float, "1/week",
        "playbook learning from the unit's better performers (March's p2)",
        source=MARCH, group="knowledge", bounds=(0.0, 1.0)),
+    _p("vantage", Matrix(as_table(VANTAGE)), Matrix, "-",
+       "role x domain: how fast a role's own work reveals each domain (multiplies "
+       "learning_by_doing_rate); roles that see a domain from expertise_threshold on talk about "
+       "it, and review loops carry the domains the briefer sees better",
+       source="assumption read off the role descriptions of Ross & Tyler 2011 and The Model "
+       "(docs/ODD.md section 6); entries " + SCREENED + " over 0-1",
+       group="knowledge", bounds=(0.0, 1.0), rows=ROLES, columns=DOMAINS),
+    _p("role_weights", Matrix(as_table(WEIGHTS)), Matrix, "-",
+       "role x domain: what a role's performance weighs (used as given, rows not renormalised; "
+       "performance_weights = 'equal' replaces it by equal weights); also the AE's technical "
+       "weight in the win odds and the weights of the role and cross-functional knowledge metrics",
+       source="assumption (role needs from Ross & Tyler 2011; docs/ODD.md section 6); entries "
+       + SCREENED + " over 0-1",
+       group="knowledge", bounds=(0.0, 1.0), rows=ROLES, columns=DOMAINS),
+    _p("expertise_threshold", EXPERTISE_THRESHOLD, float, "-",
+       "vantage from which a role sees a domain well: it talks about it in informal talks, and "
+       "a domain it needs below it counts as cross-functional knowledge",
+       source="assumption; " + SCREENED + " over 0.1-0.6",
+       group="knowledge", bounds=(0.0, 1.0)),
 ]
 
 _PEOPLE = [
     _p("attrition_annual", 0.2, float, "1/year",
        "annual probability of leaving at full morale (March's p3, per year)",
-       source="KBCM / ForEntrepreneurs (25-30% rep failure)", group="people", bounds=(0.0, 0.95)),
+       source="KBCM 2016 / ForEntrepreneurs (25-30% rep failure)",
+       group="people", bounds=(0.0, 0.95)),
     _p("morale_attrition_effect", 2.0, float, "-",
        "attrition hazard multiplier is 1 + effect x (1 - morale)",
        source=DESIGN_CHOICE, group="people", bounds=(0.0, 10.0)),
@@ -186,7 +214,7 @@ _COOPERATION = [
        bounds=(0.0, 1.0)),
     _p("cooperation_adaptation", 0.4, float, "1/week",
        "speed at which conditional cooperators adjust to what they see",
-       source="design choice, calibrated with conditional_slope to Ledyard 1995's ten-round "
+       source="assumption, calibrated with conditional_slope to Ledyard 1995's ten-round "
        "decay", group="cooperation", bounds=(0.0, 1.0)),
     _p("peer_sanctions", 0.0, float, "-",
        "strength of peer recognition and sanctions (1 = free riders comply, conditional "
@@ -222,6 +250,12 @@ _INCENTIVES = [
        source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
        "swept 0.5-2",
        group="incentives", bounds=(0.25, 4.0)),
+    _p("output_smoothing", 0.1, float, "1/week",
+       "weekly smoothing of attributable output used to score pay (0.1: about a quarter's "
+       "memory)",
+       source="assumption (quarterly quota periods, Bridge Group 2017); " + SCREENED
+       + " over 0.02-0.5",
+       group="incentives", bounds=(0.001, 1.0)),
     _p("rivalry", 0.0, float, "-",
        "how much the own-pay share deters sharing with a rival (same role, same queue): "
        "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",
@@ -233,23 +267,28 @@ _INCENTIVES = [
 _PIPELINE = [
     _p("leads_per_marketer", 6.0, float, "leads/week",
        "leads a fully productive marketer generates per week at knowledge 0.5",
-       source="design choice (calibrated to win ~20-30%)", group="pipeline", bounds=(0.0, 500.0)),
+       source="assumption, calibrated to win rates of 20-30% (HubSpot survey)",
+       group="pipeline", bounds=(0.0, 500.0)),
     _p("lead_fit_min", 0.1, float, "-",
        "share of good-fit leads from a marketer knowing nothing",
-       source="HubSpot-derived MQL->SQL 13-50%", group="pipeline", bounds=(0.0, 1.0)),
+       source="HubSpot-derived MQL->SQL 13-50% (docs/calibration.md)",
+       group="pipeline", bounds=(0.0, 1.0)),
     _p("lead_fit_max", 0.5, float, "-",
        "share of good-fit leads from a marketer knowing everything",
-       source="HubSpot-derived MQL->SQL 13-50%", group="pipeline", bounds=(0.0, 1.0)),
+       source="HubSpot-derived MQL->SQL 13-50% (docs/calibration.md)",
+       group="pipeline", bounds=(0.0, 1.0)),
     _p("sdr_capacity", 10.0, float, "leads/week",
        "leads a fully productive SDR works per week",
        source="TOPO 2015 / Bridge Group 2016: one SDR qualifies enough for ~2.5 AEs",
        group="pipeline", bounds=(0.0, 500.0)),
     _p("qualification_accuracy_min", 0.5, float, "-",
        "probability of a right qualification call by an SDR knowing nothing",
-       source="vendor reports SQL->opportunity 30-75%", group="pipeline", bounds=(0.0, 1.0)),
+       source="vendor reports SQL->opportunity 30-75% (docs/calibration.md)",
+       group="pipeline", bounds=(0.0, 1.0)),
     _p("qualification_accuracy_max", 0.95, float, "-",
        "same, knowing everything",
-       source="vendor reports SQL->opportunity 30-75%", group="pipeline", bounds=(0.0, 1.0)),
+       source="vendor reports SQL->opportunity 30-75% (docs/calibration.md)",
+       group="pipeline", bounds=(0.0, 1.0)),
     _p("lead_expiry_weeks", 4, int, "weeks",
        "weeks a lead or qualified opportunity waits for an SDR or AE before going cold",
        source=DESIGN_CHOICE, group="pipeline", bounds=(1, 52)),
@@ -261,7 +300,8 @@ _PIPELINE = [
        source="Bridge Group 2017 SaaS AE (median 60 days)", group="pipeline", bounds=(1.0, 104.0)),
     _p("win_rate_reference", 0.25, float, "-",
        "win probability of a good-fit, non-technical deal worked by an AE of knowledge 0.5",
-       source="HubSpot survey (21-29%, range 15-35%)", group="pipeline", bounds=(0.01, 0.99)),
+       source="HubSpot survey (21-29%, range 15-35%; docs/calibration.md)",
+       group="pipeline", bounds=(0.01, 0.99)),
     _p("knowledge_win_effect", 3.0, float, "log-odds",
        "win log-odds per unit of the AE's role knowledge",
        source=DESIGN_CHOICE, group="pipeline", bounds=(0.0, 10.0)),
@@ -297,14 +337,27 @@ _CUSTOMERS = [
        "accounts a fully productive CSM covers",
        source=DESIGN_CHOICE, group="customers", bounds=(1.0, 5000.0)),
     _p("tickets_per_customer", 0.3, float, "tickets/week",
-       "support tickets per good-fit customer (problem customers file twice as many)",
+       "support tickets per good-fit customer (problem customers file problem_ticket_ratio "
+       "times as many)",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 10.0)),
+    _p("problem_ticket_ratio", 2.0, float, "-",
+       "tickets a poor-fit (problem) customer files per ticket of a good-fit customer",
+       source="assumption; " + SCREENED + " over 1-4", group="customers", bounds=(0.0, 10.0)),
+    _p("satisfaction_adaptation", 0.1, float, "1/week",
+       "weekly speed at which a customer's satisfaction moves toward the mean of fit, "
+       "expectations, support quality and CSM quality",
+       source="assumption; " + SCREENED + " over 0.02-0.5", group="customers",
+       bounds=(0.001, 1.0)),
+    _p("installed_base_fit", 0.7, float, "-",
+       "share of good-fit customers in the installed base at the start",
+       source="assumption (between lead_fit_max and referral_fit); " + SCREENED + " over 0.4-1",
+       group="customers", bounds=(0.0, 1.0)),
     _p("support_capacity", 25.0, float, "tickets/week",
        "tickets a fully productive support person solves per week",
        source=DESIGN_CHOICE, group="customers", bounds=(0.0, 5000.0)),
-    _p("churn_reference", 0.125, float, "1/year",
+    _p("churn_reference", 0.11, float, "1/year",
        "probability of not renewing at satisfaction 0.5",
-       source="KBCM 2016 (median annual logo churn 10%: 0.125 gives 10% in year 2)",
+       source="KBCM 2016 (median annual logo churn 10%: 0.11 gives 10% in year 2)",
        group="customers", bounds=(0.001, 0.999)),
     _p("satisfaction_churn_effect", 4.0, float, "log-odds",
        "renewal log-odds per unit of satisfaction",

@@ -16,7 +16,9 @@ Revenue's pod argument, Ross & Tyler 2011, p. 178).
 
 The numbers are a design choice read off the role descriptions in Ross & Tyler (2011) and
 Blount-style process descriptions of The Model; they are input data,
-documented in ``docs/ODD.md`` (section 6), not fitted values.
+documented in ``docs/ODD.md`` (section 6), not fitted values. The constants here are the
+defaults of the parameters ``vantage``, ``role_weights`` and ``expertise_threshold``
+(``model.inputs``); the functions take the values a model was given.
 """
 
 from __future__ import annotations
@@ -66,10 +68,18 @@ EQUAL_WEIGHTS = np.full_like(WEIGHTS, 1.0 / len(DOMAINS))
 #: A role sees a domain well (and talks about it) from this vantage on.
 EXPERTISE_THRESHOLD = 0.3
 
+
 #: Needs a role cannot meet from its own work: the weights of the domains it needs but sees
 #: with vantage below :data:`EXPERTISE_THRESHOLD`, rows normalised.
-CROSS_FUNCTIONAL = WEIGHTS * (VANTAGE < EXPERTISE_THRESHOLD)
-CROSS_FUNCTIONAL = CROSS_FUNCTIONAL / CROSS_FUNCTIONAL.sum(axis=1, keepdims=True)
+def cross_functional(weights: np.ndarray, vantage: np.ndarray, threshold: float) -> np.ndarray:
+    """Roles x domains: the weights of the domains a role needs but sees with vantage below
+    ``threshold``, rows normalised (a row with no such need stays 0)."""
+    needs = weights * (vantage < threshold)
+    total = needs.sum(axis=1, keepdims=True)
+    return np.divide(needs, total, out=np.zeros_like(needs), where=total > 0)
+
+
+CROSS_FUNCTIONAL = cross_functional(WEIGHTS, VANTAGE, EXPERTISE_THRESHOLD)
 
 #: The Model's feedback loops (source role -> receiving role): CSM -> marketing, AE -> SDR,
 #: SDR -> marketing (the second seed; Blount's description of The Model).
@@ -83,10 +93,20 @@ ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 DOMAIN_INDEX = {domain: i for i, domain in enumerate(DOMAINS)}
 
 
-def performance_weights(kind: str) -> np.ndarray:
-    """Roles x domains: what each role's performance weighs, :data:`WEIGHTS` (``"by_role"``)
+def as_matrix(table) -> np.ndarray:
+    """Roles x domains array of a ``role -> domain -> float`` table (a Matrix parameter)."""
+    return np.array([[float(table[r][d]) for d in DOMAINS] for r in ROLES])
+
+
+def as_table(matrix: np.ndarray) -> dict[str, dict[str, float]]:
+    """The ``role -> domain -> float`` table of a roles x domains array."""
+    return {r: {d: float(matrix[i, j]) for j, d in enumerate(DOMAINS)} for i, r in enumerate(ROLES)}
+
+
+def performance_weights(kind: str, weights: np.ndarray = WEIGHTS) -> np.ndarray:
+    """Roles x domains: what each role's performance weighs, ``weights`` (``"by_role"``)
     or :data:`EQUAL_WEIGHTS` (``"equal"``)."""
-    return EQUAL_WEIGHTS if kind == "equal" else WEIGHTS
+    return EQUAL_WEIGHTS if kind == "equal" else weights
 
 
 def dimension_domains(dimensions_per_domain: int) -> np.ndarray:
@@ -94,21 +114,27 @@ def dimension_domains(dimensions_per_domain: int) -> np.ndarray:
     return np.repeat(np.arange(len(DOMAINS)), dimensions_per_domain)
 
 
-def talk_masks(dimensions_per_domain: int) -> np.ndarray:
+def talk_masks(
+    dimensions_per_domain: int,
+    vantage: np.ndarray = VANTAGE,
+    threshold: float = EXPERTISE_THRESHOLD,
+) -> np.ndarray:
     """Roles x dimensions: what a source in each role talks about in an informal talk.
 
     People tell what their own work shows them, the domains they see well (vantage at least
     :data:`EXPERTISE_THRESHOLD`), so within-function talk mostly repeats what one already sees.
     """
-    expertise = VANTAGE >= EXPERTISE_THRESHOLD
+    expertise = vantage >= threshold
     return expertise[:, dimension_domains(dimensions_per_domain)]
 
 
-def feedback_dimension_mask(source: str, receiver: str, dimensions_per_domain: int) -> np.ndarray:
+def feedback_dimension_mask(
+    source: str, receiver: str, dimensions_per_domain: int, vantage: np.ndarray = VANTAGE
+) -> np.ndarray:
     """Dimensions a feedback loop carries: the domains the source sees better than the receiver.
 
     This is the loop's purpose in The Model: downstream roles report what upstream roles
     cannot see from their own work (e.g. CSMs tell marketing which customers turn out badly).
     """
-    better = VANTAGE[ROLE_INDEX[source]] > VANTAGE[ROLE_INDEX[receiver]]
+    better = vantage[ROLE_INDEX[source]] > vantage[ROLE_INDEX[receiver]]
     return better[dimension_domains(dimensions_per_domain)]

@@ -1,17 +1,47 @@
-"""Vectorised learning kernels on the people x dimensions int8 belief array.
+"""The learning mechanism (:class:`Learning`) and its kernels on the people x dimensions beliefs.
 
 The extensions of March (1991) the sales model adds: learning by doing through a role's vantage,
 peer learning between pairs of people (Miller, Zhao & Calantone 2006) and market turbulence.
 The March rules themselves (acting, socialization, the superior group and the playbooks'
-learning) live in :mod:`model.march.rules`, shared with the March engine. Every function updates
-whole arrays; none loops over people. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
+learning) live in :mod:`model.march.rules`, shared with the March engine. Every kernel updates
+whole arrays; none loops over people. Each kernel has a plain reference beside it (``*_reference``,
+one person, pair or cell at a time) that ``tests/test_learning.py`` holds it equal to on the same
+draws. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from typing import NamedTuple
 
 import numpy as np
+from salesorg.model.conversations import conversation_plan, debrief_plan, draw_conversations
+from salesorg.model.incentives import rival_key, rival_share, sharing_kept
+from salesorg.model.interdependence import effective, teachable
+from salesorg.model.knowledge import (
+    FEEDBACK_LOOPS,
+    ROLE_INDEX,
+    ROLES,
+    VANTAGE,
+    as_matrix,
+    dimension_domains,
+    feedback_dimension_mask,
+    talk_masks,
+)
+from salesorg.model.march import rules
+from salesorg.model.reorganization import merge_playbooks
+from salesorg.model.territories import territory_of_cells
+
+#: Per role, the parameter that says how many cases make a full week's load: leads generated,
+#: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
+FULL_LOAD = {
+    "marketer": "leads_per_marketer", "sdr": "sdr_capacity", "ae": "ae_capacity",
+    "se": "se_capacity", "csm": "csm_capacity", "support": "support_capacity",
+}  # fmt: skip
+
+
+# ----------------------------------------------------------------- kernels
 
 
 def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> None:
@@ -34,35 +64,72 @@ def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:
     return counts / per_domain
 
 
-def practice_cells(u_cell, u_mark, neg_rate, effort, practice, total):
-    """Flat cells where people learn by doing and where they socialize this week.
+def domain_knowledge_reference(correct: np.ndarray, n_domains: int) -> np.ndarray:
+    """Plain reference of :func:`domain_knowledge`: per person and domain, count and divide."""
+    people, m = correct.shape
+    per_domain = m // n_domains
+    out = np.zeros((people, n_domains))
+    for i in range(people):
+        for g in range(n_domains):
+            hits = sum(bool(correct[i, g * per_domain + j]) for j in range(per_domain))
+            out[i, g] = hits / per_domain
+    return out
 
-    One Poisson process of intensity ``total`` per (person, dimension) cell, each hit marked
-    ``m = u total``: a mark below ``-log(1 - rate)``, the cell's learning-by-doing probability
-    ``rate`` (its role's vantage on the dimension's domain times the base rate and the
-    person's work share, the cases worked relative to a full load), is a learning-by-doing
-    event; a mark at or above ``practice`` (the intensity of the largest ``rate``) a
-    socialization event. Split and thinned Poisson processes are independent Poisson
-    processes, so each cell learns by doing with probability ``rate`` and socializes with
-    probability ``1 - exp(practice - total)``, independently, as one coin per cell and process
-    would; the cost grows with the hits, not the cells. A cell hit twice is listed twice (both
-    updates are idempotent).
+
+def sparse_cells(rng: np.random.Generator, intensity: float, cells: int) -> np.ndarray:
+    """The flat cells hit by one Poisson process of ``intensity`` per cell: Poisson(intensity x
+    cells) hits, each on a uniform cell. A cell is hit at least once with probability
+    ``1 - exp(-intensity)``, independently of every other cell, as one coin per cell would
+    decide; the cost grows with the hits, not the cells. A cell hit twice is listed twice."""
+    hits = rng.poisson(intensity * cells)
+    return (rng.random(hits) * cells).astype(np.intp)  # floor(u k) < k for numpy's doubles
+
+
+def practice_cells(u_cell, u_mark, neg_rate, work, practice):
+    """Flat cells where people learn by doing this week (a thinned Poisson process).
+
+    One Poisson process of intensity ``practice`` per (person, dimension) cell, each hit marked
+    ``m = u practice``: a mark below ``-log(1 - rate)`` is kept, where ``rate`` is the cell's
+    learning-by-doing probability (its role's vantage on the dimension's domain times the base
+    rate and the person's work share). A thinned Poisson process is a Poisson process, so each
+    cell learns with probability ``rate``, independently, as one coin per cell would decide;
+    the cost grows with the hits, not the cells. A cell hit twice is listed twice (the update is
+    idempotent).
 
     Args:
-        u_cell, u_mark: two uniforms per hit; the hits are Poisson(``total`` x cells).
-        neg_rate: minus the learning-by-doing rate at full effort, people x dimensions (flat).
-        effort: per person, the multiplier of the rate (the model passes the work share).
-        practice, total: the intensities, ``practice <= total``.
+        u_cell, u_mark: two uniforms per hit; the hits are Poisson(``practice`` x cells).
+        neg_rate: minus the learning-by-doing rate at a full load, people x dimensions (flat).
+        work: per person, the multiplier of the rate (the work share).
+        practice: the intensity of the largest ``rate``, ``-log(1 - max rate)``.
     """
     cell = (u_cell * neg_rate.size).astype(np.intp)  # floor(u k) < k for numpy's doubles
-    mark = u_mark * -total  # minus the mark
-    neg = neg_rate.take(cell) * effort.take(cell // (neg_rate.size // len(effort)))
-    return cell[np.log1p(neg) < mark], cell[mark <= -practice]
+    mark = u_mark * -practice  # minus the mark
+    neg = neg_rate.take(cell) * work.take(cell // (neg_rate.size // len(work)))
+    return cell[np.log1p(neg) < mark]
+
+
+def practice_cells_reference(u_cell, u_mark, neg_rate, work, practice):
+    """Plain reference of :func:`practice_cells`, one hit at a time on the same uniforms."""
+    per_person = len(neg_rate) // len(work)
+    practised = []
+    for uc, um in zip(u_cell, u_mark, strict=True):
+        cell = int(uc * len(neg_rate))
+        if um * practice < -math.log1p(neg_rate[cell] * work[cell // per_person]):
+            practised.append(cell)
+    return np.array(practised, dtype=np.intp)
 
 
 def learn_by_doing(beliefs: np.ndarray, reality: np.ndarray, cells: np.ndarray) -> None:
     """People observe the truth of the dimensions in ``cells`` (flat person x dimension)."""
     beliefs.put(cells, reality.take(cells % len(reality)))
+
+
+def learn_by_doing_reference(beliefs: np.ndarray, reality: np.ndarray, cells) -> None:
+    """Plain reference of :func:`learn_by_doing`: each listed cell takes the reality."""
+    dims = len(reality)
+    for cell in cells:
+        person, d = divmod(int(cell), dims)
+        beliefs[person, d] = reality[d]
 
 
 def peer_transfer(
@@ -101,6 +168,18 @@ def peer_transfer(
     return len(pair)
 
 
+def peer_transfer_reference(beliefs, receivers, told, own, probability, u) -> int:
+    """Plain reference of :func:`peer_transfer`, pair by pair and dimension by dimension."""
+    changed = 0
+    for pair, receiver in enumerate(receivers):
+        for d in range(told.shape[1]):
+            t = told[pair, d]
+            if u[pair, d] < probability[pair, d] and t != 0 and t != own[pair, d]:
+                beliefs[receiver, d] = t
+                changed += 1
+    return changed
+
+
 def belief_diversity(beliefs: np.ndarray) -> float:
     """Mean Gini-Simpson diversity of beliefs per dimension, scaled to [0, 1].
 
@@ -115,7 +194,281 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     return (1.0 - agreement) * 1.5
 
 
+def belief_diversity_reference(beliefs: np.ndarray) -> float:
+    """Plain reference of :func:`belief_diversity`: Gini-Simpson per dimension, averaged."""
+    n, dims = beliefs.shape
+    total = 0.0
+    for d in range(dims):
+        column = [int(b) for b in beliefs[:, d]]
+        total += 1.0 - sum((column.count(v) / n) ** 2 for v in (-1, 0, 1))
+    return total / dims * 1.5
+
+
 @functools.cache
 def _value_cells(n: int, dims: int) -> np.ndarray:
     """n x dims offsets that map a belief in {-1, 0, 1} on dimension j to cell 3j + belief + 1."""
     return np.tile(np.arange(dims, dtype=np.intp) * 3 + 1, (n, 1))
+
+
+def feedback_loops(structure, dimensions_per_domain: int, vantage: np.ndarray = VANTAGE):
+    """The reviews' loops as (sources, receivers, relay), one per role pair and territory.
+
+    The same role pairs (CSM -> marketer, AE -> SDR, SDR -> marketer) review in every design
+    that holds reviews, among the people who work the same cases: The Model's departments share
+    one territory, so its loops span the organization; a pod owns its territory end to end, so
+    it reviews inside the pod (Ross & Tyler 2011). ``functional`` has no reviews. ``relay`` is
+    what a review passes per dimension: the source role's vantage on the domains it sees better
+    than the receiver, zero elsewhere. ``vantage``: roles x domains (the ``vantage`` input).
+    """
+    if structure.design == "functional":
+        return []
+    s = structure
+    domains = dimension_domains(dimensions_per_domain)
+    loops = []
+    for territory in range(s.n_queues):
+        here = s.queue == territory
+        for source, receiver in FEEDBACK_LOOPS:
+            src = np.flatnonzero(here & (s.role == ROLE_INDEX[source]))
+            dst = np.flatnonzero(here & (s.role == ROLE_INDEX[receiver]))
+            if len(src) and len(dst):
+                mask = feedback_dimension_mask(source, receiver, dimensions_per_domain, vantage)
+                loops.append((src, dst, vantage[ROLE_INDEX[source]][domains] * mask))
+    return loops
+
+
+# ----------------------------------------------------------------- the mechanism
+
+
+class Market(NamedTuple):
+    """What learning is judged against this week (docs/ODD.md 7.9, 7.10).
+
+    Attributes:
+        reality: the common market, one sign per dimension.
+        realities: territories x dimensions, each territory's market; None where every
+            territory's equals the common one and knowledge is independent (the one-market
+            shortcut, the same bits as the per-territory path there).
+        depends: the dependency map of interdependent knowledge, or None.
+    """
+
+    reality: np.ndarray
+    realities: np.ndarray | None = None
+    depends: np.ndarray | None = None
+
+
+class Learning:
+    """The week's learning (docs/ODD.md 7.4), one method per sub-process in the schedule's order:
+    :meth:`act`, :meth:`learn_by_doing`, :meth:`converse` (talks and reviews),
+    :meth:`socialize` and :meth:`learn_playbooks`; :meth:`step` runs them in that order.
+
+    The mechanism owns the unit playbooks (March's organizational code, ``codes``: units x
+    dimensions) and the tables it builds from the structure and the seats (:meth:`rebuild` at a
+    reorganization). Each sub-process draws from its own named random stream, spawned once from
+    the model's ``learning`` stream, so adding or changing one does not shift another's draws:
+
+    * ``acts``: the coins people toss where they hold no belief (March's actions);
+    * ``learning_by_doing``: the cells where people observe the truth from their work;
+    * ``conversations``: who talks to or reviews with whom, and what is taken;
+    * ``socialization``: the cells where people move toward their unit's playbook (p1);
+    * ``playbook``: who shares with the playbook, and its changes (p2);
+    * ``worked_territory``: the territory of the account behind a learning-by-doing event, for
+      one who serves several territories (:func:`model.territories.territory_of_cells`).
+
+    Args:
+        params: the model's parameters.
+        structure: :class:`model.organization.Structure`.
+        neighbours, neighbour_counts: the seat neighbours (:func:`model.seating.neighbour_table`).
+        own_share: the share of pay that is one's own (rivalry's strength, ODD 7.1).
+        role_weights: people x domains, what each person's performance weighs.
+        rng: the model's ``learning`` stream.
+    """
+
+    STREAMS = (
+        "acts", "learning_by_doing", "conversations", "socialization", "playbook",
+        "worked_territory",
+    )  # fmt: skip
+
+    def __init__(
+        self, params, structure, neighbours, neighbour_counts, own_share, role_weights, rng
+    ) -> None:
+        p = self.params = params
+        domains = dimension_domains(p["dimensions_per_domain"])  # each dimension's domain
+        dims = len(domains)
+        self.streams = dict(zip(self.STREAMS, rng.spawn(len(self.STREAMS)), strict=True))
+        self.codes = np.zeros((structure.n_units, dims), dtype=np.int8)
+        # what each role sees of each dimension, and what each person's score weighs: a
+        # person's role stays through a reorganization
+        self.vantage_matrix = as_matrix(p["vantage"])  # roles x domains (the input)
+        self.vantage = self.vantage_matrix[structure.role][:, domains]
+        # the superior group's scores weigh each dimension by what the person's role needs,
+        # in whole percent so that scores are exact integers and ties are ties
+        percent = np.rint(100 * role_weights).astype(np.int16)
+        self.score_weights = percent[:, domains]
+        # learning by doing: intensities of its per-cell Poisson process; socialization's
+        self.neg_practice = -(p["learning_by_doing_rate"] * self.vantage).ravel()
+        self.top_practice = p["learning_by_doing_rate"] * float(self.vantage.max(initial=0.0))
+        rate = p["socialization_rate"]
+        self.socialization = -math.log1p(-rate) if rate < 1 else math.inf
+        # a full load per role (the cases a fully productive person works in a week)
+        full = np.array([p[FULL_LOAD[role]] for role in ROLES], dtype=float)
+        self.full_load = full.take(structure.role)
+        self.code_change = rules.change_table(p["code_learning_rate"], structure.size)
+        self._tables(structure, neighbours, neighbour_counts, own_share)
+
+    def _tables(self, structure, neighbours, neighbour_counts, own_share) -> None:
+        """The tables that depend on the structure and the seats.
+
+        A week's conversations are slots of one plan (:func:`draw_conversations`); a slot's
+        *row* indexes its topics (``topics``: the source's talk mask for a talk, the loop's
+        relay for a review) and how readily they are taken (``adopt_rates``). Every slot tells
+        its source's beliefs.
+        """
+        p, s, n = self.params, structure, structure.size
+        dims = self.codes.shape[1]
+        self.structure = s
+        loops = feedback_loops(s, p["dimensions_per_domain"], self.vantage_matrix)
+        self.plan = conversation_plan(s, neighbours, neighbour_counts, p, debrief_plan(loops))
+        relay = np.array([r for *_, r in loops], dtype=float).reshape(len(loops), dims)
+        talks = talk_masks(
+            p["dimensions_per_domain"], self.vantage_matrix, p["expertise_threshold"]
+        )
+        talks = talks[s.role]  # what each person talks about
+        self.topics = np.concatenate((talks.astype(float), relay))
+        # per row, the chance of taking each dimension from a source who performs at least as
+        # well as the receiver, then from one who performs worse (a review's briefer counts as
+        # "better": the receiver asked for the report of a stage they do not see)
+        rate = p["peer_learning_rate"] * self.topics
+        self.adopt_rates = np.concatenate((rate, rate * p["worse_source_weight"]))
+        self.worse_offset = len(self.topics)
+        self.source_performance = np.full(n + len(loops), np.inf)  # a review: "better"
+        self.code_cell = (s.unit[:, None] * dims + np.arange(dims)).ravel()
+        # rivalry under individual pay: less sharing with rivals, in talks and playbooks (7.1)
+        kept = sharing_kept(p["rivalry"], own_share)
+        self.rivals = None if kept == 1.0 else (rival_key(s), kept)
+        self.playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
+        # the territories each person's unit serves (a pod: its own; a department: its
+        # members' union): the superior group is judged on them
+        unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
+        np.add.at(unit_serves, s.unit, s.serves)
+        self.unit_serves = (unit_serves > 0).astype(np.int64).take(s.unit, axis=0).T
+
+    def rebuild(self, structure, neighbours, neighbour_counts, own_share) -> None:
+        """The same people in a new ``structure`` and seats (a reorganization, docs/ODD.md 5.2):
+        new playbooks merge the members' former ones (:func:`model.reorganization.merge_playbooks`),
+        the conversations, review loops and rivals follow the new units; the streams go on."""
+        old = self.structure
+        self.codes = merge_playbooks(self.codes, old.unit, structure.unit, structure.n_units)
+        self._tables(structure, neighbours, neighbour_counts, own_share)
+
+    def __repr__(self) -> str:
+        units, dims = self.codes.shape
+        return f"Learning(units={units}, dimensions={dims}, slots={len(self.plan.receivers)})"
+
+    def work_share(self, cases: np.ndarray) -> np.ndarray:
+        """Per person, ``cases`` worked this week relative to a full load (:data:`FULL_LOAD`),
+        at most 1: learning by doing scales with it."""
+        full = self.full_load  # cases / full load below a full load, else 1 (no overflow)
+        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
+
+    def step(self, people, market: Market, performance, work) -> None:
+        """One week of learning, in the order of docs/ODD.md section 7.4."""
+        actions = self.act(people.beliefs)
+        self.learn_by_doing(people.beliefs, market, work)
+        self.converse(people.beliefs, people.cooperation, performance)
+        self.socialize(people.beliefs)
+        self.learn_playbooks(actions, market, people.cooperation)
+
+    def act(self, beliefs: np.ndarray) -> np.ndarray:
+        """What people did this week: their beliefs, a coin where they hold none (March 1991);
+        read before this week's learning changes the beliefs."""
+        return rules.act(beliefs, rules.coins_for(beliefs, self.streams["acts"]))
+
+    def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
+        """People observe the truth of a dimension with probability ``learning_by_doing_rate``
+        x their role's vantage x their work share (:func:`practice_cells`, :meth:`observe`)."""
+        rng = self.streams["learning_by_doing"]
+        top = self.top_practice * work.max(initial=0.0)  # the largest rate
+        if top < 1.0:
+            practice = -math.log1p(-top)
+            hits = rng.poisson(practice * beliefs.size)
+            u = rng.random(2 * hits)
+            cells = practice_cells(u[:hits], u[hits:], self.neg_practice, work, practice)
+        else:  # a rate of 1 has no finite intensity: one coin per cell
+            rate = -(self.neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
+            cells = (rng.random(beliefs.size) < rate).nonzero()[0]
+        self.observe(beliefs, market, cells)
+
+    def observe(self, beliefs: np.ndarray, market: Market, cells: np.ndarray) -> None:
+        """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
+        in the reality of the account worked: its territory's (one served territory, or one
+        drawn by work share), and with interdependence only where the person's beliefs on the
+        dimensions it depends on are right (:mod:`model.interdependence`)."""
+        if market.realities is None:
+            learn_by_doing(beliefs, market.reality, cells)
+            return
+        s, realities, dims = self.structure, market.realities, beliefs.shape[1]
+        territory = territory_of_cells(
+            cells, dims, s.territory, s.n_territories, self.streams["worked_territory"]
+        )
+        if market.depends is not None:
+            keep = teachable(beliefs, realities, territory, cells, market.depends)
+            cells, territory = cells[keep], territory[keep]
+        beliefs.put(cells, realities.take(territory * dims + cells % dims))
+
+    def converse(self, beliefs, cooperation, performance) -> None:
+        """Talks and reviews pass the source's beliefs (right or wrong), all read before any
+        writes (:func:`model.conversations.draw_conversations`, :func:`peer_transfer`)."""
+        plan, rng, n = self.plan, self.streams["conversations"], len(beliefs)
+        slot, sources, row = draw_conversations(
+            plan, rng.random(plan.n_uniforms), cooperation, self.rivals
+        )
+        receivers = plan.receivers.take(slot)
+        source = self.source_performance
+        source[:n] = performance
+        # a worse source's talk is taken less often: its row in the lower half of the rates
+        worse = source.take(row) < source.take(receivers)
+        probability = self.adopt_rates.take(row + self.worse_offset * worse, axis=0)
+        u = rng.random(probability.shape, dtype=np.float32)
+        told = beliefs.take(sources, axis=0)
+        own = beliefs.take(receivers, axis=0)
+        peer_transfer(beliefs, receivers, told, own, probability, u)
+
+    def socialize(self, beliefs: np.ndarray) -> None:
+        """Each cell moves one step toward its unit's playbook, where it holds a view, with
+        probability ``socialization_rate`` (March's p1; :func:`sparse_cells`)."""
+        if self.socialization < math.inf:
+            cells = sparse_cells(self.streams["socialization"], self.socialization, beliefs.size)
+        else:  # a rate of 1: every cell
+            cells = np.arange(beliefs.size)
+        rules.socialize(beliefs, cells, self.codes.take(self.code_cell.take(cells)))
+
+    def learn_playbooks(self, actions, market: Market, cooperation) -> None:
+        """Each playbook learns from its superior group (March's p2): the members whose week's
+        actions scored above the playbook on what their role needs, and who share with it
+        (cooperativeness gates the playbook as it gates talks; what goes into the playbook
+        helps the unit's rivals too)."""
+        codes, s = self.codes, self.structure
+        rng = self.streams["playbook"]
+        acted = self.score(actions, market)
+        superior = acted > self.score(codes.take(s.unit, axis=0), market)
+        superior &= rng.random(len(s.unit)) < cooperation * self.playbook_kept
+        tally = rules.superior_tally(actions, superior, s.unit_order, s.unit_starts)
+        rules.learn_code(codes, tally, self.code_change, rng.random(codes.shape))
+
+    def score(self, rows: np.ndarray, market: Market) -> np.ndarray:
+        """March's score of each person's row (actions, or their unit's code) on what their
+        role needs: against the common reality, or summed over the realities of the
+        territories their unit serves; with interdependence a right value scores only where
+        its dependencies are right too (integers: exact)."""
+        if market.realities is None:
+            return rules.score(rows, market.reality, self.score_weights)
+        realities = market.realities[:, None]  # territories x 1 x dimensions
+        if market.depends is None:
+            per = rules.score(rows[None], realities, self.score_weights)
+        else:
+            # +1 where right with its dependencies, -1 where wrong, 0 for no view (or a right
+            # value whose dependencies are wrong: it does not count)
+            right = effective(rows[None] == realities, market.depends)
+            wrong = (rows[None] != 0) & (rows[None] != realities)
+            value = np.where(right, 1, np.where(wrong, -1, 0))
+            per = rules.score(value.astype(np.int8), np.ones(1, np.int8), self.score_weights)
+        return np.add.reduce(per * self.unit_serves, axis=0)

@@ -14,11 +14,10 @@ sums of a weekly flow over a run's rows count recorded weeks only.
 from __future__ import annotations
 
 import numpy as np
-
-from model.incentives import COOPERATOR, FREE_RIDER
-from model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
-from model.learning import belief_diversity
-from model.sums import ordered_sum, sums_by_group
+from salesorg.model.incentives import COOPERATOR, FREE_RIDER
+from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
+from salesorg.model.learning import belief_diversity
+from salesorg.model.sums import ordered_sum, sums_by_group
 
 QUARTER, YEAR = 13, 52
 
@@ -119,8 +118,13 @@ class Metrics:
     count, and the same bits on every CPU.
     """
 
-    def __init__(self, structure) -> None:
+    def __init__(
+        self, structure, weights: np.ndarray = WEIGHTS, cross: np.ndarray = CROSS_FUNCTIONAL
+    ) -> None:
         self.structure = structure
+        #: roles x domains: the role weights (model input ``role_weights``) and their
+        #: cross-functional part, for the role and cross-functional knowledge metrics
+        self.weights, self.cross = weights, cross
         self.flows = np.zeros((YEAR, len(FLOWS)))
         # running window sums, updated as weeks enter and leave the ring buffer
         self.quarter = np.zeros(len(FLOWS))
@@ -225,10 +229,10 @@ class Metrics:
         v["belief_accuracy"] = v["knowledge"] if accuracy is None else accuracy
         v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
         # role-weighted knowledge of a role = its weights applied to its members' mean knowledge
-        role_knowledge = np.add.reduce(WEIGHTS * means[1:FREE_ROW, :d], axis=1).tolist()
+        role_knowledge = np.add.reduce(self.weights * means[1:FREE_ROW, :d], axis=1).tolist()
         v.update(zip(ROLE_KEYS, role_knowledge, strict=True))
         v.update(zip(DOMAIN_KEYS, everyone[:d], strict=True))
-        cross = ordered_sum(CROSS_FUNCTIONAL * sums[1:FREE_ROW, :d])
+        cross = ordered_sum(self.cross * sums[1:FREE_ROW, :d])
         v["cross_functional_knowledge"] = cross / n
         v["belief_diversity"] = belief_diversity(model.people.beliefs)
         v["cooperation"], v["effort"], _, v["morale"] = everyone[d:]
@@ -239,7 +243,7 @@ class Metrics:
         v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
 
 
-def territory_knowledge(served_knowledge: np.ndarray, common: float) -> float:
+def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> float:
     """Mean over people and domains of the knowledge of the territories one serves (each
     domain has the same number of dimensions); ``common`` when it is the common market's."""
     if served_knowledge is None:

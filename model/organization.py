@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-
-from model.knowledge import ROLES
+from salesorg.model.knowledge import ROLES
 
 ASSEMBLY_LINE_DESIGNS = ("functional", "the_model")
 

@@ -10,9 +10,8 @@ successive occupants apart).
 from __future__ import annotations
 
 import numpy as np
-
-from model.clock import WEEKS_PER_YEAR
-from model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types, effort_for
+from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types, effort_for
 
 
 class People:

@@ -26,11 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from model.columns import FifoStore
-from model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
-from model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
-from model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.columns import FifoStore
+from salesorg.model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
+from salesorg.model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
+from salesorg.model.queues import Crew, CrewGroup, first_in_line
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
@@ -371,7 +370,10 @@ class Pipeline:
         self._accuracy_min = p["qualification_accuracy_min"]
         self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
         self._effect = p["knowledge_win_effect"]
-        self._effect_tech = float(p["knowledge_win_effect"] * WEIGHTS[ROLE_INDEX["ae"], TECH])
+        self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
+        self._effect_tech = float(
+            p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
+        )
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
@@ -389,7 +391,9 @@ class Pipeline:
             by_territory(table, t) for table in (HAS_FIT, HAS_TECHNICAL, HAS_HELPED)
         )
         self.territory_rng = rng
-        marketers = self.crews["marketer"].people
+        # no marketers (March's limit: one unit of one role): no leads to place
+        crew = self.crews.get("marketer")
+        marketers = crew.people if crew is not None else np.zeros(0, np.intp)
         territory = getattr(structure, "territory", None)
         if territory is None:  # one market, or pods: a marketer's territory is its queue
             territory = structure.queue if t > 1 else np.zeros(structure.size, np.intp)
@@ -730,7 +734,7 @@ class Pipeline:
         log_odds += self._effect_tech * lift
         context = closed[5] / CONTEXT_ONE
         if self.handoffs is not None and self.handoffs.active:
-            known = account_knowledge(knowledge[territory, ae])
+            known = account_knowledge(knowledge[territory, ae], self._weights)
             log_odds -= self._effect * (1.0 - context) * known
         # won with probability sigmoid(log_odds): a standard logistic draw falls below it
         winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]

@@ -31,8 +31,7 @@ import math
 from itertools import pairwise
 
 import numpy as np
-
-from model.organization import Structure, build_structure
+from salesorg.model.organization import Structure, build_structure
 
 #: Seatings without randomness, in the order the canonical name of a floor is chosen.
 SAME_FLOOR = ("by_function", "by_unit")

@@ -11,9 +11,9 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
-from model.inputs import PARAMETERS
-from model.knowledge import DOMAINS, ROLES
-from model.parameters import ParameterError
+from salesorg.model.inputs import PARAMETERS
+from salesorg.model.knowledge import DOMAINS, ROLES
+from salesorg.model.parameters import ParameterError
 
 #: Roles a pipeline cannot run without: leads, qualification and closing.
 REQUIRED_ROLES = ("marketer", "sdr", "ae")

@@ -14,8 +14,8 @@ import os
 import pkgutil
 import sys
 
-from model.parameters import ParameterError
 from salesorg import __version__, commands
+from salesorg.model.parameters import ParameterError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,9 +6,9 @@ act, and the direction. Consecutive points form *steps* (``low -> default``, ``d
 each step is a paired comparison on common seeds, tested with :mod:`analysis.power`.
 
 Nothing here runs the model at import. The measured effect and per-seed sd of every step live in
-``tests/lever_effects.json``, written by ``python -m benchmarks.measure_levers`` on seeds the tests
-never use (from :data:`MEASURE_SEED`), so a test is a fresh sample, not a replay of its own
-measurement.
+``tests/lever_effects.json``, written by ``python -m salesorg.benchmarks.measure_levers`` on
+seeds the tests never use (from :data:`MEASURE_SEED`), so a test is a fresh sample, not a
+replay of its own measurement.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-from model import PARAMETERS, SalesOrgModel
+from salesorg.model import PARAMETERS, SalesOrgModel
 
 UP, DOWN = 1, -1
 EFFECTS_FILE = Path(__file__).with_name("lever_effects.json")
@@ -174,7 +173,7 @@ LEVERS = [
           {"design": "pods", "peer_sanctions": 1.0}),
     Lever("worse_source_weight", (0.3, 0.6, 1.0), "knowledge", 26, DOWN,
           {"design": "pods", "peer_sanctions": 1.0}),
-    Lever("socialization_rate", (0.0, 0.02, 0.5), "belief_diversity", 26, DOWN),
+    Lever("socialization_rate", (0.02, 0.5), "belief_diversity", 26, DOWN),
     Lever("code_learning_rate", (0.0, 0.1, 0.5), "playbook_knowledge", 26, UP),
     # people
     Lever("attrition_annual", (0.05, 0.2, 0.6), "attrition", 52, UP),
@@ -235,8 +234,8 @@ LEVERS = [
     Lever("csm_capacity", (5.0, 150.0, 300.0), "churn_annual", 52, DOWN, BIG_BASE),
     Lever("tickets_per_customer", (0.0, 0.3, 3.0), "churn_annual", 52, UP, BIG_BASE),
     Lever("support_capacity", (0.0, 25.0, 50.0), "churn_annual", 52, DOWN, BIG_BASE),
-    Lever("churn_reference", (0.05, 0.125, 0.4), "churn_annual", 52, UP),
-    Lever("satisfaction_churn_effect", (0.0, 4.0, 10.0), "churn_annual", 52, DOWN,
+    Lever("churn_reference", (0.05, 0.11, 0.4), "churn_annual", 52, UP),
+    Lever("satisfaction_churn_effect", (0.0, 4.0), "churn_annual", 52, DOWN,
           {"learning_by_doing_rate": 0.2}),
     Lever("expansion_rate", (0.0, 0.6, 1.0), "nrr", 52, UP),
     Lever("expansion_size", (0.0, 0.4, 1.0), "nrr", 52, UP),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
-from agents import AE, CSM, ROLE_CLASSES, SDR, SE, Employee, Marketer, Support
-from model import SalesOrgModel
-from model.knowledge import ROLES
+from salesorg.agents import AE, CSM, ROLE_CLASSES, SDR, SE, Employee, Marketer, Support
+from salesorg.model import SalesOrgModel
+from salesorg.model.knowledge import ROLES
 
 
 def test_one_class_per_role_of_the_model():
@@ -43,7 +42,7 @@ def test_agents_are_not_stepped_one_by_one():
     """The model's step() acts on everyone's rows; employees keep Mesa's empty ``step``."""
     import mesa
 
-    import agents
+    from salesorg import agents
 
     for cls in (Employee, *ROLE_CLASSES.values()):
         assert cls.step is mesa.Agent.step

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from salesorg.analysis.synthetic import make_results, write_results
+from salesorg.experiments import load_results, run_experiment
 
-from analysis.synthetic import make_results, write_results
-from experiments import load_results, run_experiment
 from salesorg.cli import main
 
 SMALL_SWEEP = """description = "small March sweep for analysis tests"

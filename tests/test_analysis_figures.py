@@ -8,14 +8,22 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
-
-from analysis.figures import distribution_figure, heatmap_figure, sweep_axes, timeseries_figure
-from analysis.knowledge import knowledge_diffusion_figure, knowledge_layout, knowledge_map_figure
-from analysis.outputs import write_figures
-from analysis.report import write_report
-from analysis.synthetic import SYNTHETIC_METRICS, make_results, write_results
-from analysis.tables import summary_table
-from analysis.theme import compact, metric_label, palette, text_overlaps
+from salesorg.analysis.figures import (
+    distribution_figure,
+    heatmap_figure,
+    sweep_axes,
+    timeseries_figure,
+)
+from salesorg.analysis.knowledge import (
+    knowledge_diffusion_figure,
+    knowledge_layout,
+    knowledge_map_figure,
+)
+from salesorg.analysis.outputs import write_figures
+from salesorg.analysis.report import write_report
+from salesorg.analysis.synthetic import SYNTHETIC_METRICS, make_results, write_results
+from salesorg.analysis.tables import summary_table
+from salesorg.analysis.theme import compact, metric_label, palette, text_overlaps
 
 DESIGNS = make_results(replications=4, steps=12)
 SWEEP = make_results(
@@ -191,7 +199,7 @@ def test_large_numbers_are_written_with_prefixes():
 
 def test_reports_are_written_atomically(written, monkeypatch):
     """A write that fails half-way leaves the previous report whole and no temporary file."""
-    import model.files
+    from salesorg.model import files
 
     results, figures, md, html = written
     before = {p: p.read_bytes() for p in (md, html)}
@@ -199,7 +207,7 @@ def test_reports_are_written_atomically(written, monkeypatch):
     def fail(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(model.files.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_report(results, figures=figures, metrics=["bookings", "win_rate"])
     assert {p: p.read_bytes() for p in (md, html)} == before
@@ -216,7 +224,7 @@ def test_importing_the_analysis_leaves_the_matplotlib_backend_alone():
     root = Path(__file__).resolve().parents[1]
     code = (
         "import matplotlib; matplotlib.use('svg');"
-        "import analysis, model.march.figures, viz.floor;"
+        "import salesorg.analysis, model.march.figures, viz.floor;"
         "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()"
     )
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}

@@ -9,9 +9,8 @@ import math
 
 import numpy as np
 import pytest
+from salesorg.analysis import power
 from scipy import stats
-
-from analysis import power
 
 
 def test_seeds_needed_matches_published_sample_sizes():

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.prim import Box, choose_box, find_box, peel
+from salesorg.analysis.prim import Box, choose_box, find_box, peel
 
 
 def _known_box_case(n: int = 2000, seed: int = 1):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
-
-from analysis import regions
-from analysis.outputs import write_figures
-from analysis.report import write_report
-from analysis.synthetic import make_results, write_results
-from analysis.theme import text_overlaps
+from salesorg.analysis import regions
+from salesorg.analysis.outputs import write_figures
+from salesorg.analysis.report import write_report
+from salesorg.analysis.synthetic import make_results, write_results
+from salesorg.analysis.theme import text_overlaps
 
 LEVELS = [0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9]
 # pods: -3 + 6 x handoff_loss, so they beat the_model (+0.5) where handoff_loss > 0.583

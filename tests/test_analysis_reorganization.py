@@ -5,9 +5,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-from analysis.outputs import write_figures
-from analysis.reorganization import (
+from salesorg.analysis.outputs import write_figures
+from salesorg.analysis.reorganization import (
     reorganization_figure,
     reorganizations,
     transition_summary,
@@ -19,8 +18,8 @@ SWITCH = 10
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    from experiments import load_results, run_experiment
-    from experiments.spec import spec_from_dict
+    from salesorg.experiments import load_results, run_experiment
+    from salesorg.experiments.spec import spec_from_dict
 
     spec = spec_from_dict(
         {

@@ -9,11 +9,10 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.sensitivity import SensitivityDesign, compute_indices, design_from_spec
-from analysis.sensitivity_figure import sensitivity_figure
-from analysis.theme import save_figure, text_overlaps
-from model.parameters import Parameter, ParameterTable
+from salesorg.analysis.sensitivity import SensitivityDesign, compute_indices, design_from_spec
+from salesorg.analysis.sensitivity_figure import sensitivity_figure
+from salesorg.analysis.theme import save_figure, text_overlaps
+from salesorg.model.parameters import Parameter, ParameterTable
 
 # Ishigami & Homma (1990) with a = 7, b = 0.1: variances of each term give the indices.
 A, B = 7.0, 0.1

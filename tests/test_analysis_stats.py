@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 import pytest
-
-from analysis import stats
-from analysis.synthetic import make_results
-from analysis.tables import pairwise_comparisons, summary_table
+from salesorg.analysis import stats
+from salesorg.analysis.synthetic import make_results
+from salesorg.analysis.tables import pairwise_comparisons, summary_table
 
 
 def test_t_interval_covers_the_true_mean_at_the_nominal_rate():

@@ -1,6 +1,6 @@
 """Fixed-seed key outputs equal the committed baseline, bit for bit."""
 
-from model import baseline
+from salesorg.tools import baseline
 
 
 def test_key_outputs_match_committed_baseline():

@@ -7,9 +7,8 @@ import json
 import math
 
 import pytest
-
-from benchmarks import bench
-from benchmarks.timing import (
+from salesorg.benchmarks import bench
+from salesorg.benchmarks.timing import (
     Timing,
     peak_rss_mb,
     run_child,
@@ -17,7 +16,7 @@ from benchmarks.timing import (
     time_interleaved,
     time_repeated,
 )
-from benchmarks.workloads import boltzmann_run, march_grid
+from salesorg.benchmarks.workloads import boltzmann_run, march_grid
 
 
 def test_time_repeated_runs_warmup_then_timed_calls():
@@ -163,11 +162,11 @@ def test_march_grid_workload_runs_every_figure1_cell():
 
 def test_run_child_reports_the_childs_error():
     with pytest.raises(RuntimeError, match="No module named"):
-        run_child("benchmarks.no_such_module")
+        run_child("salesorg.benchmarks.no_such_module")
 
 
 def test_sweep_child_measures_every_run_of_an_experiment(tmp_path):
-    from benchmarks.child import measure_sweep
+    from salesorg.benchmarks.child import measure_sweep
 
     spec = tmp_path / "tiny.toml"
     spec.write_text(
@@ -187,7 +186,7 @@ def test_salesorg_child_reports_its_own_run_not_the_parents_memory():
     page = 4096
     block = bytearray(800 * 2**20)
     block[::page] = b"\x01" * len(block[::page])
-    child = run_child("benchmarks.child", "salesorg", "--employees", "9", "--steps", "2")
+    child = run_child("salesorg.benchmarks.child", "salesorg", "--employees", "9", "--steps", "2")
     assert child["employees"] == 9
     assert 0 < child["wall_s"] < 60
     assert 0 < child["peak_rss_mb"] < peak_rss_mb() - 400

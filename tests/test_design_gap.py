@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model import design_gap
-from model.design_gap import active_mechanisms, decompose, gaps, markdown
+from salesorg.tools import design_gap
+from salesorg.tools.design_gap import active_mechanisms, decompose, gaps, markdown
 
 
 def test_only_existing_non_neutral_mechanisms_are_switched():

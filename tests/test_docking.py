@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.docking import at_equilibrium, code_knowledge, march_limit, run_to_equilibrium
+from salesorg.model.march.engine import run_to_equilibrium as engine_run
 
-from model import PARAMETERS, SalesOrgModel
-from model.docking import at_equilibrium, code_knowledge, march_limit, run_to_equilibrium
-from model.march.engine import run_to_equilibrium as engine_run
 from salesorg.cli import main
 
 #: Cells that reach equilibrium within about 30 weeks (the p1 = 0.1 cells take about 110).

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from salesorg.analysis.report import write_report
+from salesorg.experiments import load_results, run_experiment
+from salesorg.experiments.registry import get_model
+from salesorg.model import SalesOrgModel
+from salesorg.model.inputs import DESIGNS
+from salesorg.model.organization import build_structure
+from salesorg.model.seating import canonical_params, canonical_seating, floor_shape, place
 
-from analysis.report import write_report
-from experiments import load_results, run_experiment
-from experiments.registry import get_model
-from model import SalesOrgModel
-from model.inputs import DESIGNS
-from model.organization import build_structure
-from model.seating import canonical_params, canonical_seating, floor_shape, place
 from salesorg.cli import main
 
 SPEC = """description = "design x seating, equivalent scenarios"

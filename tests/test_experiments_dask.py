@@ -4,8 +4,8 @@ import hashlib
 
 import pandas as pd
 import pytest
+from salesorg.experiments import load_results, run_experiment
 
-from experiments import load_results, run_experiment
 from salesorg.cli import main
 
 distributed = pytest.importorskip("distributed")
@@ -60,7 +60,7 @@ def test_dask_local_cluster_gives_the_local_results(tmp_path, capsys):
 
 
 def test_an_unreachable_scheduler_is_one_clear_line(tmp_path, capsys, monkeypatch):
-    from experiments import executors
+    from salesorg.experiments import executors
 
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT_S", 0.5)
     spec = tmp_path / "dasked.toml"

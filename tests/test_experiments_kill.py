@@ -9,8 +9,8 @@ import sys
 import time
 
 import pandas as pd
+from salesorg.experiments import load_results, run_experiment
 
-from experiments import load_results, run_experiment
 from salesorg.cli import main
 
 # Runs of ~0.1 s each, so the kill lands while runs are in flight.

@@ -8,14 +8,14 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+import salesorg.experiments.registry as registry
+import salesorg.experiments.sweep as sweep
+from salesorg.experiments import load_results, run_experiment, run_scenarios, sweep_status
+from salesorg.experiments.executors import SerialExecutor
+from salesorg.experiments.spec import SpecError
+from salesorg.experiments.storage import ResultsBusyError, ResultsStore
+from salesorg.model.march import March1991Model
 
-import experiments.registry as registry
-import experiments.sweep as sweep
-from experiments import load_results, run_experiment, run_scenarios, sweep_status
-from experiments.executors import SerialExecutor
-from experiments.spec import SpecError
-from experiments.storage import ResultsBusyError, ResultsStore
-from model.march import March1991Model
 from salesorg.cli import main
 
 SPEC = """description = "small March sweep for tests"
@@ -97,7 +97,9 @@ class FlakyEntry(registry.ModelEntry):
 
 @pytest.fixture
 def flaky(monkeypatch, spec_path):
-    entry = FlakyEntry("flaky", "model.march", "FlakyMarch", "MARCH_PARAMETERS", "MARCH_METRICS")
+    entry = FlakyEntry(
+        "flaky", "salesorg.model.march", "FlakyMarch", "MARCH_PARAMETERS", "MARCH_METRICS"
+    )
     monkeypatch.setitem(registry.MODELS, "flaky", entry)
     monkeypatch.setattr(FlakyMarch, "fail", True)
     spec_path.write_text(SPEC.replace('"march1991"', '"flaky"'))
@@ -242,7 +244,7 @@ def test_progress_is_silent_off_a_terminal(spec_path, tmp_path, capsys):
 
 
 def test_worker_processes_start_with_single_threaded_blas(monkeypatch):
-    from experiments.executors import _single_threaded_numerics
+    from salesorg.experiments.executors import _single_threaded_numerics
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)

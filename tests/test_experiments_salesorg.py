@@ -5,10 +5,9 @@ import tomllib
 
 import pandas as pd
 import pytest
-
-from experiments import load_results, load_spec, plan_runs, run_experiment, shipped_names
-from experiments.spec import SHIPPED_DIR, spec_from_dict
-from model import METRICS, PARAMETERS
+from salesorg.experiments import load_results, load_spec, plan_runs, run_experiment, shipped_names
+from salesorg.experiments.spec import SHIPPED_DIR, spec_from_dict
+from salesorg.model import METRICS, PARAMETERS
 
 SALESORG_EXPERIMENTS = {
     "pods_vs_model": ["design", "seating", "incentive"],

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-
-from experiments.sampling import resolve_scenarios, scenario_values
-from experiments.seeds import replication_seed
-from experiments.spec import SpecError, load_spec
-from experiments.sweep import plan_runs
+from salesorg.experiments.sampling import resolve_scenarios, scenario_values
+from salesorg.experiments.seeds import replication_seed
+from salesorg.experiments.spec import SpecError, load_spec
+from salesorg.experiments.sweep import plan_runs
 
 BASE = """description = "test sweep"
 model = "march1991"

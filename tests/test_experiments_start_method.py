@@ -2,8 +2,8 @@
 
 import threading
 
-from experiments.executors import _start_method
-from experiments.progress import SweepProgress
+from salesorg.experiments.executors import _start_method
+from salesorg.experiments.progress import SweepProgress
 
 
 def test_a_visible_progress_bar_starts_no_thread_so_workers_can_fork():

@@ -9,10 +9,9 @@ once, learning by doing scales with the cases worked, and a new hire inherits no
 
 import numpy as np
 import pytest
-
-from model import PARAMETERS, SalesOrgModel
-from model.incentives import effort_for
-from model.knowledge import ROLE_INDEX
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.incentives import effort_for
+from salesorg.model.knowledge import ROLE_INDEX
 
 #: Only reviews move beliefs: no talks, no learning by doing, no playbooks; everyone shares.
 ONLY_REVIEWS = {
@@ -71,7 +70,7 @@ def test_a_neutral_briefer_passes_nothing():
 
 def review_slots(model):
     """Per receiving role, the review slots per person and their chance."""
-    plan, role = model._conversations, model.structure.role
+    plan, role = model.learning.plan, model.structure.role
     n = model.structure.size
     receivers = plan.receivers[2 * n :]
     per_person = np.bincount(role[receivers], minlength=6) / np.maximum(
@@ -90,11 +89,12 @@ def test_pods_review_the_same_role_pairs_at_the_same_rate_inside_each_pod():
     assert line_slots[ROLE_INDEX["marketer"]] == 2 and line_slots[ROLE_INDEX["sdr"]] == 1
     assert (line_chance == 0.3).all() and (pod_chance == 0.3).all()
     # a pod's briefers are its own members
-    plan, unit = pods._feedback, pods.structure.unit
+    plan, unit = pods.learning.plan.debriefs, pods.structure.unit
     for slot, receiver in enumerate(plan.receivers):
         start, size = plan.pool_start[slot], plan.pool_size[slot]
         assert (unit[plan.pool[start : start + size]] == unit[receiver]).all()
-    assert len(SalesOrgModel(burn_in_weeks=0, rng=0, design="functional")._feedback.receivers) == 0
+    functional = SalesOrgModel(burn_in_weeks=0, rng=0, design="functional")
+    assert len(functional.learning.plan.debriefs.receivers) == 0
 
 
 def reviewed_cells(design, feedback_rate):

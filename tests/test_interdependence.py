@@ -3,12 +3,11 @@ teaches, the neutral value and the lever (docs/ODD.md section "Interdependent kn
 
 import numpy as np
 import pytest
-
-from analysis.power import assert_paired_effect
-from model import SalesOrgModel
-from model.interdependence import dependency_map, effective, teachable
-from model.parameters import ParameterError
-from model.validation import validate_parameters
+from salesorg.analysis.power import assert_paired_effect
+from salesorg.model import SalesOrgModel
+from salesorg.model.interdependence import dependency_map, effective, teachable
+from salesorg.model.parameters import ParameterError
+from salesorg.model.validation import validate_parameters
 
 #: Start cold (no burn-in), as the numbers in these docstrings were measured.
 COLD = {"burn_in_weeks": 0}

@@ -11,9 +11,8 @@ tests/reference_queues.py against each other, not the model.
 import numpy as np
 import pytest
 from reference_queues import pick_workers, queue_rank
-
-from model.columns import MIN_CAPACITY, ColumnStore
-from model.learning import belief_diversity, domain_knowledge
+from salesorg.model.columns import MIN_CAPACITY, ColumnStore
+from salesorg.model.learning import belief_diversity, domain_knowledge
 
 
 class Table(ColumnStore):
@@ -162,10 +161,9 @@ def test_exact_count_reductions_equal_numpy_means(seed):
 def test_metric_collector_matches_mesas_datacollector(collect_agents):
     """The copy-free collector records the same rows, steps and agent data as Mesa's own."""
     import mesa
-
-    from agents import AGENT_REPORTERS
-    from model import SalesOrgModel
-    from model.metrics import METRICS
+    from salesorg.agents import AGENT_REPORTERS
+    from salesorg.model import SalesOrgModel
+    from salesorg.model.metrics import METRICS
 
     model = SalesOrgModel(rng=3, collect_agents=collect_agents)
     reference = mesa.DataCollector(

@@ -1,11 +1,10 @@
-"""analysis.linking_curve: the Fang, Lee & Schilling check pairs seeds and finds a peak only
-where the paired differences say so."""
+"""salesorg.analysis.linking_curve: the Fang, Lee & Schilling check pairs seeds and finds a
+peak only where the paired differences say so."""
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.linking_curve import OUTCOMES, run_curve, summarise
+from salesorg.analysis.linking_curve import OUTCOMES, run_curve, summarise
 
 
 def synthetic(shape, noise=0.01, seeds=8):

@@ -2,16 +2,15 @@
 
 import numpy as np
 import pytest
-
-from model.march.engine import (
+from salesorg.model.march.engine import (
     MarchState,
     learn_code,
     run_for,
     run_to_equilibrium,
     socialize,
 )
-from model.march.rules import change_table, random_signs
-from model.march.validation import PUBLISHED_FIG1, figure1, figure2, run_all
+from salesorg.model.march.rules import change_table, random_signs
+from salesorg.model.march.validation import PUBLISHED_FIG1, figure1, figure2, run_all
 
 REPS = 150
 
@@ -119,7 +118,7 @@ def test_code_unchanged_on_an_exact_split():
 
 
 def test_everyone_equals_the_code_at_equilibrium():
-    from model.march import March1991Model
+    from salesorg.model.march import March1991Model
 
     model = March1991Model(rng=12, p1=0.5, p2=0.5)
     while model.running and model.steps < 2000:

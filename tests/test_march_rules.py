@@ -4,8 +4,7 @@ with a unit per person), and the rules do what March (1991) says."""
 
 import numpy as np
 import pytest
-
-from model.march import rules
+from salesorg.model.march import rules
 
 
 def beliefs_of(seed, shape):

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from salesorg.agents import Employee
+from salesorg.model import METRICS, PARAMETERS, SalesOrgModel
+from salesorg.model.pipeline import ACTIVE
 
-from agents import Employee
-from model import METRICS, PARAMETERS, SalesOrgModel
-from model.docs import PARAMETERS_FILE, render
-from model.pipeline import ACTIVE
+from salesorg.tools.docs import PARAMETERS_FILE, render
 
 
 def run(steps=30, **params):
@@ -103,7 +103,7 @@ def test_reporters_have_no_side_effects():
 
 
 def test_parameters_doc_is_current():
-    assert PARAMETERS_FILE.read_text() == render(), "run `python -m model.docs`"
+    assert PARAMETERS_FILE.read_text() == render(), "run `python -m salesorg.tools.docs`"
 
 
 def test_repr_is_useful():

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.handoffs import (
+from salesorg.model import SalesOrgModel
+from salesorg.model.handoffs import (
     CONTEXT_ONE,
     Handoffs,
     distance_reference,
     pool_distance_reference,
 )
-from model.knowledge import ROLE_INDEX
+from salesorg.model.knowledge import ROLE_INDEX
 
 CSM, SUPPORT = ROLE_INDEX["csm"], ROLE_INDEX["support"]
 
@@ -106,7 +105,7 @@ KNOWN_MARKET = dict(turbulence=0.0, learning_by_doing_rate=0.1, burn_in_weeks=0)
 
 def _sold(design: str, loss: float, seed: int, weeks: int = 52) -> tuple[float, float]:
     """Win rate over the run and mean satisfaction of the customers signed in it."""
-    from model.pipeline import LOST, WON
+    from salesorg.model.pipeline import LOST, WON
 
     model = SalesOrgModel(rng=100 + seed, design=design, handoff_loss=loss, **KNOWN_MARKET)
     for _ in range(weeks):
@@ -123,7 +122,7 @@ def test_losing_context_at_handoffs_lowers_win_rate_and_satisfaction(design):
     (functional), -0.068 / 0.017 (the_model), -0.055 / 0.010 (pods); satisfaction of new
     customers -0.042 / 0.016, -0.038 / 0.010, -0.040 / 0.011. Stated below: the smallest
     effect with the largest sd."""
-    from analysis.power import assert_paired_effect
+    from salesorg.analysis.power import assert_paired_effect
 
     none = np.array([_sold(design, 0.0, seed) for seed in range(6)])
     full = np.array([_sold(design, 1.0, seed) for seed in range(6)])

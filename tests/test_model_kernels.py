@@ -10,9 +10,8 @@ import pytest
 from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
 from reference_queues import pick_workers, queue_rank
-
-from model.learning import peer_transfer
-from model.seating import neighbour_table, row_path, seat_positions
+from salesorg.model.learning import peer_transfer
+from salesorg.model.seating import neighbour_table, row_path, seat_positions
 
 
 def test_neighbour_table_matches_mesa_moore_neighbourhood():

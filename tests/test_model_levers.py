@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from levers import FACTS, stated_effects
-
-from analysis.power import assert_mean_in_range, seeds_needed_in_range
-from model import PARAMETERS, SalesOrgModel
-from model.conversations import draw_talks
-from model.incentives import COOPERATOR, FREE_RIDER
+from salesorg.analysis.power import assert_mean_in_range, seeds_needed_in_range
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.conversations import draw_talks
+from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 
 
 def run(steps, **params):

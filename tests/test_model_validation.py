@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from model import PARAMETERS, ParameterError, SalesOrgModel
-from model.knowledge import ROLES
-from model.pipeline import ACTIVE
+from salesorg.model import PARAMETERS, ParameterError, SalesOrgModel
+from salesorg.model.knowledge import ROLES
+from salesorg.model.parameters import Matrix
+from salesorg.model.pipeline import ACTIVE
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,9 @@ def _value(p):
     if p.kind is bool:
         return st.booleans()
     lo, hi = p.bounds
+    if p.kind is Matrix:  # every entry drawn within the bounds
+        row = st.fixed_dictionaries({c: st.floats(lo, hi) for c in p.columns})
+        return st.fixed_dictionaries({r: row for r in p.rows})
     if p.kind is int:
         return st.integers(int(lo), int(min(hi, lo + 10)))
     return st.floats(lo, hi, allow_nan=False)
@@ -114,6 +117,9 @@ def _invalid(p):
         return st.one_of(wrong_type, st.text(min_size=1).filter(lambda v: v not in p.choices))
     if p.kind is dict:
         return st.one_of(wrong_type, st.just({"marketer": 1, "sdr": 1}), st.just({"ae": -1}))
+    if p.kind is Matrix:
+        too_big = {r: {c: 2.0 for c in p.columns} for r in p.rows}
+        return st.one_of(wrong_type, st.just({"ae": {}}), st.just(too_big))
     lo, hi = p.bounds
     return st.one_of(wrong_type, st.floats(hi + 1e-6, hi + 1e6), st.floats(lo - 1e6, lo - 1e-6))
 

@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-
-from model.march import MARCH_PARAMETERS, March1991Model
-from model.parameters import Parameter, ParameterError, ParameterTable
+from salesorg.model.march import MARCH_PARAMETERS, March1991Model
+from salesorg.model.parameters import Parameter, ParameterError, ParameterTable
 
 TABLE = ParameterTable(
     (
@@ -82,3 +81,18 @@ def test_march_model_is_deterministic_and_collects_every_period():
     assert a.equals(b)
     assert not a.equals(c)
     assert "March1991Model(p1=0.3" in repr(March1991Model(rng=1, p1=0.3))
+
+
+def test_every_source_names_a_publication_or_says_assumption():
+    """A default cites a publication (a year, or a survey described in docs/calibration.md) or
+    says plainly that it is an assumption."""
+    import re
+
+    from salesorg.model import PARAMETERS
+
+    vague = [
+        p.name
+        for p in PARAMETERS
+        if not re.search(r"(19|20)\d\d|assumption|docs/calibration\.md", p.source)
+    ]
+    assert vague == []

@@ -10,10 +10,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
-from model.customers import REFERRALS, Customers
-from model.pipeline import Workforce, logit, sigmoid
-from model.validation import validate_parameters
+from salesorg.model.customers import REFERRALS, Customers
+from salesorg.model.pipeline import Workforce, logit, sigmoid
+from salesorg.model.validation import validate_parameters
 
 P = validate_parameters({})
 
@@ -241,7 +240,7 @@ def test_add_stores_the_constant_part_of_satisfaction_and_the_renewal_week():
 
 @pytest.mark.parametrize("design", ["the_model", "pods", "functional"])
 def test_a_year_of_customer_flows_is_consistent(design):
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=2, design=design)
     initial = len(model.customers)
@@ -290,7 +289,7 @@ def test_contract_values_are_lognormal_around_the_median():
 
 
 def test_one_queues_service_levels_match_the_many_queue_formulas_with_empty_cases():
-    from model.customers import QueueService, service_levels
+    from salesorg.model.customers import QueueService, service_levels
 
     rng = np.random.default_rng(2)
     service = QueueService(1, P)

@@ -9,14 +9,36 @@ import copy
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.conversations import conversation_plan, debrief_plan, draw_conversations, draw_talks
-from model.knowledge import VANTAGE, WEIGHTS, dimension_domains, feedback_dimension_mask, talk_masks
-from model.learning import learn_by_doing, peer_transfer, practice_cells
-from model.march import rules
-from model.organization import build_structure
-from model.seating import floor_shape, neighbour_table, row_path, seat_order, seat_positions
+from salesorg.model import SalesOrgModel
+from salesorg.model.conversations import (
+    conversation_plan,
+    debrief_plan,
+    draw_conversations,
+    draw_talks,
+)
+from salesorg.model.knowledge import (
+    VANTAGE,
+    WEIGHTS,
+    dimension_domains,
+    feedback_dimension_mask,
+    talk_masks,
+)
+from salesorg.model.learning import (
+    feedback_loops,
+    learn_by_doing,
+    peer_transfer,
+    practice_cells,
+    sparse_cells,
+)
+from salesorg.model.march import rules
+from salesorg.model.organization import build_structure
+from salesorg.model.seating import (
+    floor_shape,
+    neighbour_table,
+    row_path,
+    seat_order,
+    seat_positions,
+)
 
 
 def small_beliefs(seed, n=12, m=10):
@@ -35,28 +57,38 @@ def test_learn_by_doing_sets_the_listed_cells_to_the_reality():
     np.testing.assert_array_equal(beliefs, expected)
 
 
-def test_practice_cells_are_independent_bernoulli_draws_per_cell_and_process():
-    """Learning by doing with each cell's own rate, socialization with its rate, independent."""
-    n, dims, runs, social = 3, 4, 40000, 0.3
-    full = np.random.default_rng(0).random((n, dims)) * 0.4  # rate at full effort
-    effort = np.array([1.0, 0.5, 0.8])
-    rate = full * effort[:, None]
-    practice = -np.log1p(-full.max() * effort.max())
-    total = practice - np.log1p(-social)
+def test_practice_cells_are_independent_bernoulli_draws_per_cell():
+    """Learning by doing with each cell's own rate, independently of every other cell."""
+    n, dims, runs = 3, 4, 40000
+    full = np.random.default_rng(0).random((n, dims)) * 0.4  # rate at a full load
+    work = np.array([1.0, 0.5, 0.8])
+    rate = full * work[:, None]
+    practice = -np.log1p(-full.max() * work.max())
     rng = np.random.default_rng(1)
-    learnt, social_hit, both = (np.zeros((n, dims)) for _ in range(3))
+    learnt, pairs = np.zeros((n, dims)), np.zeros((n, dims))
     for _ in range(runs):
-        hits = rng.poisson(total * n * dims)
+        hits = rng.poisson(practice * n * dims)
         u = rng.random(2 * hits)
-        practised, socialized = practice_cells(
-            u[:hits], u[hits:], -full.ravel(), effort, practice, total
-        )
-        a, b = np.zeros(n * dims, bool), np.zeros(n * dims, bool)
-        a[practised], b[socialized] = True, True
-        learnt += a.reshape(n, dims)
-        social_hit += b.reshape(n, dims)
-        both += (a & b).reshape(n, dims)
-    for share, p in ((learnt, rate), (social_hit, social), (both, rate * social)):
+        a = np.zeros(n * dims, bool)
+        a[practice_cells(u[:hits], u[hits:], -full.ravel(), work, practice)] = True
+        a = a.reshape(n, dims)
+        learnt += a
+        pairs += a & np.roll(a, 1)  # each cell with its neighbour in the flat order
+    both = rate * np.roll(rate, 1)
+    for share, p in ((learnt, rate), (pairs, both)):
+        z = (share / runs - p) / np.sqrt(p * (1 - p) / runs)
+        assert np.abs(z).max() < 5
+
+
+def test_sparse_cells_hit_each_cell_with_its_probability_independently():
+    cells, runs, rate = 6, 10000, 0.3
+    rng, hit, pairs = np.random.default_rng(2), np.zeros(cells), np.zeros(cells)
+    for _ in range(runs):
+        a = np.zeros(cells, bool)
+        a[sparse_cells(rng, -np.log1p(-rate), cells)] = True
+        hit += a
+        pairs += a & np.roll(a, 1)
+    for share, p in ((hit, rate), (pairs, rate * rate)):
         z = (share / runs - p) / np.sqrt(p * (1 - p) / runs)
         assert np.abs(z).max() < 5
 
@@ -224,7 +256,7 @@ def test_rates_of_one_take_the_one_coin_per_cell_path():
 
 def test_no_reviews_in_the_functional_design():
     model = SalesOrgModel(rng=0, design="functional")
-    assert len(model._feedback.receivers) == 0
+    assert len(model.learning.plan.debriefs.receivers) == 0
     model.step()
 
 
@@ -232,53 +264,49 @@ def test_debriefs_relay_the_source_roles_vantage_inside_the_loop_domains():
     model = SalesOrgModel(rng=0, design="the_model")
     dpd = model.params["dimensions_per_domain"]
     domains = dimension_domains(dpd)
-    plan = model._feedback
+    plan = model.learning.plan.debriefs
     for k, (source, receiver) in enumerate(
         (("csm", "marketer"), ("ae", "sdr"), ("sdr", "marketer"))
     ):
         role = model.ROLES.index(source)
         expected = VANTAGE[role][domains] * feedback_dimension_mask(source, receiver, dpd)
-        np.testing.assert_array_equal(model._topics[model.structure.size + k], expected)
+        np.testing.assert_array_equal(model.learning.topics[model.structure.size + k], expected)
         pool = plan.pool[plan.pool_start[plan.loop == k][0] :][: plan.pool_size[plan.loop == k][0]]
         assert (model.structure.role[pool] == role).all()
         receivers = plan.receivers[plan.loop == k]
         assert (model.structure.role[receivers] == model.ROLES.index(receiver)).all()
 
 
-def test_learn_matches_plain_loops_on_the_same_uniforms():
-    """The whole learning phase, glue included, against one person, pair and cell at a time."""
+def test_learn_matches_plain_loops_on_the_same_draws():
+    """The whole learning phase, glue included, against one person, pair and cell at a time,
+    each sub-process on copies of its own stream."""
     model = SalesOrgModel(rng=3, design="the_model")
     for _ in range(5):
         model.step()
-    p, people, s = model.params, model.people, model.structure
+    p, people, s, learning = model.params, model.people, model.structure, model.learning
     n, dims = people.beliefs.shape
     beliefs, codes, reality = people.beliefs.copy(), model.codes.copy(), model.reality.copy()
     work, cooperation, performance = model.work_share(), people.cooperation, model.performance
-    rng = copy.deepcopy(model.streams["learning"])
-    coins = iter(rules.coins_for(beliefs, copy.deepcopy(model.streams["playbook"])))
+    streams = {name: copy.deepcopy(rng) for name, rng in learning.streams.items()}
+    coins = iter(rules.coins_for(beliefs, streams["acts"]))
     model.learn()
 
     # what people did this week: the belief, or the next coin where it is 0 (C order)
     actions = np.array([[b if b else next(coins) for b in row] for row in beliefs])
     lbd, soc, peer = p["learning_by_doing_rate"], p["socialization_rate"], p["peer_learning_rate"]
-    practice = -np.log1p(-lbd * model.vantage.max() * work.max())
-    total = practice - np.log1p(-soc)
-    plan = model._conversations
-    m = plan.n_uniforms
-    k = m + n + codes.size
-    hits = rng.poisson(total * n * dims)
-    u = rng.random(k + 2 * hits)
-    socialized = []
-    for h in range(hits):  # learning by doing first, socialization after the conversations
-        i, d = divmod(int(u[k + h] * n * dims), dims)
-        mark = u[k + hits + h] * total
-        if mark < -np.log1p(-lbd * model.vantage[i, d] * work[i]):
+    vantage = learning.vantage
+    practice = -np.log1p(-lbd * vantage.max() * work.max())
+    rng = streams["learning_by_doing"]
+    hits = rng.poisson(practice * n * dims)
+    u = rng.random(2 * hits)
+    for h in range(hits):  # learning by doing: a thinned Poisson process per cell
+        i, d = divmod(int(u[h] * n * dims), dims)
+        if u[hits + h] * practice < -np.log1p(-lbd * vantage[i, d] * work[i]):
             beliefs[i, d] = reality[d]
-        if mark >= practice:
-            socialized.append((i, d))
-    slot, sources, _ = draw_conversations(plan, u[:m], cooperation)
+    rng, plan = streams["conversations"], learning.plan
+    slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)
     u_told = rng.random((len(slot), dims), dtype=np.float32)
-    relay = [r for *_, r in model._feedback_loops(dims)]
+    relay = [r for *_, r in feedback_loops(s, p["dimensions_per_domain"])]
     masks = talk_masks(p["dimensions_per_domain"])[s.role]
     before = beliefs.copy()
     for j, (sl, src) in enumerate(zip(slot, sources, strict=True)):
@@ -296,23 +324,29 @@ def test_learn_matches_plain_loops_on_the_same_uniforms():
                 told = before[src, d]
                 if told != 0 and told != before[r, d] and u_told[j, d] < rate:
                     beliefs[r, d] = told
+    rng = streams["socialization"]
+    hits = rng.poisson(-np.log1p(-soc) * n * dims)
     before = beliefs.copy()
-    for i, d in socialized:  # one step toward the playbook (a cell drawn twice moves once)
+    for h in rng.random(hits):  # one step toward the playbook (a cell drawn twice moves once)
+        i, d = divmod(int(h * n * dims), dims)
         target = codes[s.unit[i], d]
         if target != 0 and before[i, d] != target:
             beliefs[i, d] = before[i, d] + (1 if target > before[i, d] else -1)
     # the superior group: acted score above the playbook's on the role's weighted domains
+    rng = streams["playbook"]
+    shares = rng.random(n)
     weight = np.rint(100 * WEIGHTS[s.role]).astype(int)[:, dimension_domains(dims // 5)]
     superior = [
         sum(weight[i, d] * actions[i, d] * reality[d] for d in range(dims))
         > sum(weight[i, d] * codes[s.unit[i], d] * reality[d] for d in range(dims))
-        and u[m + i] < cooperation[i]
+        and shares[i] < cooperation[i]
         for i in range(n)
     ]
+    u = rng.random(codes.shape)
     for g, d in np.ndindex(*codes.shape):
         tally = sum(int(actions[i, d]) for i in range(n) if s.unit[i] == g and superior[i])
         change = 1.0 - (1.0 - p["code_learning_rate"]) ** abs(tally)
-        if tally != 0 and u[m + n + g * dims + d] < change:
+        if tally != 0 and u[g, d] < change:
             codes[g, d] = np.sign(tally)
     np.testing.assert_array_equal(people.beliefs, beliefs)
     np.testing.assert_array_equal(model.codes, codes)

@@ -7,11 +7,10 @@ terms; each must give what the straightforward per-metric computation gives.
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.incentives import CONDITIONAL, COOPERATOR, FREE_RIDER, update_willingness
-from model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
-from model.learning import belief_diversity, domain_knowledge
+from salesorg.model import SalesOrgModel
+from salesorg.model.incentives import CONDITIONAL, COOPERATOR, FREE_RIDER, update_willingness
+from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
+from salesorg.model.learning import belief_diversity, domain_knowledge
 
 
 def reference_people_metrics(model) -> dict[str, float]:
@@ -87,9 +86,8 @@ def test_willingness_by_type_terms_equals_the_nested_choice():
 
 
 def test_turbulence_flips_each_dimension_independently_at_its_rate():
+    from salesorg.model.learning import turbulence
     from scipy import stats
-
-    from model.learning import turbulence
 
     rng = np.random.default_rng(3)
     reality = np.ones(30, np.int8)

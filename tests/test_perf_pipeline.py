@@ -11,11 +11,10 @@ import copy
 import numpy as np
 import pytest
 from reference_queues import pick_workers, queue_rank
-
-from model.columns import MIN_CAPACITY, FifoStore
-from model.knowledge import ROLE_INDEX, WEIGHTS
-from model.organization import build_structure
-from model.pipeline import (
+from salesorg.model.columns import MIN_CAPACITY, FifoStore
+from salesorg.model.knowledge import ROLE_INDEX, WEIGHTS
+from salesorg.model.organization import build_structure
+from salesorg.model.pipeline import (
     ACTIVE,
     DISQUALIFIED,
     EXPECT,
@@ -33,8 +32,8 @@ from model.pipeline import (
     logit,
     sigmoid,
 )
-from model.queues import Crew, CrewGroup, first_in_line
-from model.validation import validate_parameters
+from salesorg.model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.validation import validate_parameters
 
 
 class Store(FifoStore):
@@ -424,7 +423,7 @@ def test_a_logistic_draw_falls_below_x_with_probability_sigmoid_x():
 
 # ---------------------------------------------------------------- the inspection view
 def test_leads_view_counts_stages_and_marks_missing_se():
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=1, design="pods")
     for _ in range(30):
@@ -449,7 +448,7 @@ def test_leads_view_counts_stages_and_marks_missing_se():
 
 @pytest.mark.parametrize("design", ["pods", "functional"])
 def test_active_and_se_helped_deals_per_queue_kept_up_to_date_match_a_recount(design):
-    from model import SalesOrgModel
+    from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=4, design=design)
     deals, nq = model.pipeline.deals, model.structure.n_queues

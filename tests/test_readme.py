@@ -28,7 +28,7 @@ def test_every_make_target_in_the_readme_is_in_the_makefile():
 
 
 def test_readme_python_example_runs(capsys):
-    block = re.search(r"```python\n(from model import .+?)```", README, flags=re.S).group(1)
+    block = re.search(r"```python\n(from salesorg import .+?)```", README, flags=re.S).group(1)
     namespace: dict = {}
     exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["model"].steps == 260

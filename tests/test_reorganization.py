@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.organization import build_structure
-from model.parameters import ParameterError
-from model.reorganization import merge_playbooks, merge_playbooks_reference
+from salesorg.model import SalesOrgModel
+from salesorg.model.organization import build_structure
+from salesorg.model.parameters import ParameterError
+from salesorg.model.reorganization import merge_playbooks, merge_playbooks_reference
 
 SHORT = {"burn_in_weeks": 26, "employees": 45}
 
@@ -71,11 +70,11 @@ def test_the_switch_happens_at_the_given_week():
 def test_there_and_back_returns_the_original_structure():
     model = SalesOrgModel(rng=1, **SHORT)
     original = model.structure
-    seats, plan = model.positions.copy(), model._conversations
+    seats, plan = model.positions.copy(), model.learning.plan
     model.reorganize("pods")
     assert model.structure.n_units == 5
     # pods review inside each pod: every loop's briefers sit in the receiver's pod
-    feedback, unit = model._feedback, model.structure.unit
+    feedback, unit = model.learning.plan.debriefs, model.structure.unit
     assert (unit[feedback.pool] == unit[feedback.receivers[0]]).sum() > 0
     assert (unit[feedback.pool[feedback.pool_start]] == unit[feedback.receivers]).all()
     model.reorganize("the_model")
@@ -83,7 +82,7 @@ def test_there_and_back_returns_the_original_structure():
         np.testing.assert_array_equal(getattr(model.structure, name), getattr(original, name))
     np.testing.assert_array_equal(model.positions, seats)  # by_unit seating is deterministic
     for name in ("receivers", "lookup", "start", "size"):
-        np.testing.assert_array_equal(getattr(model._conversations, name), getattr(plan, name))
+        np.testing.assert_array_equal(getattr(model.learning.plan, name), getattr(plan, name))
     assert (model.customers.queue == 0).all() and model.pipeline.accounted()
 
 
@@ -118,7 +117,7 @@ def test_reorganization_inputs_are_validated(params, message):
 
 
 def test_an_experiment_cannot_reorganize_after_its_last_week():
-    from experiments.spec import SpecError, spec_from_dict
+    from salesorg.experiments.spec import SpecError, spec_from_dict
 
     data = {
         "description": "x", "replications": 1, "steps": 20, "master_seed": 1,

@@ -11,9 +11,8 @@ import pathlib
 
 import numpy as np
 import pytest
-
-from model import SalesOrgModel
-from model.sums import ordered_sum, sums_by_group
+from salesorg.model import SalesOrgModel
+from salesorg.model.sums import ordered_sum, sums_by_group
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 #: Packages whose arithmetic reaches the model's state or its metrics.

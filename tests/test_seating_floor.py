@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
-
-from model.incentives import seen_share
-from model.inputs import DEFAULT_POD
-from model.organization import build_structure
-from model.seating import (
+from salesorg.model.incentives import seen_share
+from salesorg.model.inputs import DEFAULT_POD
+from salesorg.model.organization import build_structure
+from salesorg.model.seating import (
     band_path,
     floor_shape,
     neighbour_table,

@@ -5,15 +5,15 @@ docs/ODD.md section "Territories" describes the mechanism these tests check.
 
 import numpy as np
 import pytest
-
-from analysis.power import assert_paired_effect
-from model import SalesOrgModel
-from model.knowledge import ROLE_INDEX
-from model.organization import build_structure
-from model.parameters import ParameterError
-from model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
-from model.territories import Territories, served_mean, territory_of_cells, work_shares
-from model.validation import validate_parameters
+from salesorg.analysis.power import assert_paired_effect
+from salesorg.model import SalesOrgModel
+from salesorg.model.knowledge import ROLE_INDEX
+from salesorg.model.learning import Market
+from salesorg.model.organization import build_structure
+from salesorg.model.parameters import ParameterError
+from salesorg.model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
+from salesorg.model.territories import Territories, served_mean, territory_of_cells, work_shares
+from salesorg.model.validation import validate_parameters
 
 #: Start cold (no burn-in), as the numbers in these docstrings were measured.
 COLD = {"burn_in_weeks": 0}
@@ -111,7 +111,7 @@ def test_work_teaches_the_reality_of_the_worked_accounts_territory():
                            ae_territories=True)  # fmt: skip
     for m, person in ((model, ae), (model2, ae)):
         cells = person * dims + np.tile(np.arange(dims), 200)  # every dimension, many times
-        m._learn_by_doing(cells)
+        m.learning.observe(m.people.beliefs, Market(m.reality, m.territories.reality), cells)
         held = m.people.beliefs[person]
         realities = m.territories.reality
         assert (held[None] == realities).any(axis=0).all()  # each belief is some territory's

@@ -15,14 +15,14 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.parameters import ParameterError
+from salesorg.viz import network
+from salesorg.viz.controls import CONTROLLED, DEFAULT_SEED, BrowserModel, model_params, parse_seed
+from salesorg.viz.floor import LOW_MORALE, ROLE_COLOURS, TYPE_MARKERS, portrayal, unit_outlines
+from salesorg.viz.plots import DesignRace
 
-import app
-from model import PARAMETERS, SalesOrgModel
-from model.parameters import ParameterError
-from viz import network
-from viz.controls import CONTROLLED, DEFAULT_SEED, BrowserModel, model_params, parse_seed
-from viz.floor import LOW_MORALE, ROLE_COLOURS, TYPE_MARKERS, portrayal, unit_outlines
-from viz.plots import DesignRace
+from salesorg import app
 
 
 def same_metrics(a: dict, b: dict) -> bool:
@@ -224,7 +224,7 @@ def test_reset_and_controls_make_a_new_model(page, monkeypatch):
 
 
 def test_every_person_has_a_tooltip_over_their_seat():
-    from viz.floor import draw_floor, floor_renderer, seat_tooltips
+    from salesorg.viz.floor import draw_floor, floor_renderer, seat_tooltips
 
     model = app.default_model()
     fig = draw_floor(model, floor_renderer(model))
@@ -246,7 +246,7 @@ def test_every_person_has_a_tooltip_over_their_seat():
 
 
 def test_the_page_puts_the_tooltips_over_the_floor(page):
-    from viz.floor import SEAT_CLASS
+    from salesorg.viz.floor import SEAT_CLASS
 
     model, rc = page
     seats = rc.find(v.Html, class_=SEAT_CLASS).widgets

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from model import PARAMETERS, SalesOrgModel
-from model.parameters import Parameter, ParameterError
+from salesorg.model import PARAMETERS, SalesOrgModel
+from salesorg.model.parameters import Matrix, Parameter, ParameterError
 
 #: The levers the page offers, in the order they appear in the sidebar.
 CONTROLLED = (
@@ -66,6 +66,12 @@ def control(parameter: Parameter, **narrower: float) -> dict[str, Any]:
             return {**entry, "type": "SliderInt", "min": int(low), "max": int(high), "step": step}
         step = narrower.get("step", (table_high - table_low) / FLOAT_STEPS)
         return {**entry, "type": "SliderFloat", "min": low, "max": high, "step": step}
+    if parameter.kind is Matrix:
+        # a role x domain table is no slider: set it (or one entry, name.row.column) in an
+        # experiment file; the page runs it at its documented default
+        raise ValueError(
+            f"parameter {parameter.name!r} is a matrix; set it in an experiment file, not a control"
+        )
     raise ValueError(f"parameter {parameter.name!r} ({parameter.kind.__name__}) has no control")
 
 

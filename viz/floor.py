@@ -22,8 +22,7 @@ from matplotlib.lines import Line2D
 from mesa.visualization import SpaceRenderer
 from mesa.visualization.components import AgentPortrayalStyle
 from mesa.visualization.utils import update_counter
-
-from analysis.theme import OKABE_ITO
+from salesorg.analysis.theme import OKABE_ITO
 
 _BLUE, _VERMILLION, _GREEN, _PURPLE, _ORANGE, _SKY, _BLACK, _YELLOW = OKABE_ITO
 #: One colour per role: colour-blind-safe Okabe-Ito hues (vermillion is too close to the red kept

@@ -24,9 +24,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from mesa.visualization.utils import update_counter
-
-from model.knowledge import FEEDBACK_LOOPS, ROLES
-from viz.floor import (
+from salesorg.model.knowledge import FEEDBACK_LOOPS, ROLES
+from salesorg.viz.floor import (
     LOW_MORALE,
     LOW_MORALE_COLOUR,
     ROLE_COLOURS,

@@ -15,10 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from mesa.visualization import make_plot_component
 from mesa.visualization.utils import update_counter
-
-from model.inputs import DESIGNS
-from model.knowledge import ROLES
-from viz.floor import ROLE_COLOURS, ROLE_LABELS
+from salesorg.model.inputs import DESIGNS
+from salesorg.model.knowledge import ROLES
+from salesorg.viz.floor import ROLE_COLOURS, ROLE_LABELS
 
 DESIGN_COLOURS = {"functional": "#7F7F7F", "the_model": "#0072B2", "pods": "#D55E00"}
 DESIGN_LABELS = {"functional": "functional", "the_model": "The Model", "pods": "pods"}

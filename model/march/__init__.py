@@ -8,6 +8,11 @@
 - :mod:`model.march.validation` and :mod:`model.march.figures`: March's published experiments.
 """
 
-from model.march.model import MARCH_METRICS, MARCH_PARAMETERS, March1991Model, check_fast_learners
+from salesorg.model.march.model import (
+    MARCH_METRICS,
+    MARCH_PARAMETERS,
+    March1991Model,
+    check_fast_learners,
+)
 
 __all__ = ["MARCH_METRICS", "MARCH_PARAMETERS", "March1991Model", "check_fast_learners"]

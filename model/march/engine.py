@@ -38,8 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from model.march import rules
+from salesorg.model.march import rules
 
 STREAMS = ("turnover", "turbulence", "action", "socialization", "code_learning", "init")
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-
-from analysis.theme import OKABE_ITO as PALETTE
+from salesorg.analysis.theme import OKABE_ITO as PALETTE
 
 
 def _axes(title: str, xlabel: str, ylabel: str):

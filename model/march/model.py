@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-
-from model.march.engine import MarchState, named_streams, step_period
-from model.parameters import Parameter, ParameterError, ParameterTable
+from salesorg.model.march.engine import MarchState, named_streams, step_period
+from salesorg.model.parameters import Parameter, ParameterError, ParameterTable
 
 MARCH_SOURCE = "March (1991); Christensen (2015) reconstruction"
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from model.march.engine import run_for, run_to_equilibrium
+from salesorg.model.march.engine import run_for, run_to_equilibrium
 
 FIG1_P1 = tuple(round(0.1 * i, 1) for i in range(1, 10))
 FIG1_P2 = (0.1, 0.5, 0.9)

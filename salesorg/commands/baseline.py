@@ -6,17 +6,20 @@ from __future__ import annotations
 def register(sub) -> None:
     parser = sub.add_parser(
         "baseline",
-        help="compare fixed-seed key outputs with tests/baseline.json (or --update it)",
+        help="compare fixed-seed key outputs with salesorg/tools/baseline.json (or --update it)",
         description="Recompute the fixed-seed baseline of key outputs and print every value "
-        "that differs from the committed tests/baseline.json. With --update, rewrite the file "
+        "that differs from the committed salesorg/tools/baseline.json. With --update, rewrite "
+        "the file "
         "(do this only for an intended change, and commit it with that change).",
     )
-    parser.add_argument("--update", action="store_true", help="rewrite tests/baseline.json")
+    parser.add_argument(
+        "--update", action="store_true", help="rewrite salesorg/tools/baseline.json"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from model import baseline
+    from salesorg.tools import baseline
 
     actual = baseline.compute()
     if args.update:

@@ -48,8 +48,8 @@ def check_metrics(results, metrics) -> str | None:
 
 
 def handle(args) -> int:
-    from analysis.data import load
-    from analysis.outputs import write_figures
+    from salesorg.analysis.data import load
+    from salesorg.analysis.outputs import write_figures
 
     results = load(args.results)
     error = check_metrics(results, args.metrics)

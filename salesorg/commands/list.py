@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def handle(args) -> int:
-    from experiments import load_spec, plan_runs, shipped_names
+    from salesorg.experiments import load_spec, plan_runs, shipped_names
 
     names = shipped_names()
     width = max(map(len, names), default=0)

@@ -27,8 +27,8 @@ def register(sub) -> None:
 
 
 def handle(args) -> int:
-    from analysis.data import load
-    from analysis.report import write_report
+    from salesorg.analysis.data import load
+    from salesorg.analysis.report import write_report
 
     results = load(args.results)
     error = check_metrics(results, args.metrics)

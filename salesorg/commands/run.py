@@ -57,10 +57,14 @@ def _interrupt(signum, frame) -> None:
 
 
 def handle(args) -> int:
-    from experiments import load_spec, plan_runs, run_experiment
-    from experiments.executors import SchedulerUnreachableError, WorkerCrashError
-    from experiments.sampling import describe_equivalents, equivalent_scenarios, scenario_values
-    from experiments.storage import ResultsBusyError
+    from salesorg.experiments import load_spec, plan_runs, run_experiment
+    from salesorg.experiments.executors import SchedulerUnreachableError, WorkerCrashError
+    from salesorg.experiments.sampling import (
+        describe_equivalents,
+        equivalent_scenarios,
+        scenario_values,
+    )
+    from salesorg.experiments.storage import ResultsBusyError
 
     spec = load_spec(args.experiment)
     out = args.out if args.out is not None else Path("results") / spec.name

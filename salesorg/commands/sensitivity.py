@@ -64,8 +64,12 @@ def _positive(text: str) -> int:
 
 
 def handle(args) -> int:
-    from analysis.sensitivity_run import analyze_sensitivity, indices_table, run_sensitivity
-    from experiments import load_spec
+    from salesorg.analysis.sensitivity_run import (
+        analyze_sensitivity,
+        indices_table,
+        run_sensitivity,
+    )
+    from salesorg.experiments import load_spec
 
     spec = load_spec(args.experiment)
     methods = ("morris", "sobol") if args.method == "both" else (args.method,)

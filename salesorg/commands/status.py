@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def handle(args) -> int:
-    from experiments import sweep_status
+    from salesorg.experiments import sweep_status
 
     status = sweep_status(args.path)
     state = "finished" if status["pending"] == 0 else "incomplete"

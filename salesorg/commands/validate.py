@@ -63,10 +63,10 @@ def run_march1991(args) -> int:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from analysis.theme import save_figure
-    from model.files import atomic_write_text
-    from model.march.figures import FIGURES
-    from model.march.validation import fig1_comparison, run_all
+    from salesorg.analysis.theme import save_figure
+    from salesorg.model.files import atomic_write_text
+    from salesorg.model.march.figures import FIGURES
+    from salesorg.model.march.validation import fig1_comparison, run_all
 
     tables = run_all(args.seed, args.replications)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -90,9 +90,9 @@ def run_docking(args) -> int:
 
     import pandas as pd
 
-    from model import docking
-    from model.files import atomic_write_text
-    from model.march.validation import experiment_rngs, figure1
+    from salesorg.model import docking
+    from salesorg.model.files import atomic_write_text
+    from salesorg.model.march.validation import experiment_rngs, figure1
 
     started = time.perf_counter()
     engine = figure1(experiment_rngs(args.seed)["fig1"], args.replications)

@@ -18,11 +18,8 @@ DEFAULT_PORT = 8765
 
 
 def default_app() -> Path:
-    """Path of the page: ``app.py`` beside the package source, or the installed ``app`` module."""
-    beside = Path(__file__).resolve().parents[2] / "app.py"
-    if beside.is_file():
-        return beside
-    spec = importlib.util.find_spec("app")
+    """Path of the page: the installed ``salesorg.app`` module."""
+    spec = importlib.util.find_spec("salesorg.app")
     if spec is None or spec.origin is None:
         raise FileNotFoundError("cannot find the visualization page app.py; pass --app PATH")
     return Path(spec.origin)

@@ -1,4 +1,6 @@
-"""Outcomes by design: the table of ``docs/ODD.md`` section 8, ``python -m model.outcomes``.
+"""Outcomes by design: the table of ``docs/ODD.md`` section 8.
+
+Run as ``python -m salesorg.tools.outcomes``.
 
 Runs each design for ``steps`` weeks over seeds ``0..seeds-1`` (the same seeds for every design,
 so designs share their random numbers) and summarises bookings, win rate, churn and knowledge as
@@ -12,8 +14,8 @@ import sys
 
 import pandas as pd
 
-from model.inputs import DESIGNS
-from model.model import SalesOrgModel
+from salesorg.model.inputs import DESIGNS
+from salesorg.model.model import SalesOrgModel
 
 #: column -> (label, decimals)
 COLUMNS = {
@@ -79,7 +81,7 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-#: Metrics recorded in the fixed-seed baseline (``tests/baseline.json``), per design.
+#: Metrics recorded in the fixed-seed baseline (``salesorg/tools/baseline.json``), per design.
 BASELINE_METRICS = ("bookings", "arr", "customers", "win_rate", "churn_annual", "knowledge",
                     "cross_functional_knowledge", "cooperation", "morale")  # fmt: skip
 

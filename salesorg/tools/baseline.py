@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-BASELINE_FILE = Path(__file__).resolve().parent.parent / "tests" / "baseline.json"
+BASELINE_FILE = Path(__file__).resolve().parent / "baseline.json"  # package data
 SEED = 20261123
 
 
 def march1991_outputs() -> dict[str, float]:
     """Equilibrium knowledge of four Figure 1 cells and one turbulent run, 8 replications each."""
-    from model.march.engine import run_for, run_to_equilibrium
+    from salesorg.model.march.engine import run_for, run_to_equilibrium
 
     rng = np.random.default_rng(SEED)
     p1 = np.repeat([0.1, 0.9, 0.1, 0.9], 8)
@@ -36,7 +36,7 @@ def march1991_outputs() -> dict[str, float]:
 
 def salesorg_outputs() -> dict[str, float]:
     """Bookings, ARR, win rate, churn, knowledge and cooperation of each design at week 52."""
-    from model.outcomes import baseline_outputs
+    from salesorg.tools.outcomes import baseline_outputs
 
     return baseline_outputs(SEED)
 
@@ -60,7 +60,7 @@ def load(path: Path = BASELINE_FILE) -> dict[str, float]:
 
 
 def write(values: dict[str, float], path: Path = BASELINE_FILE) -> None:
-    from model.files import atomic_write_text
+    from salesorg.model.files import atomic_write_text
 
     atomic_write_text(Path(path), json.dumps(values, indent=1, sort_keys=True) + "\n")
 

@@ -1,4 +1,4 @@
-"""Where the gap between designs comes from: ``python -m model.design_gap``.
+"""Where the gap between designs comes from: ``python -m salesorg.tools.design_gap``.
 
 A reviewer's decomposition of the contest (docs/ODD.md section 8). The gap is the assembly
 line's lead over pods, ``gap_i = Y(the_model, i) - Y(pods, i)`` on seed ``i`` (the same seeds,
@@ -20,12 +20,13 @@ import argparse
 import math
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from model.inputs import PARAMETERS
-from model.model import SalesOrgModel
-from model.parameters import ParameterError
+from salesorg.model.inputs import PARAMETERS
+from salesorg.model.model import SalesOrgModel
+from salesorg.model.parameters import ParameterError
 
 #: mechanism -> the parameter values that switch it off (its neutral values).
 MECHANISMS: dict[str, dict[str, object]] = {
@@ -62,7 +63,7 @@ def active_mechanisms(params: Mapping[str, object] | None = None) -> dict[str, d
     return active
 
 
-def bookings(design: str, seed: int, weeks: int, params: Mapping[str, object]) -> float:
+def bookings(design: str, seed: int, weeks: int, params: Mapping[str, Any]) -> float:
     """Total bookings (USD M) of one run."""
     model = SalesOrgModel(rng=seed, design=design, **params)
     for _ in range(weeks):
@@ -126,7 +127,9 @@ def markdown(rows: list[dict[str, object]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m model.design_gap", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m salesorg.tools.design_gap", description=__doc__
+    )
     parser.add_argument("--seeds", type=int, default=16, help="paired seeds (default 16)")
     parser.add_argument("--weeks", type=int, default=260, help="recorded weeks (default 260)")
     args = parser.parse_args(argv)

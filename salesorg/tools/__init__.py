@@ -1,0 +1,1 @@
+"""Tools around the model: outcome tables, the fixed-seed baseline, generated docs."""

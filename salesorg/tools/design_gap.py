@@ -104,12 +104,11 @@ def decompose(
 
 
 def _row(label: str, values: np.ndarray) -> dict[str, object]:
-    from scipy import stats
+    from salesorg.analysis.stats import mean_ci
 
-    n, mean = len(values), float(np.mean(values))
-    sd = float(np.std(values, ddof=1)) if n > 1 else math.nan
-    half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
-    return {"row": label, "mean": mean, "low": mean - half, "high": mean + half, "sd": sd, "n": n}
+    mean, low, high = mean_ci(values)
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+    return {"row": label, "mean": mean, "low": low, "high": high, "sd": sd, "n": len(values)}
 
 
 def markdown(rows: list[dict[str, object]]) -> str:

@@ -20,10 +20,11 @@ runs every kernel as plain Python, for stepping through one in a debugger.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from numba import njit
 
 
 def kernel[F: Callable](function: F) -> F:
     """Compile ``function`` as a salesorg kernel (no fastmath, cached per checkout)."""
-    return njit(cache=True, nogil=True)(function)
+    return cast(F, njit(cache=True, nogil=True)(function))  # a Dispatcher, called like F

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from salesorg.model.columns import FifoStore
-from salesorg.model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
+from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
+from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
 
@@ -37,6 +38,8 @@ OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 TECH = DOMAIN_INDEX["product_technical"]
 EXPECT = DOMAIN_INDEX["expectation_setting"]
+LANGUAGE, PROBLEM = ACCOUNT_DOMAINS  # the account's domains: the buyer's language and problem
+_AE = ROLE_INDEX["ae"]
 
 #: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
 FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
@@ -313,6 +316,13 @@ class Workforce:
     territory_performance: np.ndarray | None = None
     territory_knowledge: np.ndarray | None = None
 
+    def tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(performance, knowledge)`` by territory for the kernels: territories x people
+        [x domains], or one row that every territory reads (one market)."""
+        if self.territory_performance is not None:
+            return self.territory_performance, self.territory_knowledge
+        return self.performance[None], self.knowledge[None]
+
     def by_territory(self, n_territories: int) -> tuple[np.ndarray, np.ndarray]:
         """``(territory_performance, territory_knowledge)``, one market's broadcast when unset."""
         if self.territory_performance is not None:
@@ -371,6 +381,8 @@ class Pipeline:
         self._effect_tech = float(
             p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
         )
+        #: the AE's weights of the buyer's language and problem (the account's domains)
+        self._account_weights = tuple(float(self._weights[_AE, d]) for d in ACCOUNT_DOMAINS)
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
@@ -718,42 +730,28 @@ class Pipeline:
             self.won_context = np.zeros(0)
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
         closed = deals.rows(closing)  # every field of the closing deals, in one gather
-        code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
-        territory = code >> TERRITORY_SHIFT
-        performance, knowledge = wf.by_territory(self.n_territories)
-        ae_tech = knowledge[territory, ae, TECH]
-        # an SE brings the technical knowledge of the better of the two to the deal
-        lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
-        log_odds = self.log_odds[code]
-        log_odds += self._effect * performance[territory, ae]
-        log_odds += self._effect_tech * lift
-        context = closed[5] / CONTEXT_ONE
-        if self.handoffs is not None and self.handoffs.active:
-            known = account_knowledge(knowledge[territory, ae], self._weights)
-            log_odds -= self._effect * (1.0 - context) * known
-        # won with probability sigmoid(log_odds): a standard logistic draw falls below it
-        winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
-        won = len(winners)
+        draw = rng.logistic(0.0, 1.0, n)  # won where it falls below the deal's log-odds
+        performance, knowledge = wf.tables()
+        lose_context = self.handoffs is not None and self.handoffs.active
+        effects = (self._effect, self._effect_tech, *self._account_weights)
+        territory, fit, expectations, ae, se, context = decide_deals(
+            closed, draw, self.log_odds, performance, knowledge, effects, lose_context
+        )
+        won, code = len(ae), closed[1]
         deals.count -= n
         if self.deal_single:
             deals.helped -= int(np.count_nonzero(self.has_helped[code]))
         else:
-            queue = closed[6]
-            deals.settle(code, queue)
+            deals.settle(code, closed[6])  # closed[6]: the deals' queues
         self._closed[WON] += won
         self._closed[LOST] += n - won
         flow["won"] += won
         flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
-        ae, se, territory = ae[winners], se[winners], territory[winners]
-        # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
-        expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
-        expectations *= 0.5
-        fit = self.has_fit[code[winners]]
-        self.won_context = context[winners]
-        if self.handoffs is not None and self.handoffs.active:  # to the CSMs, then support
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(closed[4]))  # from qualified_at
+        self.won_context = context
+        if lose_context:  # to the CSMs, then support
             account_queue = np.zeros_like(territory) if self.single else territory
-            self.won_context = self.handoffs.to_service(ae, account_queue, self.won_context)
+            self.won_context = self.handoffs.to_service(ae, account_queue, context)
         return territory, fit, expectations, ae, se
 
     def cases(self, step: int, n: int) -> np.ndarray:
@@ -789,3 +787,60 @@ class Pipeline:
             cold = int(line.since.searchsorted(last, "right"))
             line.drop(cold)
             self._closed[EXPIRED] += cold
+
+
+@kernel
+def decide_deals(closed, draw, base_log_odds, performance, knowledge, effects, lose_context):
+    """Which of the week's closing deals are won (docs/ODD.md 7.2, 7.11), deal by deal.
+
+    A deal is worked with the knowledge of its territory. Its win log-odds are its traits'
+    part (``base_log_odds[code]``, the centring of the knowledge term folded in), plus
+    ``knowledge_win_effect x`` the AE's performance, plus the AE's technical weight x the lift
+    an SE brings (how much the SE's technical knowledge exceeds the AE's, if it does); where
+    context was lost at handoffs (``lose_context``), minus ``knowledge_win_effect x (1 -
+    context) x`` the AE's weighted knowledge of the buyer's language and problem above a
+    guess (0.5). A deal is won when its standard logistic ``draw`` falls below its log-odds,
+    that is with probability sigmoid(log-odds).
+
+    Args:
+        closed: the closing deals' rows of the deal log (:class:`Deals` fields x deals).
+        draw: one standard logistic draw per closing deal.
+        base_log_odds: per trait code, the log-odds its traits give.
+        performance, knowledge: per territory (one row: one market), people [x domains].
+        effects: ``(knowledge_win_effect, AE's technical weight x knowledge_win_effect,
+            AE's weight of the buyer's language, AE's weight of the buyer's problem)``.
+
+    Returns:
+        ``(territory, fit, expectations, ae, se, context)`` of the won deals in log order:
+        ``expectations`` the mean of the AE's and the SE's (or the AE's twice) expectation
+        setting, ``context`` the share of context the AE holds.
+    """
+    effect, effect_tech, language_weight, problem_weight = effects
+    n = closed.shape[1]
+    one_market = performance.shape[0] == 1
+    territory, ae_won, se_won = np.empty(n, np.intp), np.empty(n, np.intp), np.empty(n, np.intp)
+    fit, expectations, context = np.empty(n, np.bool_), np.empty(n), np.empty(n)
+    won = 0
+    for i in range(n):
+        code, ae, se = closed[1, i], closed[2, i], closed[3, i]
+        t = code >> TERRITORY_SHIFT
+        row = 0 if one_market else t
+        ae_tech = knowledge[row, ae, TECH]
+        lift = knowledge[row, se, TECH] - ae_tech
+        if lift < 0.0:  # an SE brings the better of the two technical knowledges
+            lift = 0.0
+        log_odds = base_log_odds[code] + effect * performance[row, ae]
+        log_odds += effect_tech * lift
+        share = closed[5, i] / CONTEXT_ONE
+        if lose_context:
+            language = language_weight * (knowledge[row, ae, LANGUAGE] - 0.5)
+            known = language + problem_weight * (knowledge[row, ae, PROBLEM] - 0.5)
+            log_odds -= effect * (1.0 - share) * known
+        if draw[i] < log_odds:
+            territory[won], ae_won[won], se_won[won] = t, ae, se
+            fit[won] = (code & FIT) != 0
+            expectations[won] = (knowledge[row, ae, EXPECT] + knowledge[row, se, EXPECT]) * 0.5
+            context[won] = share
+            won += 1
+    return (territory[:won], fit[:won], expectations[:won], ae_won[:won], se_won[:won],
+            context[:won])  # fmt: skip

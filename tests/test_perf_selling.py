@@ -1,6 +1,7 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
 replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
-whole runs with the numpy ``close`` put back in place of :func:`model.pipeline.decide_deals`.
+whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
+leads marketers generate and the SDRs' calls (:mod:`model.selling`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -14,16 +15,18 @@ import pytest
 from salesorg.model import SalesOrgModel
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
 from salesorg.model.knowledge import DOMAINS, ROLE_INDEX
-from salesorg.model.pipeline import (
+from salesorg.model.pipeline import LOST, WON, Pipeline
+from salesorg.model.selling import (
     EXPECT,
     FIT,
     HELPED,
-    LOST,
     TECH,
+    TECHNICAL,
     TERRITORY_SHIFT,
-    WON,
-    Pipeline,
+    call_leads,
     decide_deals,
+    lead_codes,
+    lead_rates,
 )
 
 AE, CSM, SUPPORT = ROLE_INDEX["ae"], ROLE_INDEX["csm"], ROLE_INDEX["support"]
@@ -220,3 +223,37 @@ def test_decide_deals_computes_the_numpy_log_odds_to_the_last_bit(one_market, lo
     expected = k[territory, ae, EXPECT] + k[territory, se, EXPECT]
     expected *= 0.5
     np.testing.assert_array_equal(expectations, expected)
+
+
+# ------------------------------------------------------- leads and the SDRs' calls (ODD 7.2)
+def test_lead_rates_are_numpys_running_sum_bit_for_bit():
+    rng = np.random.default_rng(2)
+    productivity, performance = rng.random(200), rng.random(200)
+    marketers = rng.choice(200, 60, replace=False)
+    expected = np.add.accumulate(productivity[marketers] * (performance[marketers] + 0.5))
+    np.testing.assert_array_equal(lead_rates(productivity, performance, marketers), expected)
+
+
+@pytest.mark.parametrize("one_market", [True, False])
+def test_lead_codes_and_sdr_calls_equal_the_numpy_code_bit_for_bit(one_market):
+    rng = np.random.default_rng(3)
+    territories, people, k = 5, 40, 700
+    rows = 1 if one_market else territories
+    performance = rng.random((rows, people))
+    wide = np.broadcast_to(performance, (territories, people))
+    # generate: three uniforms per lead, the fit from the marketer's performance
+    u = rng.random(3 * k)
+    marketer, territory = rng.integers(0, people, k), rng.integers(0, territories, k)
+    fit_min, fit_span, technical_share = 0.2, 0.55, 0.3
+    fit_share = fit_span * wide[territory, marketer]
+    fit_share += fit_min
+    expected = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < technical_share)
+    expected += territory << TERRITORY_SHIFT
+    code = lead_codes(u, marketer, territory, performance, (fit_min, fit_span), technical_share)
+    np.testing.assert_array_equal(code, expected)
+    # qualify: a right call (with the SDR's accuracy) passes a good fit, turns away a poor one
+    sdr, calls = rng.integers(0, people, k), rng.random(2 * k)
+    accuracy = 0.35 * wide[code >> TERRITORY_SHIFT, sdr]
+    accuracy += 0.5
+    passed = ((calls[0::2] < accuracy) == ((code & FIT) != 0)).nonzero()[0]
+    np.testing.assert_array_equal(call_leads(code, sdr, calls, performance, (0.5, 0.35)), passed)

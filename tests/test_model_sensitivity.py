@@ -76,34 +76,7 @@ NAMED: dict[str, str] = {
 
 #: Lever cases whose steps are too weak (or too costly) to test on an affordable number of seeds
 #: yet, with what was measured: they run as skips (listed by pytest -ra) until re-specified.
-PENDING: dict[str, str] = {
-    "design-feedback": (
-        "SDR knowledge (functional -> the_model, feedback rate 1, 26 weeks, 20 seeds): +0.022 "
-        "+- 0.051 since reviews pass the briefers' beliefs, not the true market (about 400 "
-        "seeds to test); feedback_rate 0.2 -> 1 in the_model is tested"
-    ),
-    "seat_radius": (
-        "cross-functional knowledge (functional, seated by function, talk 1.0, 13 weeks, 20 "
-        "seeds): 1 -> 3 +0.005 +- 0.010, 3 -> 5 +0.004 +- 0.012: no affordable direction yet"
-    ),
-    "cross_unit_links": (
-        "belief diversity (pods, only unit talks, 26 weeks, 20 seeds): 0.1 -> 0.5 +0.002 +- "
-        "0.008 (too weak), 0.5 -> 1 +0.007 +- 0.008"
-    ),
-    "turbulence": (
-        "knowledge (52 weeks, 20 seeds): 0.01 -> 0.05 -0.029 +- 0.032 (about 30 paired seeds of "
-        "52 weeks, past the cost cap); the default's documentation is tested by "
-        "test_turbulence_default_is_an_assumption_with_its_sweep"
-    ),
-    "worse_source_weight": (
-        "knowledge (pods, sanctions 1, 26 weeks, 20 seeds): 0.3 -> 0.6 -0.011 +- 0.016 (too "
-        "weak), 0.6 -> 1 -0.029 +- 0.011"
-    ),
-    "qualification_accuracy_max": (
-        "win rate (26 weeks, 20 seeds): 0.6 -> 0.8 +0.021 +- 0.031, 0.8 -> 0.95 -0.004 +- "
-        "0.027; earlier 0.95 -> 1 +0.003 +- 0.030"
-    ),
-}
+PENDING: dict[str, str] = {}
 
 
 def planned(step: dict) -> tuple[float, float, int]:

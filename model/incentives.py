@@ -144,17 +144,17 @@ def choose_effort(state, marginal_return: np.ndarray, params) -> None:
 def settle_pay(state, structure, own_share: float, params) -> None:
     """Score attributable output, pay it out by the incentive scheme, update morale.
 
-    Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
+    The week's output is normalised by the role's mean so roles are comparable. Pay is
     ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort
-    ``effort_cost x effort^2 / 2``.
+    ``effort_cost x effort^2 / 2``. Pay and payoff are reported (``payoff_*`` metrics) and read
+    by nothing simulated: morale follows effort, not pay.
     """
-    state.output_smoothed += params["output_smoothing"] * (state.output - state.output_smoothed)
     role = structure.role
-    role_mean = np.bincount(role, state.output_smoothed, len(structure.role_counts))
+    role_mean = np.bincount(role, state.output, len(structure.role_counts))
     role_mean /= structure.role_divisor
     # a role without output scores 0: dividing by an infinite mean gives exactly that
     role_mean[role_mean == 0.0] = np.inf
-    score = state.output_smoothed / role_mean.take(role)
+    score = state.output / role_mean.take(role)
     if own_share == 1.0:  # individual pay: the unit's results and fairness play no part
         state.pay = score
         target = 1.0

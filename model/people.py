@@ -49,7 +49,6 @@ class People:
         # the organization exists already: staff have up to five years of tenure
         self.tenure = rng.integers(0, 5 * WEEKS_PER_YEAR, n)
         self.output = np.zeros(n)
-        self.output_smoothed = np.zeros(n)
         self.pay = np.zeros(n)
         self.payoff = np.zeros(n)
         self.hire_id = np.arange(n)
@@ -135,7 +134,6 @@ class People:
         self.payoff[leavers] = 0.0
         self.morale[leavers] = 1.0
         self.tenure[leavers] = 0
-        self.output_smoothed[leavers] = 0.0
         self.hire_id[leavers] = np.arange(self.next_hire_id, self.next_hire_id + k)
         self.next_hire_id += k
 

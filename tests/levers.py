@@ -194,6 +194,9 @@ LEVERS = [
           {"design": "pods", "peer_sanctions": 1.0}),
     Lever("socialization_rate", (0.02, 0.5), "belief_diversity", 26, DOWN),
     Lever("code_learning_rate", (0.0, 0.1, 0.5), "playbook_knowledge", 26, UP),
+    # people talk about the domains they see well (vantage at least the threshold): a higher
+    # threshold leaves fewer domains to talk about, so less is learned from colleagues
+    Lever("expertise_threshold", (0.15, 0.3, 0.55), "knowledge", 26, DOWN),
     # people
     Lever("attrition_annual", (0.05, 0.2, 0.6), "attrition", 52, UP),
     # above the default attrition hardly rises further (2 -> 8: +0.011 +- 0.031 in two years)
@@ -254,6 +257,11 @@ LEVERS = [
     Lever("csm_capacity", (5.0, 150.0, 300.0), "churn_annual", 52, DOWN, BIG_BASE),
     Lever("tickets_per_customer", (0.0, 0.3, 3.0), "churn_annual", 52, UP, BIG_BASE),
     Lever("support_capacity", (0.0, 25.0, 50.0), "churn_annual", 52, DOWN, BIG_BASE),
+    Lever("problem_ticket_ratio", (1.0, 2.0, 4.0), "churn_annual", 52, UP, BIG_BASE),
+    # satisfaction starts at 0.5 and moves toward its target; with service stretched over ten
+    # times the customers the target lies below 0.5, so a faster move loses customers sooner (at
+    # the default base the target is near 0.5: 0.02 -> 0.1 -0.001 +- 0.009, no direction)
+    Lever("satisfaction_adaptation", (0.02, 0.1, 0.5), "churn_annual", 52, UP, BIG_BASE),
     Lever("churn_reference", (0.05, 0.11, 0.4), "churn_annual", 52, UP),
     Lever("satisfaction_churn_effect", (0.0, 4.0), "churn_annual", 52, DOWN,
           {"learning_by_doing_rate": 0.2}),

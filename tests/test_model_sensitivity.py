@@ -33,23 +33,16 @@ STRUCTURAL: dict[str, str] = {
         "0.027 in 26 weeks, 12 paired seeds); its shape is checked by "
         "test_dimensions_per_domain_sets_the_belief_space"
     ),
-    # the former model constants: screened together (Morris) rather than one direction each;
-    # docs/sensitivity.md has the mu*/sigma per design, and the machinery is tested on them by
-    # test_morris_screening_of_matrix_entries_runs_end_to_end
+    # the two tables: screened (Morris) rather than one direction each; docs/sensitivity.md
+    # has the mu*/sigma per design, and the machinery is tested on them by
+    # test_morris_screening_of_matrix_entries_runs_end_to_end (the former scalar constants,
+    # expertise_threshold, problem_ticket_ratio and satisfaction_adaptation, have lever cases)
     **dict.fromkeys(
         ("vantage", "role_weights"),
-        "role x domain tables (60 entries each addressed as name.role.domain): no single "
-        "direction; five entries screened in docs/sensitivity.md, none dominant",
-    ),
-    "expertise_threshold": (
-        "screened (docs/sensitivity.md): dominates cross-functional knowledge, whose definition "
-        "it sets (mu* 0.24-0.28 per design); no direction test yet"
-    ),
-    "problem_ticket_ratio": "screened (docs/sensitivity.md); no direction test yet",
-    "satisfaction_adaptation": "screened (docs/sensitivity.md); no direction test yet",
-    "output_smoothing": (
-        "changes nothing simulated under the default individual pay (mu* = sigma = 0 in "
-        "docs/sensitivity.md): pay scores move morale only under pooled or hybrid pay"
+        "role x domain tables (30 entries each, addressed as name.role.domain), not one number: "
+        "a table as a whole has no direction, and an entry's sign on an outcome depends on the "
+        "entry (sigma about mu* for the five entries screened in docs/sensitivity.md, none "
+        "dominant)",
     ),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -112,11 +113,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(module: str, *args: str, timeout: float = 600) -> dict:
+def run_child(module: str, *args: str, timeout: float = 600, env: dict | None = None) -> dict:
     """Run ``python -m module args...`` in a fresh interpreter and parse its last stdout line.
 
     The child prints one JSON object as its last line; a fresh process gives each measurement
-    its own peak-memory counter and no warm caches from earlier measurements.
+    its own peak-memory counter and no warm caches from earlier measurements. ``env`` adds
+    environment variables (e.g. ``NUMBA_CACHE_DIR``) to the child's.
 
     Raises:
         RuntimeError: the child failed; the message carries its stderr.
@@ -127,6 +129,7 @@ def run_child(module: str, *args: str, timeout: float = 600) -> dict:
         text=True,
         timeout=timeout,
         check=False,
+        env=None if env is None else {**os.environ, **env},
     )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:

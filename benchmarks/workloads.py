@@ -12,6 +12,7 @@ DEFAULT_STEPS = 260  # five years of weekly steps: the default run
 SCALING_STEPS = 52  # one year, for the head-count scaling runs
 BOLTZMANN_AGENTS = 100  # Mesa's example as shipped: 100 agents on a 10 x 10 grid
 MARCH_REPLICATIONS = 200
+SOBOL_BASE_SAMPLES = 1024  # Sobol' base sample size N; first-order and total indices only
 
 
 def boltzmann_run(steps: int = DEFAULT_STEPS, seed: int = 1) -> int:
@@ -68,3 +69,15 @@ def march_grid(replications: int = MARCH_REPLICATIONS, seed: int = 1) -> int:
 
     table = figure1(np.random.default_rng(seed), replications)
     return len(table)
+
+
+def sobol_runs(base_samples: int = SOBOL_BASE_SAMPLES) -> int:
+    """Model runs of a Sobol' analysis of every sweepable parameter: ``N x (D + 2)`` (Saltelli
+    et al. 2010, without second-order terms), D the numeric parameters of the table that sweeps
+    and the browser offer (``vary`` with bounds)."""
+    from salesorg.model import PARAMETERS
+
+    factors = sum(
+        1 for p in PARAMETERS if p.vary and p.kind in (int, float) and p.bounds is not None
+    )
+    return base_samples * (factors + 2)

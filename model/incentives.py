@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 COOPERATOR, CONDITIONAL, FREE_RIDER = 0, 1, 2
 TYPES = ("cooperator", "conditional_cooperator", "free_rider")
@@ -125,6 +126,51 @@ def update_willingness(state, structure, params) -> None:
     state.willingness = state.willingness_base + state.conditional * state.goodwill
 
 
+@kernel
+def adjust_willingness(
+    willingness, goodwill, base, conditional, force, unit, unit_size, slope, adaptation
+) -> None:
+    """:func:`update_willingness` as one loop per person, in place (the week's kernel).
+
+    Each conditional cooperator's goodwill moves ``adaptation`` of the way toward
+    ``min(1, (slope + force (1 - slope)) x observed)``, ``observed`` the mean willingness of
+    the other members of the unit (own willingness if alone); then willingness = base +
+    conditional x goodwill. Unit sums are added in person order, as :func:`np.bincount` adds.
+    """
+    n = len(willingness)
+    sums = np.zeros(len(unit_size))
+    for i in range(n):
+        sums[unit[i]] += willingness[i]
+    for i in range(n):
+        size = unit_size[unit[i]]
+        observed = willingness[i]
+        if size > 1:
+            observed = (sums[unit[i]] - willingness[i]) / (size - 1)
+        target = min(1.0, (slope + force[i] * (1.0 - slope)) * observed)
+        goodwill[i] += adaptation * (target - goodwill[i])
+    for i in range(n):
+        willingness[i] = base[i] + conditional[i] * goodwill[i]
+
+
+@kernel
+def work_effort(
+    willingness, cooperativeness, marginal_return, tenure, ramp_speed,
+    floor, cost, ramp_weeks, effort, cooperation, productivity,
+) -> None:  # fmt: skip
+    """:func:`choose_effort` and the ramp-up (:meth:`model.people.People.ramp`) as one loop,
+    in place: effort ``floor + (1 - floor) max(min(1, m / cost), willingness)``, cooperation
+    ``cooperativeness x willingness``, productivity ``effort x min(1, k x speed / ramp_weeks)``
+    in the k-th week on the job (1 when ``ramp_weeks`` is 0)."""
+    for i in range(len(willingness)):
+        incentive = min(1.0, marginal_return[i] / cost)
+        effort[i] = floor + (1.0 - floor) * max(incentive, willingness[i])
+        cooperation[i] = cooperativeness[i] * willingness[i]
+        ramp = 1.0
+        if ramp_weeks != 0:
+            ramp = min(1.0, (tenure[i] + 1) * ramp_speed[i] / ramp_weeks)
+        productivity[i] = effort[i] * ramp
+
+
 def effort_for(willingness, marginal_return, params) -> np.ndarray:
     """Effort above the job minimum follows the larger of pay incentive and willingness.
 
@@ -167,3 +213,50 @@ def settle_pay(state, structure, own_share: float, params) -> None:
         target = 1.0 - np.minimum(1.0, params["unfairness_sensitivity"] * unfairness)
     state.payoff = state.pay - 0.5 * params["effort_cost"] * state.effort * state.effort
     state.morale += params["morale_adaptation"] * (target - state.morale)
+
+
+@kernel
+def pay_and_morale(
+    output, output_smoothed, effort, pay, payoff, morale, role, role_divisor, unit, unit_size,
+    own_share, smoothing, effort_cost, unfairness_sensitivity, morale_adaptation,
+) -> None:  # fmt: skip
+    """:func:`settle_pay` as loops over people, in place (the week's kernel).
+
+    Smoothed output scored against the role's mean (0 for a role without output), pay
+    ``s x score + (1 - s) x unit mean score``, payoff ``pay - effort_cost x effort^2 / 2``, and
+    morale moving ``morale_adaptation`` of the way toward ``1 - min(1, sensitivity x
+    unfairness)``, unfairness ``(1 - s) x max(0, effort - others' mean effort)`` (none under
+    individual pay, ``s = 1``). Role and unit sums are added in person order, as
+    :func:`np.bincount` adds.
+    """
+    n = len(output)
+    role_mean = np.zeros(len(role_divisor))
+    for i in range(n):
+        output_smoothed[i] += smoothing * (output[i] - output_smoothed[i])
+        role_mean[role[i]] += output_smoothed[i]
+    for r in range(len(role_mean)):
+        role_mean[r] /= role_divisor[r]
+        if role_mean[r] == 0.0:  # dividing by an infinite mean scores exactly 0
+            role_mean[r] = np.inf
+    if own_share == 1.0:
+        for i in range(n):
+            pay[i] = output_smoothed[i] / role_mean[role[i]]
+            payoff[i] = pay[i] - 0.5 * effort_cost * effort[i] * effort[i]
+            morale[i] += morale_adaptation * (1.0 - morale[i])
+        return
+    unit_score = np.zeros(len(unit_size))
+    unit_effort = np.zeros(len(unit_size))
+    for i in range(n):
+        pay[i] = output_smoothed[i] / role_mean[role[i]]  # the score, for now
+        unit_score[unit[i]] += pay[i]
+        unit_effort[unit[i]] += effort[i]
+    for i in range(n):
+        u, size = unit[i], unit_size[unit[i]]
+        pay[i] = own_share * pay[i] + (1.0 - own_share) * (unit_score[u] / size)
+        others_effort = effort[i]
+        if size > 1:
+            others_effort = (unit_effort[u] - effort[i]) / (size - 1)
+        unfairness = (1.0 - own_share) * max(0.0, effort[i] - others_effort)
+        target = 1.0 - min(1.0, unfairness_sensitivity * unfairness)
+        payoff[i] = pay[i] - 0.5 * effort_cost * effort[i] * effort[i]
+        morale[i] += morale_adaptation * (target - morale[i])

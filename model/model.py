@@ -17,11 +17,11 @@ from salesorg.model.customers import Customers
 from salesorg.model.handoffs import Handoffs
 from salesorg.model.incentives import (
     TYPES,
-    choose_effort,
+    adjust_willingness,
     own_pay_share,
+    pay_and_morale,
     sanction_force,
-    settle_pay,
-    update_willingness,
+    work_effort,
 )
 from salesorg.model.interdependence import dependency_map, effective
 from salesorg.model.knowledge import (
@@ -284,10 +284,19 @@ class SalesOrgModel(mesa.Model):
 
     def motivate(self) -> None:
         """Willingness, effort and productivity for the week (ODD 7.1)."""
-        people = self.people
-        update_willingness(people, self.structure, self.params)
-        choose_effort(people, self.marginal_return, self.params)
-        self.productivity = people.effort * people.ramp()
+        people, p, structure = self.people, self.params, self.structure
+        # update_willingness, choose_effort and People.ramp, as two loops over people
+        adjust_willingness(
+            people.willingness, people.goodwill, people.willingness_base, people.conditional,
+            people.sanction_force, structure.unit, structure.unit_sizes,
+            p["conditional_slope"], p["cooperation_adaptation"],
+        )  # fmt: skip
+        self.productivity = np.empty(len(people))
+        work_effort(
+            people.willingness, people.cooperativeness, self.marginal_return, people.tenure,
+            people.ramp_speed, p["effort_floor"], p["effort_cost"], p["ramp_weeks"],
+            people.effort, people.cooperation, self.productivity,
+        )  # fmt: skip
         people.output = np.zeros(len(people))
         self.workforce = Workforce(
             self.productivity,
@@ -348,7 +357,13 @@ class SalesOrgModel(mesa.Model):
 
     def pay_and_morale(self) -> None:
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
-        settle_pay(self.people, self.structure, self.own_share, self.params)
+        people, p, structure = self.people, self.params, self.structure
+        pay_and_morale(
+            people.output, people.output_smoothed, people.effort, people.pay, people.payoff,
+            people.morale, structure.role, structure.role_divisor, structure.unit,
+            structure.unit_sizes, self.own_share, p["output_smoothing"], p["effort_cost"],
+            p["unfairness_sensitivity"], p["morale_adaptation"],
+        )  # settle_pay as loops over people  # fmt: skip
 
     def turnover(self) -> None:
         """Leavers, more when morale is low, replaced by new hires in their seats (7.4)."""

@@ -4,22 +4,36 @@ A BLAS matrix product (``np.dot``, ``@``, ``matmul``, ``einsum``, ``vdot``) on f
 order chosen by the BLAS kernel the CPU selects (OpenBLAS's Haswell, SkylakeX, ... kernels), so
 the last bit of a sum can differ between machines; floored capacities can then split a whole
 trajectory. Every float reduction that reaches the model's state or its metrics goes through
-:func:`np.bincount`, which adds its weights one at a time in index order, or through
-:func:`ordered_sum`. ``tests/test_reproducibility.py`` checks that the model's code holds no
-BLAS-backed product and that these sums equal plain left-to-right loops bit for bit.
+a compiled loop here that adds one value at a time in index order (:mod:`model.jit`: no
+fastmath, so the compiler keeps that order), or through :func:`np.bincount`, which does the same.
+``tests/test_reproducibility.py`` checks that the model's code holds no BLAS-backed product and
+that these sums equal plain left-to-right Python loops bit for bit.
+
+:func:`numpy_sum` is for kernels that replace a ``np.sum`` / ``np.add.reduce`` of a 1-D float
+array: it adds in numpy's own pairwise order, so the kernel keeps the bits of the code it
+replaced (numpy's order is fixed by the array's length alone, not by the CPU).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
+
+
+@kernel
+def _ordered_sum(flat: np.ndarray) -> float:
+    total = 0.0
+    for value in flat:
+        total += value
+    return total
 
 
 def ordered_sum(values: np.ndarray) -> float:
     """The left-to-right sum of ``values`` (flattened), the same on every CPU."""
-    flat = np.ravel(values)
-    return float(np.bincount(np.zeros(flat.size, dtype=np.intp), flat, 1)[0]) if flat.size else 0.0
+    return float(_ordered_sum(np.ravel(np.asarray(values, dtype=float))))
 
 
+@kernel
 def sums_by_group(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     """Column sums of ``values`` (rows x columns) per row group, added in row order.
 
@@ -31,8 +45,44 @@ def sums_by_group(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.nd
     Returns:
         n_groups x columns sums (0 for an empty group).
     """
-    columns = values.shape[1]
-    keep = group >= 0
-    cell = (group[keep, None] * columns + np.arange(columns)).ravel()
-    sums = np.bincount(cell, values[keep].ravel(), n_groups * columns)
-    return sums.reshape(n_groups, columns)
+    rows, columns = values.shape
+    sums = np.zeros((n_groups, columns))
+    for i in range(rows):
+        g = group[i]
+        if g >= 0:
+            for j in range(columns):
+                sums[g, j] += values[i, j]
+    return sums
+
+
+@kernel
+def _pairwise_sum(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's pairwise summation of ``a[start:start + n]`` (``pairwise_sum`` in numpy's
+    ``loops_utils.h``): a plain loop below 8 values, eight running sums up to 128, halves
+    (rounded to a multiple of 8) above."""
+    if n < 8:
+        total = 0.0
+        for i in range(start, start + n):
+            total += a[i]
+        return total
+    if n <= 128:
+        r = a[start : start + 8].copy()
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                r[j] += a[start + i + j]
+            i += 8
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            total += a[start + i]
+            i += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum(a, start, half) + _pairwise_sum(a, start + half, n - half)
+
+
+@kernel
+def numpy_sum(a: np.ndarray) -> float:
+    """``np.add.reduce(a)`` of a 1-D float array, bit for bit, inside a kernel."""
+    return _pairwise_sum(a, 0, len(a))

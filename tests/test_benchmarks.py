@@ -17,6 +17,7 @@ from salesorg.benchmarks.timing import (
     time_repeated,
 )
 from salesorg.benchmarks.workloads import boltzmann_run, march_grid
+from salesorg.model import PARAMETERS
 
 
 def test_time_repeated_runs_warmup_then_timed_calls():
@@ -99,9 +100,9 @@ def test_target_verdicts(op, limit, value, expected):
 
 
 def test_report_has_exactly_the_issue_keys_and_a_verdict_per_target():
-    out = bench.report({"default_run_s": 0.4, "march_grid_s": 12.0, "unrelated": 1})
+    out = bench.report({"default_run_s": 0.04, "march_grid_s": 12.0, "unrelated": 1})
     assert list(out) == [*bench.KEYS, "targets"]
-    assert out["default_run_s"] == 0.4
+    assert out["default_run_s"] == 0.04
     assert out["big_run_s"] is None
     assert out["targets"]["default_run_s"]["holds"] is True
     assert out["targets"]["march_grid_s"]["holds"] is False
@@ -206,3 +207,28 @@ def test_default_measurement_pairs_salesorg_with_boltzmann():
         out["default_run_s"] / (employees * bench.DEFAULT_STEPS) * 1e6
     )
     assert out["mesa_boltzmann_us_per_agent_step"] > 0
+
+
+def test_sobol_hours_are_runs_times_a_warm_run_over_the_cores():
+    runs = bench.sobol_runs()
+    assert runs == 1024 * (
+        sum(1 for p in PARAMETERS if p.vary and p.bounds and p.kind in (int, float)) + 2
+    )
+    out = bench.derived({"default_run_s": 0.03, "burn_in_s": 0.02}, cores=2)
+    assert out["sobol_all_hours"] == pytest.approx(runs * 0.05 / 2 / 3600)
+    assert bench.derived({}, cores=2)["sobol_all_hours"] is None
+
+
+def test_first_run_child_reports_a_wall_time_and_jit_times_both_runs(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_child(module, *args, env=None, **kwargs):
+        calls.append((args, dict(env or {})))
+        return {"wall_s": 5.0 if len(calls) == 1 else 0.5}
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    out = bench.measure_jit()
+    assert out == {"jit_cold_s": 5.0, "jit_warm_s": 0.5}
+    assert [args for args, _ in calls] == [("first-run",), ("first-run",)]
+    caches = {env["NUMBA_CACHE_DIR"] for _, env in calls}
+    assert len(caches) == 1  # the warm run reads the cache the cold run wrote

@@ -12,7 +12,7 @@ import pathlib
 import numpy as np
 import pytest
 from salesorg.model import SalesOrgModel
-from salesorg.model.sums import ordered_sum, sums_by_group
+from salesorg.model.sums import numpy_sum, ordered_sum, sums_by_group
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 #: Packages whose arithmetic reaches the model's state or its metrics.
@@ -60,6 +60,16 @@ def test_ordered_sum_is_the_left_to_right_sum():
     values = np.random.default_rng(3).lognormal(0.0, 3.0, 1001)
     assert ordered_sum(values) == _loop_sum(values)
     assert ordered_sum(np.array([])) == 0.0
+
+
+def test_numpy_sum_adds_in_numpys_pairwise_order():
+    rng = np.random.default_rng(6)
+    for n in [*range(0, 140), 255, 256, 257, 1000, 4097]:
+        values = rng.lognormal(0.0, 3.0, n) * rng.choice([-1.0, 1.0], n)
+        assert numpy_sum(values) == np.add.reduce(values), n
+    # the orders differ: on some of these a left-to-right loop gives other bits
+    values = rng.lognormal(0.0, 3.0, (50, 300)) * rng.choice([-1.0, 1.0], (50, 300))
+    assert any(numpy_sum(row) != _loop_sum(row) for row in values)
 
 
 def test_sums_by_group_equal_plain_loops_bit_for_bit():

@@ -1,0 +1,30 @@
+"""Compiled kernels: numba's ``njit`` with the project's settings, in one place.
+
+A kernel is a plain loop over people, cases or belief cells, written the way docs/ODD.md states
+the mechanism, and compiled to machine code so a week costs loops, not hundreds of numpy calls
+(docs/performance.md). The settings below keep the two promises of the model's code:
+
+- **Same bits on every CPU.** No ``fastmath``: the compiler may not reorder, fuse or approximate
+  float operations, so a kernel adds in the order it is written and gives the same bits as the
+  plain reference beside it (each kernel's test checks this on the same inputs and draws).
+- **Random draws stay outside.** Kernels take the week's uniforms (or other draws) as arrays
+  drawn from the model's named streams, so seeds, streams and common random numbers are those of
+  the numpy code.
+
+``cache=True`` writes the machine code beside the source (``__pycache__``, or
+``NUMBA_CACHE_DIR`` when set), so a checkout compiles once (``make bench`` times the first run
+with an empty and with a warm cache: ``jit_cold_s``, ``jit_warm_s``). ``NUMBA_DISABLE_JIT=1``
+runs every kernel as plain Python, for stepping through one in a debugger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from numba import njit
+
+
+def kernel[F: Callable](function: F) -> F:
+    """Compile ``function`` as a salesorg kernel (no fastmath, cached per checkout)."""
+    return cast(F, njit(cache=True, nogil=True)(function))  # a Dispatcher, called like F

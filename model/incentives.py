@@ -217,12 +217,12 @@ def settle_pay(state, structure, own_share: float, params) -> None:
 
 @kernel
 def pay_and_morale(
-    output, output_smoothed, effort, pay, payoff, morale, role, role_divisor, unit, unit_size,
-    own_share, smoothing, effort_cost, unfairness_sensitivity, morale_adaptation,
+    output, effort, pay, payoff, morale, role, role_divisor, unit, unit_size, own_share,
+    effort_cost, unfairness_sensitivity, morale_adaptation,
 ) -> None:  # fmt: skip
     """:func:`settle_pay` as loops over people, in place (the week's kernel).
 
-    Smoothed output scored against the role's mean (0 for a role without output), pay
+    The week's output scored against the role's mean (0 for a role without output), pay
     ``s x score + (1 - s) x unit mean score``, payoff ``pay - effort_cost x effort^2 / 2``, and
     morale moving ``morale_adaptation`` of the way toward ``1 - min(1, sensitivity x
     unfairness)``, unfairness ``(1 - s) x max(0, effort - others' mean effort)`` (none under
@@ -232,22 +232,21 @@ def pay_and_morale(
     n = len(output)
     role_mean = np.zeros(len(role_divisor))
     for i in range(n):
-        output_smoothed[i] += smoothing * (output[i] - output_smoothed[i])
-        role_mean[role[i]] += output_smoothed[i]
+        role_mean[role[i]] += output[i]
     for r in range(len(role_mean)):
         role_mean[r] /= role_divisor[r]
         if role_mean[r] == 0.0:  # dividing by an infinite mean scores exactly 0
             role_mean[r] = np.inf
     if own_share == 1.0:
         for i in range(n):
-            pay[i] = output_smoothed[i] / role_mean[role[i]]
+            pay[i] = output[i] / role_mean[role[i]]
             payoff[i] = pay[i] - 0.5 * effort_cost * effort[i] * effort[i]
             morale[i] += morale_adaptation * (1.0 - morale[i])
         return
     unit_score = np.zeros(len(unit_size))
     unit_effort = np.zeros(len(unit_size))
     for i in range(n):
-        pay[i] = output_smoothed[i] / role_mean[role[i]]  # the score, for now
+        pay[i] = output[i] / role_mean[role[i]]  # the score, for now
         unit_score[unit[i]] += pay[i]
         unit_effort[unit[i]] += effort[i]
     for i in range(n):

@@ -17,8 +17,8 @@ from salesorg.model.incentives import (
     work_effort,
 )
 
-FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output_smoothed", "pay",
-          "payoff", "morale")  # fmt: skip
+FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output", "pay", "payoff",
+          "morale")  # fmt: skip
 SETTINGS = [
     {"design": "pods", "incentive": "pooled", "share_free_riders": 0.3},
     {"design": "the_model", "incentive": "hybrid", "share_conditional_cooperators": 0.6},
@@ -72,10 +72,9 @@ def test_pay_kernel_equals_settle_pay(settings):
     reference, fast = copy.deepcopy(model.people), copy.deepcopy(model.people)
     settle_pay(reference, structure, model.own_share, p)
     pay_and_morale(
-        fast.output, fast.output_smoothed, fast.effort, fast.pay, fast.payoff, fast.morale,
-        structure.role, structure.role_divisor, structure.unit, structure.unit_sizes,
-        model.own_share, p["output_smoothing"], p["effort_cost"], p["unfairness_sensitivity"],
-        p["morale_adaptation"],
+        fast.output, fast.effort, fast.pay, fast.payoff, fast.morale, structure.role,
+        structure.role_divisor, structure.unit, structure.unit_sizes, model.own_share,
+        p["effort_cost"], p["unfairness_sensitivity"], p["morale_adaptation"],
     )  # fmt: skip
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), name)

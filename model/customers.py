@@ -19,9 +19,10 @@ import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
 from salesorg.model.columns import ColumnStore
 from salesorg.model.handoffs import Handoffs
+from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
 from salesorg.model.pipeline import Workforce, logit
-from salesorg.model.sums import sums_by_group
+from salesorg.model.sums import numpy_sum, sums_by_group
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
@@ -62,6 +63,58 @@ def service_levels(totals, tickets: float, accounts: float, p: dict) -> tuple:
     else:
         per_csm_effort = csm_quality = skill = 0.0
     return solved_per_effort, per_csm_effort, support_quality, coverage, csm_quality, skill
+
+
+@kernel
+def due_for_renewal(renewal_week, start, n, week_of_year, step) -> np.ndarray:
+    """Rows of the first ``n`` customers whose contract renews this week (signed before it)."""
+    due = np.empty(n, np.intp)
+    k = 0
+    for i in range(n):
+        if renewal_week[i] == week_of_year and start[i] < step:
+            due[k] = i
+            k += 1
+    return due[:k]
+
+
+@kernel
+def settle_renewals(
+    due, satisfaction, acv, queue, coverage, threshold, u, churn_effect, expansion_rate,
+    expansion_size, n_queues,
+):  # fmt: skip
+    """The contracts ``due`` renew, expanded, or churn (:meth:`Customers.renew`), in place.
+
+    A customer churns when ``churn_effect x S`` falls short of its logistic ``threshold``; a
+    renewing one expands by ``expansion_size`` when ``u < S x expansion_rate x coverage`` of its
+    queue. Sums add in numpy's order (:func:`model.sums.numpy_sum`), so the bits are those of
+    the numpy code this replaced.
+
+    Returns:
+        ``(gone, due ARR, expansion, retained ARR, retained ARR per queue)``, ``gone`` the
+        positions in ``due`` of the churners.
+    """
+    k = len(due)
+    before = np.empty(k)
+    added = np.empty(k)
+    kept = np.zeros(n_queues)
+    churn = np.empty(k, np.bool_)
+    churned = 0
+    for j in range(k):
+        row = due[j]
+        s = satisfaction[row]
+        churn[j] = churn_effect * s < threshold[j]
+        churned += churn[j]
+        expand = (u[j] < s * (expansion_rate * coverage[queue[row]])) and not churn[j]
+        before[j] = acv[row]
+        added[j] = before[j] * (expansion_size * expand)
+        acv[row] = before[j] + added[j]
+        if not churn[j]:
+            kept[queue[row]] += acv[row]
+    gone = churn.nonzero()[0]
+    due_total, expansion = numpy_sum(before), numpy_sum(added)
+    lost = numpy_sum(before[gone]) if churned else 0.0
+    retained = 0.0 if churned == k else due_total + expansion - lost
+    return gone, due_total, expansion, retained, kept
 
 
 class QueueService:
@@ -316,48 +369,31 @@ class Customers(ColumnStore):
             ARR retained or added per queue (credited to that queue's CSMs).
         """
         p, columns, n = self.p, self._columns, self._rows
-        this_week = (columns["renewal_week"][:n] == step % WEEKS_PER_YEAR).nonzero()[0]
-        due = this_week[columns["start"][this_week] < step]  # not those signed this week
+        due = due_for_renewal(
+            columns["renewal_week"], columns["start"], n, step % WEEKS_PER_YEAR, step
+        )
         k = len(due)
         if k == 0:
             return np.zeros(self.structure.n_queues)
-        s = columns["satisfaction"][due]
         # logit P(churn) = logit(churn_reference) - satisfaction_churn_effect (S - 0.5): a
         # customer churns when satisfaction_churn_effect x S falls short of a logistic draw
-        # centred on the churn log-odds at S = 0
+        # centred on the churn log-odds at S = 0; a renewing customer expands with probability
+        # expansion_rate x S x coverage
         threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
-        churn = self._churn_effect * s < threshold
-        coverage = self._coverage
-        if not self.single_queue:
-            queue = columns["queue"][due]
-            coverage = coverage[queue]
-        # a renewing customer expands with probability expansion_rate x S x coverage
-        # (for booleans, ``x > churn`` is ``x and not churn``)
-        expand = (rng.random(k) < s * (p["expansion_rate"] * coverage)) > churn
-        acv = columns["acv"]
-        before = acv[due]
-        added = before * (self._expansion_size * expand)
-        renewed = before + added
-        acv[due] = renewed
-        gone = churn.nonzero()[0]
+        u = rng.random(k)
+        coverage = np.atleast_1d(np.asarray(self._coverage, dtype=float))
+        gone, due_total, expansion, retained, kept = settle_renewals(
+            due, columns["satisfaction"], columns["acv"], columns["queue"], coverage,
+            threshold, u, self._churn_effect, p["expansion_rate"], self._expansion_size,
+            self.structure.n_queues,
+        )  # fmt: skip
         churned = len(gone)
-        due_total = float(np.add.reduce(before))
-        expansion = float(np.add.reduce(added))
-        # churners do not expand: what they take away is their ACV before renewal (and nothing
-        # is retained when all leave, without a rounding residue)
-        lost = float(np.add.reduce(before[gone])) if churned else 0.0
-        retained = 0.0 if churned == k else due_total + expansion - lost
         flow["renewals_due"] += k
         flow["churned"] += churned
         flow["arr_due"] += due_total
         flow["arr_retained"] += retained
         flow["expansion_bookings"] += expansion
-        if self.single_queue:
-            credit = np.array([retained])
-        else:
-            kept = renewed
-            kept[gone] = 0.0
-            credit = np.bincount(queue, kept, self.structure.n_queues)
+        credit = np.array([retained]) if self.single_queue else kept
         if churned:
             self._remove(due[gone])
             self.churned += churned

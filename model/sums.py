@@ -56,33 +56,59 @@ def sums_by_group(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.nd
 
 
 @kernel
-def _pairwise_sum(a: np.ndarray, start: int, n: int) -> float:
-    """numpy's pairwise summation of ``a[start:start + n]`` (``pairwise_sum`` in numpy's
-    ``loops_utils.h``): a plain loop below 8 values, eight running sums up to 128, halves
-    (rounded to a multiple of 8) above."""
+def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's sum of a block of at most 128 values (``pairwise_sum`` in numpy's
+    ``loops_utils.h``): a plain loop below 8 values, else eight running sums combined in pairs."""
     if n < 8:
         total = 0.0
         for i in range(start, start + n):
             total += a[i]
         return total
-    if n <= 128:
-        r = a[start : start + 8].copy()
-        i = 8
-        while i < n - n % 8:
-            for j in range(8):
-                r[j] += a[start + i + j]
-            i += 8
-        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            total += a[start + i]
-            i += 1
-        return total
-    half = n // 2
-    half -= half % 8
-    return _pairwise_sum(a, start, half) + _pairwise_sum(a, start + half, n - half)
+    r = a[start : start + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            r[j] += a[start + i + j]
+        i += 8
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        total += a[start + i]
+        i += 1
+    return total
 
 
 @kernel
 def numpy_sum(a: np.ndarray) -> float:
-    """``np.add.reduce(a)`` of a 1-D float array, bit for bit, inside a kernel."""
-    return _pairwise_sum(a, 0, len(a))
+    """``np.add.reduce(a)`` of a 1-D float array, bit for bit, inside a kernel.
+
+    numpy sums blocks of up to 128 values (:func:`_block_sum`) and above that adds the sums of
+    two halves (the first rounded down to a multiple of 8). The halving runs here on an
+    explicit stack of tasks (numba's cache cannot hold a recursive kernel): "sum the block
+    ``(start, n)``" or "add the last two sums".
+    """
+    n = len(a)
+    if n <= 128:
+        return _block_sum(a, 0, n)
+    task_start = np.empty(256, np.intp)
+    task_n = np.empty(256, np.intp)  # -1: add the last two sums
+    sums = np.empty(128)
+    tasks, done = 1, 0
+    task_start[0], task_n[0] = 0, n
+    while tasks:
+        tasks -= 1
+        start, size = task_start[tasks], task_n[tasks]
+        if size < 0:
+            done -= 1
+            sums[done - 1] += sums[done]
+        elif size <= 128:
+            sums[done] = _block_sum(a, start, size)
+            done += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            # run the first half, then the second, then add them (a stack: pushed in reverse)
+            task_start[tasks], task_n[tasks] = 0, -1
+            task_start[tasks + 1], task_n[tasks + 1] = start + half, size - half
+            task_start[tasks + 2], task_n[tasks + 2] = start, half
+            tasks += 3
+    return sums[0]

@@ -194,6 +194,13 @@ LEVERS = [
           {"design": "pods", "peer_sanctions": 1.0}),
     Lever("socialization_rate", (0.02, 0.5), "belief_diversity", 26, DOWN),
     Lever("code_learning_rate", (0.0, 0.1, 0.5), "playbook_knowledge", 26, UP),
+    # the role x domain tables, one entry each (addressed as name.role.domain): a marketer's
+    # vantage on fit signals multiplies its learning by doing there (fast learning shows it in
+    # 26 weeks; at the default rate 0.2 -> 0.6 adds +0.006 +- 0.014); an AE's performance weighs
+    # customer language more (rows are not renormalised), and the win odds follow performance
+    Lever("vantage.marketer.fit_signals", (0.0, 0.2, 0.6), "knowledge_fit_signals", 26, UP,
+          {"learning_by_doing_rate": 0.2}),
+    Lever("role_weights.ae.customer_language", (0.0, 0.3, 0.6), "win_rate", 26, UP),
     # people talk about the domains they see well (vantage at least the threshold): a higher
     # threshold leaves fewer domains to talk about, so less is learned from colleagues
     Lever("expertise_threshold", (0.15, 0.3, 0.55), "knowledge", 26, DOWN),

@@ -117,6 +117,39 @@ def settle_renewals(
     return gone, due_total, expansion, retained, kept
 
 
+@kernel
+def move_satisfaction(satisfaction, pull, queue, n, keep, shift) -> None:
+    """Satisfaction moves toward its target, in place: ``S <- keep x S + pull + shift[q]``
+    (``keep = 1 - adaptation``; ``pull`` the customer's own part of the target, ``shift`` its
+    queue's support and CSM part; :meth:`Customers.serve`)."""
+    for i in range(n):
+        satisfaction[i] = satisfaction[i] * keep + pull[i] + shift[queue[i]]
+
+
+@kernel
+def find_referrers(satisfaction, queue, n, rate, u) -> np.ndarray:
+    """Customers who refer a lead this week: ``u < S^2 x rate[q]``, ``rate`` per queue
+    (referral rate x the queue's referral skill; :meth:`Customers.refer`)."""
+    referrers = np.empty(n, np.intp)
+    k = 0
+    for i in range(n):
+        if u[i] < satisfaction[i] * satisfaction[i] * rate[queue[i]]:
+            referrers[k] = i
+            k += 1
+    return referrers[:k]
+
+
+@kernel
+def staff_shares(productivity, column, per_column) -> np.ndarray:
+    """Per person, productivity x the value ``per_column`` of their support or CSM column (0
+    for everyone else, whose column is -1): credit and cases in proportion to productivity
+    in the queue."""
+    shares = np.empty(len(productivity))
+    for i in range(len(productivity)):
+        shares[i] = productivity[i] * (per_column[column[i]] if column[i] >= 0 else 0.0)
+    return shares
+
+
 class QueueService:
     """:func:`service_levels` for many queues at once, in a fixed number of array operations.
 
@@ -356,11 +389,11 @@ class Customers(ColumnStore):
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
         shift = self._adaptation * TARGET_WEIGHT * (support_quality + csm_quality)
-        columns, n = self._columns, self._rows
-        satisfaction = columns["satisfaction"][:n]
-        satisfaction *= 1.0 - self._adaptation
-        satisfaction += columns["pull"][:n]
-        satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
+        columns = self._columns
+        move_satisfaction(
+            columns["satisfaction"], columns["pull"], columns["queue"], self._rows,
+            1.0 - self._adaptation, np.atleast_1d(np.asarray(shift, dtype=float)),
+        )  # fmt: skip
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
         """Contracts at their anniversary renew (maybe expanded) or churn.
@@ -408,25 +441,18 @@ class Customers(ColumnStore):
             per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort / unit])
         else:
             per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
-        wf.output += wf.productivity * self._roles.per_person(per_effort)
+        wf.output += staff_shares(wf.productivity, self._roles.column, per_effort)
 
     def cases(self, wf: Workforce, members: dict) -> np.ndarray:
         """Cases each person worked this week: tickets solved by each support person and
         accounts covered by each CSM, in proportion to productivity in the queue (as
         :meth:`credit_staff` credits them); zero for everyone else."""
-        cases = np.zeros(self.structure.size)
         if self._per_effort is None:  # no service yet
-            return cases
-        solved_per_effort, _ = self._per_effort
-        queue = self.structure.queue
-        for role, per_effort in (
-            ("support", solved_per_effort),
-            ("csm", self._covered_per_effort),
-        ):
-            people = members[role]
-            per_effort = np.atleast_1d(per_effort)
-            cases[people] = wf.productivity[people] * per_effort[queue[people] % len(per_effort)]
-        return cases
+            return np.zeros(self.structure.size)
+        per_column = np.concatenate(
+            (np.atleast_1d(self._per_effort[0]), np.atleast_1d(self._covered_per_effort))
+        ).astype(float)
+        return staff_shares(wf.productivity, self._service_roles(members).column, per_column)
 
     def refer(self, rng: np.random.Generator):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.
@@ -436,13 +462,10 @@ class Customers(ColumnStore):
             a referral stays in its referrer's territory.
         """
         p, columns, n = self.p, self._columns, self._rows
-        satisfaction = columns["satisfaction"][:n]
-        chance = satisfaction * satisfaction
-        if self.single_queue:
-            chance *= p["referral_rate"] * self._referral_skill
-        else:
-            chance *= (p["referral_rate"] * self._referral_skill)[columns["queue"][:n]]
-        referrers = (rng.random(n) < chance).nonzero()[0]
+        rate = np.atleast_1d(np.asarray(p["referral_rate"] * self._referral_skill, dtype=float))
+        referrers = find_referrers(
+            columns["satisfaction"], columns["queue"], n, rate, rng.random(n)
+        )
         k = len(referrers)
         draws = rng.random(2 * k)  # fit, then technical
         fit = draws[:k] < p["referral_fit"]

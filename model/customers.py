@@ -22,7 +22,7 @@ from salesorg.model.handoffs import Handoffs
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
 from salesorg.model.pipeline import Workforce, logit
-from salesorg.model.sums import numpy_sum, sums_by_group
+from salesorg.model.sums import numpy_sum
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
@@ -150,6 +150,22 @@ def staff_shares(productivity, column, per_column) -> np.ndarray:
     return shares
 
 
+@kernel
+def service_totals(productivity, performance, knowledge, referrals, column, n_columns):
+    """Sums of productivity p, p x performance and p x referral knowledge (rows) over the
+    people of each support and CSM column (``column`` per person, -1 for others), added in
+    person order (as :func:`model.sums.sums_by_group`)."""
+    totals = np.zeros((3, n_columns))
+    for i in range(len(productivity)):
+        c = column[i]
+        if c >= 0:
+            p = productivity[i]
+            totals[0, c] += p
+            totals[1, c] += p * performance[i]
+            totals[2, c] += p * knowledge[i, referrals]
+    return totals
+
+
 class QueueService:
     """:func:`service_levels` for many queues at once, in a fixed number of array operations.
 
@@ -217,17 +233,13 @@ class _ServiceRoles:
         self.column = np.full(structure.size, -1, dtype=np.intp)
         self.column[self.support] = structure.queue[self.support]
         self.column[self.csms] = nq // 2 + structure.queue[self.csms]
-        #: columns: productivity, productivity x performance, productivity x referral knowledge
-        self.values = np.empty((structure.size, 3))
 
     def totals(self, wf: Workforce) -> np.ndarray:
         """Sums of p, p x performance and p x K_referrals (rows) over each queue's support staff,
         then each queue's CSMs (columns)."""
-        values, p = self.values, wf.productivity
-        values[:, 0] = p
-        np.multiply(p, wf.performance, out=values[:, 1])
-        np.multiply(p, wf.knowledge[:, REFERRALS], out=values[:, 2])
-        return sums_by_group(values, self.column, self.n_columns).T
+        return service_totals(
+            wf.productivity, wf.performance, wf.knowledge, REFERRALS, self.column, self.n_columns
+        )
 
     def per_person(self, per_column: np.ndarray) -> np.ndarray:
         """Each person's entry of ``per_column`` (support, then CSM queues); 0 for others."""

@@ -140,3 +140,20 @@ def _levels(customers, wf, members):
     else:
         levels = customers._queue_service.levels(totals, customers._fit_counts())
     return levels[2], levels[4]
+
+
+def test_service_totals_equal_group_sums_of_the_products():
+    from salesorg.model.customers import REFERRALS, service_totals
+    from salesorg.model.sums import sums_by_group
+
+    rng = np.random.default_rng(5)
+    n, columns = 200, 6
+    productivity, performance = rng.random(n), rng.random(n)
+    knowledge = rng.random((n, 7))
+    column = rng.integers(-1, columns, n)
+    values = np.column_stack(
+        (productivity, productivity * performance, productivity * knowledge[:, REFERRALS])
+    )
+    expected = sums_by_group(values, column, columns).T
+    got = service_totals(productivity, performance, knowledge, REFERRALS, column, columns)
+    np.testing.assert_array_equal(got, expected)

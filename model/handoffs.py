@@ -31,14 +31,17 @@ problem) counts in the win odds only in proportion to the context the AE receive
 expectations set at the sale count toward the customer's satisfaction only in proportion to
 the context its CSMs and support received; what is lost is as good as a guess (knowledge 0.5).
 
-``Handoffs.keep`` and ``Handoffs.keep_to_pool`` are the whole-population kernels; the plain
-references beside them (:func:`distance_reference`, :func:`pool_distance_reference`) are loops
-over pairs, and a test shows they agree.
+The methods of :class:`Handoffs` run compiled loops over the handoffs (:mod:`model.jit`), one
+per account, as the formula above reads; the plain references beside them
+(:func:`distance_reference`, :func:`pool_distance_reference`) are loops over pairs, and tests
+show they agree (tests/test_model_handoffs.py; tests/test_perf_selling.py checks the loops bit
+for bit against the numpy code they replaced).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
 
 #: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
@@ -48,6 +51,7 @@ CONTEXT_ONE = 1 << 40
 #: Domains whose account-specific part is the context the AE works with: what this buyer says
 #: and why this buyer fits (the buyer's problem).
 ACCOUNT_DOMAINS = (DOMAIN_INDEX["customer_language"], DOMAIN_INDEX["fit_signals"])
+ROLE_CSM = ROLE_INDEX["csm"]
 
 
 def distance_reference(giver: int, receiver: int, unit, neighbours) -> float:
@@ -90,6 +94,8 @@ class Handoffs:
         self.queue = structure.queue
         self.role = structure.role
         self.neighbours = neighbours
+        #: what the kernels look up about each person: unit, queue, role, seat neighbours
+        self._people = (self.unit, self.queue, self.role, neighbours)
         self.n_queues = structure.n_queues
         self.n_units = structure.n_units
         csm, support = ROLE_INDEX["csm"], ROLE_INDEX["support"]
@@ -111,51 +117,132 @@ class Handoffs:
 
     def distance(self, giver: np.ndarray, receiver: np.ndarray) -> np.ndarray:
         """Distance of each handoff ``giver[i] -> receiver[i]`` (see the module docstring)."""
-        other_unit = self.unit[giver] != self.unit[receiver]
-        near = (self.neighbours[giver] == receiver[:, None]).any(axis=1)
-        return (1.0 + other_unit + ~near) / 3.0
+        return _distances(giver, receiver, self.unit, self.neighbours)
 
     def keep(self, giver: np.ndarray, receiver: np.ndarray) -> np.ndarray:
         """Share of context each handoff keeps; a giver of -1 (no colleague) keeps all."""
-        colleague = giver >= 0
-        kept = np.ones(len(receiver))
-        if colleague.any():
-            g, r = giver[colleague], receiver[colleague]
-            kept[colleague] = 1.0 - self.loss * self.distance(g, r)
-        return kept
+        return _keeps(giver, receiver, self.unit, self.neighbours, self.loss)
+
+    def hand_over(self, giver: np.ndarray, receiver: np.ndarray, context) -> np.ndarray:
+        """The context (in units of :data:`CONTEXT_ONE`) of accounts ``giver[i]`` hands to
+        ``receiver[i]``: ``context[i]`` (or one ``context`` for all) times the share kept,
+        rounded to the nearest unit; a giver of -1 (no colleague) hands all of it on."""
+        if np.ndim(context) == 0:
+            context = np.full(len(receiver), context, np.intp)
+        return _handed(giver, receiver, context, self.unit, self.neighbours, self.loss)
 
     def keep_to_pool(self, giver: np.ndarray, queue: np.ndarray, role: int) -> np.ndarray:
         """Share of context kept when ``giver[i]`` hands to the people of ``role`` in
         ``queue[i]`` together (the mean distance to them); all of it where there are none."""
-        size, key, count = self._pools[role]
-        members = size[queue]
-        # share of the pool in the giver's unit: count of (queue, unit) among the pool's keys
-        wanted = queue * self.n_units + self.unit[giver]
-        at = np.minimum(key.searchsorted(wanted), len(key) - 1)
-        same_unit = np.where(key[at] == wanted, count[at], 0)
-        # share of the pool seated next to the giver: pool members among the giver's neighbours
-        table = self.neighbours[giver]
-        seated = table >= 0
-        person = np.where(seated, table, 0)
-        in_pool = seated & (self.role[person] == role) & (self.queue[person] == queue[:, None])
-        near = np.count_nonzero(in_pool, axis=1)
-        mean = np.divide(
-            1.0 * members + (members - same_unit) + (members - near),
-            3.0 * members,
-            out=np.zeros(len(giver)),
-            where=members > 0,
+        return _pool_keeps(giver, queue, role, self._pools[role], self._people, self.loss)
+
+    def to_service(self, giver: np.ndarray, queue: np.ndarray, context: np.ndarray) -> np.ndarray:
+        """The context (a share) of won accounts once ``giver[i]`` (their AE) has handed them to
+        the CSMs of ``queue[i]`` and these to the queue's support staff."""
+        pool = self._pools[ROLE_CSM]
+        return _service_context(
+            giver, queue, context, pool, self._people, self.loss, self.support_keep
         )
-        return 1.0 - self.loss * mean
 
     def _pool_table(self, role: int):
-        """Pool size per queue and the sorted (queue, unit) keys of the pool with counts."""
+        """Pool size per queue, and per queue and unit the pool's people in that unit."""
         people = np.flatnonzero(self.role == role)
         size = np.bincount(self.queue[people], None, self.n_queues)
-        key, count = np.unique(self.queue[people] * self.n_units + self.unit[people],
-                               return_counts=True)  # fmt: skip
-        if not len(key):  # no one in this role: every lookup finds no match
-            key, count = np.array([-1]), np.array([0])
-        return size, key, count
+        cell = self.queue[people] * self.n_units + self.unit[people]
+        same_unit = np.bincount(cell, None, self.n_queues * self.n_units)
+        return size, same_unit.reshape(self.n_queues, self.n_units)
+
+
+@kernel
+def _pair_distance(giver, receiver, unit, neighbours):
+    """Distance of a handoff from ``giver`` to ``receiver``:
+    ``(1 + [different units] + [not seated within seat_radius]) / 3``."""
+    other_unit = 1.0 if unit[giver] != unit[receiver] else 0.0
+    far = 1.0
+    for slot in range(neighbours.shape[1]):
+        if neighbours[giver, slot] == receiver:
+            far = 0.0
+    return (1.0 + other_unit + far) / 3.0
+
+
+@kernel
+def _pair_keep(giver, receiver, unit, neighbours, loss):
+    """Share of context kept when ``giver`` hands an account to ``receiver``."""
+    return 1.0 - loss * _pair_distance(giver, receiver, unit, neighbours)
+
+
+@kernel
+def _distances(giver, receiver, unit, neighbours):
+    """Distance of each handoff ``giver[i] -> receiver[i]``."""
+    distance = np.empty(len(receiver))
+    for i in range(len(receiver)):
+        distance[i] = _pair_distance(giver[i], receiver[i], unit, neighbours)
+    return distance
+
+
+@kernel
+def _keeps(giver, receiver, unit, neighbours, loss):
+    """Share of context kept at each handoff ``giver[i] -> receiver[i]`` (all of it without a
+    giver, -1)."""
+    kept = np.ones(len(receiver))
+    for i in range(len(receiver)):
+        if giver[i] >= 0:
+            kept[i] = _pair_keep(giver[i], receiver[i], unit, neighbours, loss)
+    return kept
+
+
+@kernel
+def _handed(giver, receiver, context, unit, neighbours, loss):
+    """Context (units of CONTEXT_ONE) after each handoff: ``context x`` the share kept, rounded."""
+    handed = context.copy()
+    for i in range(len(receiver)):
+        if giver[i] >= 0:
+            kept = _pair_keep(giver[i], receiver[i], unit, neighbours, loss) * context[i]
+            handed[i] = int(np.rint(kept))
+    return handed
+
+
+@kernel
+def _pool_keep(giver, queue, role, pool, people, loss):
+    """Share of context kept when ``giver`` hands an account to the people of ``role`` in
+    ``queue`` together: ``1 - loss x`` the mean distance to them, which is
+    ``(members + members in other units + members not seated near) / (3 x members)``.
+
+    ``pool`` is the role's ``(size per queue, members per queue and unit)``; ``people`` each
+    person's ``(unit, queue, role, seat neighbours)``."""
+    size, same_unit = pool
+    unit, queue_of, role_of, neighbours = people
+    members = size[queue]
+    if members == 0:  # no one to hand to: nothing lost
+        return 1.0
+    near = 0
+    for slot in range(neighbours.shape[1]):
+        person = neighbours[giver, slot]
+        if person >= 0 and role_of[person] == role and queue_of[person] == queue:
+            near += 1
+    other_unit = members - same_unit[queue, unit[giver]]
+    mean = (1.0 * members + other_unit + (members - near)) / (3.0 * members)
+    return 1.0 - loss * mean
+
+
+@kernel
+def _pool_keeps(giver, queue, role, pool, people, loss):
+    """:func:`_pool_keep` of each ``giver[i]`` handing to the pool of ``queue[i]``."""
+    kept = np.empty(len(giver))
+    for i in range(len(giver)):
+        kept[i] = _pool_keep(giver[i], queue[i], role, pool, people, loss)
+    return kept
+
+
+@kernel
+def _service_context(giver, queue, context, csm_pool, people, loss, support_keep):
+    """Context of won accounts after the AE ``giver[i]`` hands each to the CSMs of ``queue[i]``
+    (the CSM pool's share kept) and they hand it to the queue's support staff."""
+    served = np.empty(len(giver))
+    for i in range(len(giver)):
+        to_csms = _pool_keep(giver[i], queue[i], ROLE_CSM, csm_pool, people, loss)
+        served[i] = context[i] * to_csms * support_keep[queue[i]]
+    return served
 
 
 def account_knowledge(knowledge: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:

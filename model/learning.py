@@ -380,7 +380,7 @@ class Learning:
     def act(self, beliefs: np.ndarray) -> np.ndarray:
         """What people did this week: their beliefs, a coin where they hold none (March 1991);
         read before this week's learning changes the beliefs."""
-        return rules.act(beliefs, rules.coins_for(beliefs, self.streams["acts"]))
+        return rules.act(beliefs, rules.coin_bytes(beliefs, self.streams["acts"]))
 
     def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
         """People observe the truth of a dimension with probability ``learning_by_doing_rate``
@@ -448,11 +448,19 @@ class Learning:
         helps the unit's rivals too)."""
         codes, s = self.codes, self.structure
         rng = self.streams["playbook"]
-        acted = self.score(actions, market)
-        superior = acted > self.score(codes.take(s.unit, axis=0), market)
-        superior &= rng.random(len(s.unit)) < cooperation * self.playbook_kept
-        tally = rules.superior_tally(actions, superior, s.unit_order, s.unit_starts)
-        rules.learn_code(codes, tally, self.code_change, rng.random(codes.shape))
+        u_share = rng.random(len(s.unit))
+        u_code = rng.random(codes.shape)
+        share = cooperation * self.playbook_kept
+        if market.realities is None:  # one market: scores and sharing in one pass
+            superior = rules.superior_group(
+                actions, codes, s.unit, market.reality, self.score_weights, share, u_share
+            )
+        else:
+            superior = self.score(actions, market) > self.score(codes.take(s.unit, axis=0), market)
+            superior &= u_share < share
+        rules.learn_codes(
+            codes, actions, superior, s.unit_order, s.unit_starts, self.code_change, u_code
+        )
 
     def score(self, rows: np.ndarray, market: Market) -> np.ndarray:
         """March's score of each person's row (actions, or their unit's code) on what their

@@ -54,9 +54,6 @@ def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
     return np.tile(table, n_territories)
 
 
-_CSM = ROLE_INDEX["csm"]
-
-
 def logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
@@ -672,9 +669,7 @@ class Pipeline:
         if self.handoffs is None or not self.handoffs.active:
             return context if scalar else context[kept]
         holder = (holder if rows is None else holder[rows])[kept]
-        keep = self.handoffs.keep(holder, receiver[kept])
-        kept_context = keep * (context if scalar else context[kept])
-        return np.rint(kept_context).astype(np.intp)
+        return self.handoffs.hand_over(holder, receiver[kept], context if scalar else context[kept])
 
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
@@ -758,8 +753,7 @@ class Pipeline:
         self.won_context = context[winners]
         if self.handoffs is not None and self.handoffs.active:  # to the CSMs, then support
             account_queue = np.zeros_like(territory) if self.single else territory
-            self.won_context *= self.handoffs.keep_to_pool(ae, account_queue, _CSM)
-            self.won_context *= self.handoffs.support_keep[account_queue]
+            self.won_context = self.handoffs.to_service(ae, account_queue, self.won_context)
         return territory, fit, expectations, ae, se
 
     def cases(self, step: int, n: int) -> np.ndarray:

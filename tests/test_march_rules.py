@@ -19,7 +19,7 @@ def signs_of(seed, shape):
 def test_act_kernel_equals_reference(shape):
     beliefs = beliefs_of(1, shape)
     coins = rules.coins_for(beliefs, np.random.default_rng(2))
-    actions = rules.act(beliefs, coins)
+    actions = rules.act(beliefs, rules.coin_bytes(beliefs, np.random.default_rng(2)))
     np.testing.assert_array_equal(actions, rules.act_reference(beliefs, coins))
     assert set(np.unique(actions)) == {-1, 1}
     kept = beliefs != 0
@@ -85,6 +85,50 @@ def test_superior_tally_kernel_equals_reference_in_both_layouts():
     )
     for k in range(4):  # each unit's row is its superior members' summed actions
         np.testing.assert_array_equal(tally[k], flat[(unit == k) & chosen].sum(axis=0))
+
+
+def sales_layout(seed, people=40, units=6, dims=12):
+    """People with a unit each (every unit non-empty), their actions, the unit codes."""
+    rng = np.random.default_rng(seed)
+    unit = rng.permutation(np.arange(people) % units)
+    order = np.argsort(unit, kind="stable")
+    starts = np.searchsorted(unit[order], np.arange(units))
+    return (
+        unit,
+        order,
+        starts,
+        signs_of(seed + 1, (people, dims)),
+        beliefs_of(seed + 2, (units, dims)),
+    )
+
+
+def test_superior_group_kernel_equals_scores_of_the_reference():
+    unit, _, _, actions, codes = sales_layout(20)
+    people, dims = actions.shape
+    rng = np.random.default_rng(21)
+    reality = signs_of(22, (dims,))
+    weights = rng.integers(0, 60, (people, dims)).astype(np.int16)
+    share, u = rng.random(people), rng.random(people)
+    expected = (
+        rules.score_reference(actions, reality, weights)
+        > rules.score_reference(codes[unit], reality, weights)
+    ) & (u < share)
+    got = rules.superior_group(actions, codes, unit, reality, weights, share, u)
+    np.testing.assert_array_equal(got, expected)
+    assert 0 < got.sum() < people
+
+
+def test_learn_codes_kernel_equals_tally_then_learn_code_references():
+    unit, order, starts, actions, codes = sales_layout(23)
+    rng = np.random.default_rng(24)
+    superior = rng.random(len(unit)) < 0.5
+    u = rng.random(codes.shape)
+    expected, before = codes.copy(), codes.copy()
+    tally = rules.superior_tally_reference(actions, superior, order, starts)
+    rules.learn_code_reference(expected, tally, 0.4, u)
+    rules.learn_codes(codes, actions, superior, order, starts, rules.change_table(0.4, 40), u)
+    np.testing.assert_array_equal(codes, expected)
+    assert (codes != before).any()  # the draws change some codes
 
 
 @pytest.mark.parametrize("per_unit", [False, True])

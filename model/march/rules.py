@@ -4,7 +4,8 @@ Both learning engines use these functions: the March engine (:mod:`model.march.e
 replications of March's organization validated against his figures) and the sales model's
 :class:`model.learning.Learning`, whose unit playbooks are March's organizational code. Each
 rule is written twice, side by side: a plain reference that reads like March's text (loops over
-people and dimensions) and the vectorised kernel the models run. ``tests/test_march_rules.py``
+people and dimensions) and the kernel the models run (vectorised numpy, or a compiled loop,
+:mod:`model.jit`). ``tests/test_march_rules.py``
 feeds both the same draws and asserts they agree exactly.
 
 March's paper alone does not pin the mechanics; we follow the reconstruction that reproduces
@@ -36,6 +37,7 @@ References:
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 # ----------------------------------------------------------------- draws
 
@@ -47,9 +49,26 @@ def random_signs(rng: np.random.Generator, shape) -> np.ndarray:
     return (bits.astype(np.int8) * 2 - 1).reshape(shape)
 
 
+def coin_bytes(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The random bytes that hold one fair coin per 0 belief, eight to a byte (the draw
+    :func:`random_signs` makes; :func:`act` reads the bits)."""
+    return rng.integers(0, 256, size=(count_zeros(beliefs.reshape(-1)) + 7) // 8, dtype=np.uint8)
+
+
 def coins_for(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One fair coin per 0 belief, in C order of the cells (the draws :func:`act` takes)."""
+    """One fair coin per 0 belief as +/-1, in C order of the cells: the coins
+    :func:`act_reference` takes, the bits of the same draw as :func:`coin_bytes`."""
     return random_signs(rng, int(np.count_nonzero(beliefs == 0)))
+
+
+@kernel
+def count_zeros(flat: np.ndarray) -> int:
+    """The number of 0 beliefs (cells without a view)."""
+    zeros = 0
+    for value in flat:
+        if value == 0:
+            zeros += 1
+    return zeros
 
 
 # ----------------------------------------------------------------- 1. act
@@ -67,11 +86,23 @@ def act_reference(beliefs: np.ndarray, coins: np.ndarray) -> np.ndarray:
     return actions
 
 
-def act(beliefs: np.ndarray, coins: np.ndarray) -> np.ndarray:
-    """Kernel of :func:`act_reference`: the coins fill the 0 beliefs in C order."""
+def act(beliefs: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Kernel of :func:`act_reference`: the coins, bits of ``packed`` (:func:`coin_bytes`),
+    fill the 0 beliefs in C order."""
+    return _act(beliefs.reshape(-1), packed).reshape(beliefs.shape)
+
+
+@kernel
+def _act(beliefs: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """One cell at a time: the belief, or where it is 0 the next coin, the next bit of
+    ``packed`` (most significant first, as :func:`np.unpackbits` reads it): 1 is +1, 0 is -1."""
     actions = beliefs.copy()
-    flat = actions.reshape(-1)
-    flat[np.flatnonzero(flat == 0)] = coins  # few once converged
+    used = 0
+    for cell in range(actions.size):
+        if actions[cell] == 0:
+            bit = (packed[used >> 3] >> (7 - (used & 7))) & 1
+            actions[cell] = 2 * bit - 1
+            used += 1
     return actions
 
 
@@ -125,11 +156,20 @@ def socialize(beliefs: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> No
     Every new value is computed from the beliefs as they were, so a cell listed twice moves one
     step, not two.
     """
-    flat = beliefs.reshape(-1)
-    held = targets.nonzero()[0]
-    cells, targets = cells.take(held), targets.take(held)
-    now = flat.take(cells)
-    flat.put(cells, now + np.sign(targets - now).astype(np.int8))
+    _socialize(beliefs.reshape(-1), cells, targets)
+
+
+@kernel
+def _socialize(flat: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> None:
+    """Each listed cell whose code value is a view steps toward it: all new values first, from
+    the beliefs as they were, then written (a cell listed twice gets the same value twice)."""
+    moved = np.empty(len(cells), dtype=flat.dtype)
+    for k in range(len(cells)):
+        now, target = flat[cells[k]], targets[k]
+        moved[k] = now + (target > now) - (target < now)
+    for k in range(len(cells)):
+        if targets[k] != 0:  # a code without a view on the dimension moves nothing
+            flat[cells[k]] = moved[k]
 
 
 # ----------------------------------------------------------------- 4. superior group
@@ -165,6 +205,50 @@ def superior_tally(actions, superior, order=None, starts=None) -> np.ndarray:
     if order is None:  # one unit per leading index: a plain reduction
         return np.add.reduce(masked, axis=-2, dtype=np.int32)
     return np.add.reduceat(masked.take(order, axis=0), starts, axis=0, dtype=np.int32)
+
+
+@kernel
+def superior_group(actions, codes, unit, reality, weights, share, u) -> np.ndarray:
+    """Rules 2 and 4 in the sales model's layout (a unit per person): person ``i`` is in the
+    superior group when the acted score ``sum_j w_ij a_ij r_j`` exceeds its unit code's
+    ``sum_j w_ij c_j r_j`` (integers: exact) and it shares with the playbook, ``u_i < share_i``.
+
+    Args:
+        actions: people x dimensions; ``codes``: units x dimensions; ``unit``: per person.
+        reality: one sign per dimension; ``weights``: people x dimensions integers.
+        share, u: per person, the probability of sharing and a uniform.
+    """
+    people, m = actions.shape
+    superior = np.zeros(people, dtype=np.bool_)
+    for i in range(people):
+        acted = 0
+        coded = 0
+        for j in range(m):
+            acted += np.int64(weights[i, j]) * actions[i, j] * reality[j]
+            coded += np.int64(weights[i, j]) * codes[unit[i], j] * reality[j]
+        superior[i] = acted > coded and u[i] < share[i]
+    return superior
+
+
+@kernel
+def learn_codes(codes, actions, superior, order, starts, change, u) -> None:
+    """Rules 4 and 5 in the sales model's layout, in place: per unit (a segment ``starts`` of
+    the people listed in ``order``) and dimension, the superior members' summed actions ``S``;
+    the code takes ``sign(S)`` where ``u < change[|S|]`` (:func:`change_table`, one row).
+    The same as :func:`superior_tally` then :func:`learn_code`."""
+    units, m = codes.shape
+    tally = np.zeros(m, dtype=np.int64)
+    for k in range(units):
+        end = starts[k + 1] if k + 1 < units else len(order)
+        tally[:] = 0
+        for person in order[starts[k] : end]:
+            if superior[person]:
+                for j in range(m):
+                    tally[j] += actions[person, j]
+        for j in range(m):
+            s = tally[j]
+            if u[k, j] < change[abs(s)]:
+                codes[k, j] = (s > 0) - (s < 0)
 
 
 # ----------------------------------------------------------------- 5. the code learns

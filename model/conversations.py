@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 
 def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation=None):
@@ -166,24 +167,43 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
         rivals: ``(key, kept)`` or None: a source shares with a receiver of the same ``key``
             (per person, :func:`model.incentives.rival_key`) with ``kept x`` its cooperation.
     """
-    c = len(plan.receivers)
-    cross = u[2 * c :] < plan.cross
-    size = np.where(cross, plan.n, plan.size)
-    start = np.where(cross, plan.everyone, plan.start)
-    # floor(u k) < k for every double u < 1 numpy draws, so no index leaves its segment; a
-    # seat without neighbours picks its row's -1 padding, whose slot has chance 0
-    pick = (u[c : 2 * c] * size).astype(np.intp)
-    pick += start
-    sources = plan.lookup.take(pick)
-    share = cooperation.take(sources)
-    if rivals is not None:
-        key, kept = rivals
-        share = np.where(key.take(sources) == key.take(plan.receivers), kept * share, share)
-    happens = u[:c] < plan.chance * share
-    happens &= sources != plan.receivers
-    slot = happens.nonzero()[0]
-    pick = pick.take(slot)
-    return slot, plan.lookup.take(pick), plan.rows.take(pick)
+    key, kept = (plan.receivers[:0], 1.0) if rivals is None else rivals
+    p = plan
+    return _draw_conversations(
+        p.receivers, p.chance, p.lookup, p.rows, p.start, p.size, p.cross, p.everyone, p.n,
+        u, cooperation, key, kept, rivals is not None,
+    )  # fmt: skip
+
+
+@kernel
+def _draw_conversations(
+    receivers, chance, lookup, rows, start, size, cross, everyone, n, u, cooperation, key, kept,
+    rivalry,
+):  # fmt: skip
+    """One slot at a time: across a cross-unit link the segment is everyone; the source is
+    entry ``floor(u k)`` of the slot's segment of ``k`` entries; the slot happens with
+    probability ``chance x share`` (a rival's share times ``kept``) and never with oneself."""
+    c = receivers.size
+    slots = np.empty(c, dtype=np.intp)
+    sources = np.empty(c, dtype=np.intp)
+    topics = np.empty(c, dtype=np.intp)
+    count = 0
+    for j in range(c):
+        if u[2 * c + j] < cross[j]:
+            first, k = everyone, n
+        else:
+            first, k = start[j], size[j]
+        # floor(u k) < k for every double u < 1 numpy draws, so no index leaves its segment;
+        # a seat without neighbours picks its row's -1 padding, whose slot has chance 0
+        pick = np.intp(u[c + j] * k) + first
+        source, receiver = lookup[pick], receivers[j]
+        share = cooperation[source]
+        if rivalry and key[source] == key[receiver]:
+            share = kept * share
+        if u[j] < chance[j] * share and source != receiver:
+            slots[count], sources[count], topics[count] = j, source, rows[pick]
+            count += 1
+    return slots[:count], sources[:count], topics[:count]
 
 
 def draw_conversations_reference(plan: ConversationPlan, u, cooperation, rivals=None):

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.jit import kernel
-from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX, WEIGHTS
+from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX
 
 #: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
 #: fields stay one integer table (one gather moves a lead with all its fields).
@@ -243,15 +243,3 @@ def _service_context(giver, queue, context, csm_pool, people, loss, support_keep
         to_csms = _pool_keep(giver[i], queue[i], ROLE_CSM, csm_pool, people, loss)
         served[i] = context[i] * to_csms * support_keep[queue[i]]
     return served
-
-
-def account_knowledge(knowledge: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
-    """What an AE's knowledge of the account's domains (the buyer's language and problem) adds
-    over a guess, per deal: ``knowledge`` is the AE's domain knowledge row of each deal (deals x
-    domains); the sum over :data:`ACCOUNT_DOMAINS` of the AE's weight x (knowledge - 0.5), in a
-    fixed order. Knowledge 0.5 is the model's "knows nothing" (a belief right by chance).
-    ``weights`` is the roles x domains table of the input ``role_weights``."""
-    ae = ROLE_INDEX["ae"]
-    first, second = ACCOUNT_DOMAINS
-    language = weights[ae, first] * (knowledge[:, first] - 0.5)
-    return language + weights[ae, second] * (knowledge[:, second] - 0.5)

@@ -3,8 +3,9 @@
 The extensions of March (1991) the sales model adds: learning by doing through a role's vantage,
 peer learning between pairs of people (Miller, Zhao & Calantone 2006) and market turbulence.
 The March rules themselves (acting, socialization, the superior group and the playbooks'
-learning) live in :mod:`model.march.rules`, shared with the March engine. Every kernel updates
-whole arrays; none loops over people. Each kernel has a plain reference beside it (``*_reference``,
+learning) live in :mod:`model.march.rules`, shared with the March engine. A kernel is one numpy
+call on whole arrays or a compiled loop over hits, pairs or cells (:mod:`model.jit`); the random
+draws stay numpy's, outside. Each kernel has a plain reference beside it (``*_reference``,
 one person, pair or cell at a time) that ``tests/test_learning.py`` holds it equal to on the same
 draws. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 """
@@ -19,6 +20,7 @@ import numpy as np
 from salesorg.model.conversations import conversation_plan, debrief_plan, draw_conversations
 from salesorg.model.incentives import rival_key, rival_share, sharing_kept
 from salesorg.model.interdependence import effective, teachable
+from salesorg.model.jit import kernel
 from salesorg.model.knowledge import (
     FEEDBACK_LOOPS,
     ROLE_INDEX,
@@ -94,7 +96,7 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
     rate and the person's work share). A thinned Poisson process is a Poisson process, so each
     cell learns with probability ``rate``, independently, as one coin per cell would decide;
     the cost grows with the hits, not the cells. A cell hit twice is listed twice (the update is
-    idempotent).
+    idempotent). The logarithms are numpy's, between the two loops (:mod:`model.jit`).
 
     Args:
         u_cell, u_mark: two uniforms per hit; the hits are Poisson(``practice`` x cells).
@@ -102,10 +104,33 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
         work: per person, the multiplier of the rate (the work share).
         practice: the intensity of the largest ``rate``, ``-log(1 - max rate)``.
     """
-    cell = (u_cell * neg_rate.size).astype(np.intp)  # floor(u k) < k for numpy's doubles
-    mark = u_mark * -practice  # minus the mark
-    neg = neg_rate.take(cell) * work.take(cell // (neg_rate.size // len(work)))
-    return cell[np.log1p(neg) < mark]
+    cell, neg = _practice_hits(u_cell, neg_rate, work)
+    return _kept_hits(cell, np.log1p(neg), u_mark, practice)
+
+
+@kernel
+def _practice_hits(u_cell, neg_rate, work):
+    """Each hit's cell, ``floor(u x cells)``, and minus its rate, ``-rate x work share``."""
+    per_person = neg_rate.size // work.size
+    cell = np.empty(u_cell.size, dtype=np.intp)
+    neg = np.empty(u_cell.size)
+    for h in range(u_cell.size):
+        c = np.intp(u_cell[h] * neg_rate.size)  # floor(u k) < k for numpy's doubles
+        cell[h] = c
+        neg[h] = neg_rate[c] * work[c // per_person]
+    return cell, neg
+
+
+@kernel
+def _kept_hits(cell, log_keep, u_mark, practice):
+    """The hits whose mark ``u x practice`` falls below ``-log(1 - rate)``, in hit order."""
+    kept = np.empty(cell.size, dtype=np.intp)
+    count = 0
+    for h in range(cell.size):
+        if log_keep[h] < u_mark[h] * -practice:
+            kept[count] = cell[h]
+            count += 1
+    return kept[:count]
 
 
 def practice_cells_reference(u_cell, u_mark, neg_rate, work, practice):
@@ -121,7 +146,15 @@ def practice_cells_reference(u_cell, u_mark, neg_rate, work, practice):
 
 def learn_by_doing(beliefs: np.ndarray, reality: np.ndarray, cells: np.ndarray) -> None:
     """People observe the truth of the dimensions in ``cells`` (flat person x dimension)."""
-    beliefs.put(cells, reality.take(cells % len(reality)))
+    _observe(beliefs, reality, cells)
+
+
+@kernel
+def _observe(beliefs, reality, cells) -> None:
+    """Each listed cell (person x dimension, flat) takes the reality of its dimension."""
+    dims = reality.size
+    for cell in cells:
+        beliefs[cell // dims, cell % dims] = reality[cell % dims]
 
 
 def learn_by_doing_reference(beliefs: np.ndarray, reality: np.ndarray, cells) -> None:
@@ -132,52 +165,55 @@ def learn_by_doing_reference(beliefs: np.ndarray, reality: np.ndarray, cells) ->
         beliefs[person, d] = reality[d]
 
 
-def peer_transfer(
-    beliefs: np.ndarray,
-    receivers: np.ndarray,
-    told: np.ndarray,
-    own: np.ndarray,
-    probability: np.ndarray,
-    u: np.ndarray,
-) -> int:
-    """Receivers adopt what they are told where it differs from their view and is not neutral.
+@kernel
+def peer_transfer(beliefs, receivers, sources, rows, standing, rates, worse_offset, u) -> int:
+    """Receivers adopt what their sources tell where it differs from their view and is not
+    neutral (peer learning, docs/ODD.md 7.4): pair ``p`` takes told dimension ``d`` when
+    ``u[p, d]`` falls below its rate.
 
     One pass for informal talks and reviews (feedback debriefs): each tells the source's
-    beliefs, and ``own`` is the receiver's.
+    beliefs as they were before the call (synchronous). If a receiver has several pairs, each
+    dimension keeps what the last pair that changed it passed (docs/ODD.md section 3).
 
     Args:
-        beliefs: people x dimensions int8 array, updated in place (synchronously: ``told`` and
-            ``own`` were read before the call). If a receiver has several pairs, each dimension
-            keeps what the last pair that changed it passed (docs/ODD.md section 3).
-        receivers: person index of each pair.
-        told, own: pairs x dimensions, what the pair passes and what it is compared with.
-        probability: pairs x dimensions, the chance of taking each told dimension (zero off
-            the talk's topics or the loop's dimensions).
+        beliefs: people x dimensions int8 array, updated in place.
+        receivers, sources: person index of each pair's receiver and source.
+        rows: per pair, its row of ``rates`` (its topics) and of ``standing``.
+        standing: per row, the source's performance (a review's briefer: infinite).
+        rates: per row, the chance of taking each dimension from a source who performs at
+            least as well as the receiver; from a worse one, row ``worse_offset`` further on.
         u: pairs x dimensions uniforms.
 
     Returns:
         Number of beliefs changed.
     """
-    adopt = u < probability
-    adopt &= told != 0
-    adopt &= told != own
+    before = beliefs.copy()
+    changed = 0
+    for p in range(receivers.size):
+        receiver, source, row = receivers[p], sources[p], rows[p]
+        if standing[row] < standing[receiver]:  # a worse source's talk is taken less often
+            row += worse_offset
+        for d in range(beliefs.shape[1]):
+            told = before[source, d]
+            if u[p, d] < rates[row, d] and told != 0 and told != before[receiver, d]:
+                beliefs[receiver, d] = told
+                changed += 1
+    return changed
+
+
+def peer_transfer_reference(beliefs, receivers, sources, rows, standing, rates, worse_offset, u):
+    """Plain reference of :func:`peer_transfer`, in numpy: every pair's told and own beliefs
+    and adoption chances first, then the changes."""
+    worse = standing.take(rows) < standing.take(receivers)
+    probability = rates.take(rows + worse_offset * worse, axis=0)
+    told = beliefs.take(sources, axis=0)
+    own = beliefs.take(receivers, axis=0)
+    adopt = (u < probability) & (told != 0) & (told != own)
     # per cell, not per row: a later pair overwrites only the dimensions it changes (with
     # repeated cells numpy's assignment keeps the last value)
     pair, dim = adopt.nonzero()
     beliefs[receivers.take(pair), dim] = told[pair, dim]
     return len(pair)
-
-
-def peer_transfer_reference(beliefs, receivers, told, own, probability, u) -> int:
-    """Plain reference of :func:`peer_transfer`, pair by pair and dimension by dimension."""
-    changed = 0
-    for pair, receiver in enumerate(receivers):
-        for d in range(told.shape[1]):
-            t = told[pair, d]
-            if u[pair, d] < probability[pair, d] and t != 0 and t != own[pair, d]:
-                beliefs[receiver, d] = t
-                changed += 1
-    return changed
 
 
 def belief_diversity(beliefs: np.ndarray) -> float:
@@ -380,7 +416,7 @@ class Learning:
     def act(self, beliefs: np.ndarray) -> np.ndarray:
         """What people did this week: their beliefs, a coin where they hold none (March 1991);
         read before this week's learning changes the beliefs."""
-        return rules.act(beliefs, rules.coin_bytes(beliefs, self.streams["acts"]))
+        return rules.act(beliefs, self.streams["acts"])
 
     def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
         """People observe the truth of a dimension with probability ``learning_by_doing_rate``
@@ -422,15 +458,12 @@ class Learning:
             plan, rng.random(plan.n_uniforms), cooperation, self.rivals
         )
         receivers = plan.receivers.take(slot)
-        source = self.source_performance
-        source[:n] = performance
-        # a worse source's talk is taken less often: its row in the lower half of the rates
-        worse = source.take(row) < source.take(receivers)
-        probability = self.adopt_rates.take(row + self.worse_offset * worse, axis=0)
-        u = rng.random(probability.shape, dtype=np.float32)
-        told = beliefs.take(sources, axis=0)
-        own = beliefs.take(receivers, axis=0)
-        peer_transfer(beliefs, receivers, told, own, probability, u)
+        self.source_performance[:n] = performance
+        u = rng.random((len(slot), beliefs.shape[1]), dtype=np.float32)
+        peer_transfer(
+            beliefs, receivers, sources, row, self.source_performance, self.adopt_rates,
+            self.worse_offset, u,
+        )  # fmt: skip
 
     def socialize(self, beliefs: np.ndarray) -> None:
         """Each cell moves one step toward its unit's playbook, where it holds a view, with

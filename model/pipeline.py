@@ -27,21 +27,28 @@ from dataclasses import dataclass
 
 import numpy as np
 from salesorg.model.columns import FifoStore
-from salesorg.model.handoffs import CONTEXT_ONE, Handoffs, account_knowledge
-from salesorg.model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
+from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
+from salesorg.model.knowledge import DOMAINS, ROLE_INDEX, as_matrix
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.selling import (  # a lead's traits packed in ``code``, and the loops
+    FIT,
+    HELPED,
+    REFERRAL,
+    TECH,
+    TECHNICAL,
+    TERRITORY_SHIFT,
+    call_leads,
+    decide_deals,
+    lead_codes,
+    lead_rates,
+)
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
 OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
-TECH = DOMAIN_INDEX["product_technical"]
-EXPECT = DOMAIN_INDEX["expectation_setting"]
+_AE = ROLE_INDEX["ae"]
 
-#: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
-FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
-#: A lead's territory is packed in ``code`` above the traits: ``code >> TERRITORY_SHIFT``.
-TERRITORY_SHIFT = 4
 #: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
 HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
     (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
@@ -313,6 +320,13 @@ class Workforce:
     territory_performance: np.ndarray | None = None
     territory_knowledge: np.ndarray | None = None
 
+    def tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(performance, knowledge)`` by territory for the kernels: territories x people
+        [x domains], or one row that every territory reads (one market)."""
+        if self.territory_performance is not None:
+            return self.territory_performance, self.territory_knowledge
+        return self.performance[None], self.knowledge[None]
+
     def by_territory(self, n_territories: int) -> tuple[np.ndarray, np.ndarray]:
         """``(territory_performance, territory_knowledge)``, one market's broadcast when unset."""
         if self.territory_performance is not None:
@@ -361,16 +375,19 @@ class Pipeline:
         self.referred = (0, None, None, None)
         self.no_queue = np.zeros(0, np.intp)
         p = params
-        self._fit_min = p["lead_fit_min"]
-        self._fit_span = p["lead_fit_max"] - p["lead_fit_min"]
+        self._fit_range = (p["lead_fit_min"], p["lead_fit_max"] - p["lead_fit_min"])
         self._technical_share = p["technical_deal_share"]
-        self._accuracy_min = p["qualification_accuracy_min"]
-        self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
+        self._accuracy_range = (
+            p["qualification_accuracy_min"],
+            p["qualification_accuracy_max"] - p["qualification_accuracy_min"],
+        )
         self._effect = p["knowledge_win_effect"]
         self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
         self._effect_tech = float(
             p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
         )
+        #: the AE's weights of the buyer's language and problem (the account's domains)
+        self._account_weights = tuple(float(self._weights[_AE, d]) for d in ACCOUNT_DOMAINS)
         self._per_median = 1.0 / p["acv_median"]
         self._credited = []  # this week's unit credits, booked by credit()
         self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
@@ -510,8 +527,7 @@ class Pipeline:
         self._admit()
         self._worked = []
         crew = self.crews["marketer"]
-        q = wf.performance[crew.people]
-        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
+        cumulative = lead_rates(wf.productivity, wf.performance, crew.people)
         total = float(cumulative[-1])
         k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
         referred, ref_territory, ref_fit, ref_technical = self.referred
@@ -531,14 +547,13 @@ class Pipeline:
         # total stays with the last marketer
         source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
         territory = self._lead_territories(source, rng)
-        # a lead's fit comes from its marketer's knowledge of the lead's territory
-        q_lead = wf.by_territory(self.n_territories)[0][territory, crew.people[source]]
-        fit_share = self._fit_span * q_lead
-        fit_share += self._fit_min
-        code = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < self._technical_share)
-        code += territory << TERRITORY_SHIFT
-        queue = None if self.single else territory
         marketer = crew.people[source]
+        # a lead's fit comes from its marketer's knowledge of the lead's territory
+        performance = wf.tables()[0]
+        code = lead_codes(
+            u, marketer, territory, performance, self._fit_range, self._technical_share
+        )
+        queue = None if self.single else territory
         holder = marketer
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
@@ -603,14 +618,10 @@ class Pipeline:
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
         self._worked.append(sdr)
         # the call is made with the SDR's knowledge of the lead's territory
-        territory_performance = wf.by_territory(self.n_territories)[0]
-        accuracy = self._accuracy_span * territory_performance[code >> TERRITORY_SHIFT, sdr]
-        accuracy += self._accuracy_min
-        right_call = u[r + 1 : r + 2 * k : 2] < accuracy
-        passed = right_call == self.has_fit[code]  # a right call passes a good fit
-        self._credited.append(sdr[passed])  # one credit per lead passed
-        kept = passed.nonzero()[0]
-        held = (sdr[kept], self._hand_over(holders, contexts, rows, kept, sdr))
+        kept = call_leads(code, sdr, u[r + 1 :], wf.tables()[0], self._accuracy_range)
+        passer = sdr[kept]
+        self._credited.append(passer)  # one credit per lead passed
+        held = (passer, self._hand_over(holders, contexts, rows, kept, sdr))
         if self.deal_single:
             self.waiting.append(len(kept), code[kept], step, *held)
         else:  # an AE-stage queue per territory
@@ -718,42 +729,28 @@ class Pipeline:
             self.won_context = np.zeros(0)
             return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
         closed = deals.rows(closing)  # every field of the closing deals, in one gather
-        code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
-        territory = code >> TERRITORY_SHIFT
-        performance, knowledge = wf.by_territory(self.n_territories)
-        ae_tech = knowledge[territory, ae, TECH]
-        # an SE brings the technical knowledge of the better of the two to the deal
-        lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
-        log_odds = self.log_odds[code]
-        log_odds += self._effect * performance[territory, ae]
-        log_odds += self._effect_tech * lift
-        context = closed[5] / CONTEXT_ONE
-        if self.handoffs is not None and self.handoffs.active:
-            known = account_knowledge(knowledge[territory, ae], self._weights)
-            log_odds -= self._effect * (1.0 - context) * known
-        # won with probability sigmoid(log_odds): a standard logistic draw falls below it
-        winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
-        won = len(winners)
+        draw = rng.logistic(0.0, 1.0, n)  # won where it falls below the deal's log-odds
+        performance, knowledge = wf.tables()
+        lose_context = self.handoffs is not None and self.handoffs.active
+        effects = (self._effect, self._effect_tech, *self._account_weights)
+        territory, fit, expectations, ae, se, context = decide_deals(
+            closed, draw, self.log_odds, performance, knowledge, effects, lose_context
+        )
+        won, code = len(ae), closed[1]
         deals.count -= n
         if self.deal_single:
             deals.helped -= int(np.count_nonzero(self.has_helped[code]))
         else:
-            queue = closed[6]
-            deals.settle(code, queue)
+            deals.settle(code, closed[6])  # closed[6]: the deals' queues
         self._closed[WON] += won
         self._closed[LOST] += n - won
         flow["won"] += won
         flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
-        ae, se, territory = ae[winners], se[winners], territory[winners]
-        # the AE's expectation setting, averaged with the SE's (the AE's own where none helped)
-        expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
-        expectations *= 0.5
-        fit = self.has_fit[code[winners]]
-        self.won_context = context[winners]
-        if self.handoffs is not None and self.handoffs.active:  # to the CSMs, then support
+        flow["cycle_weeks"] += step * n - int(np.add.reduce(closed[4]))  # from qualified_at
+        self.won_context = context
+        if lose_context:  # to the CSMs, then support
             account_queue = np.zeros_like(territory) if self.single else territory
-            self.won_context = self.handoffs.to_service(ae, account_queue, self.won_context)
+            self.won_context = self.handoffs.to_service(ae, account_queue, context)
         return territory, fit, expectations, ae, se
 
     def cases(self, step: int, n: int) -> np.ndarray:

@@ -47,17 +47,22 @@ def test_learn_by_doing_equals_reference():
 
 
 def test_peer_transfer_equals_reference():
-    beliefs, _ = small(4)
+    beliefs, _ = small(4)  # 12 people; rows 0-11 talks with each person, 12-13 two reviews
     rng = np.random.default_rng(5)
-    receivers = rng.integers(0, 12, 20)
-    sources = rng.integers(0, 12, 20)
-    told, own = beliefs[sources], beliefs[receivers]
-    probability, u = rng.random((20, 10)), rng.random((20, 10))
+    receivers = rng.integers(0, 12, 40)
+    sources = rng.integers(0, 12, 40)
+    rows = np.where(rng.random(40) < 0.3, 12 + rng.integers(0, 2, 40), sources)
+    standing = np.concatenate((rng.random(12), [np.inf, np.inf]))
+    rates = rng.random((28, 10))  # rows 14-27: from a worse source
+    u = rng.random((40, 10), dtype=np.float32)
     expected = beliefs.copy()
-    n_expected = L.peer_transfer_reference(expected, receivers, told, own, probability, u)
-    n_got = L.peer_transfer(beliefs, receivers, told, own, probability, u)
+    args = (receivers, sources, rows, standing, rates, 14, u)
+    n_expected = L.peer_transfer_reference(expected, *args)
+    n_got = L.peer_transfer(beliefs, *args)
     np.testing.assert_array_equal(beliefs, expected)
     assert n_got == n_expected > 0
+    worse = standing[rows] < standing[receivers]
+    assert 0 < worse.sum() < 40  # both rates are used
 
 
 def test_belief_diversity_equals_reference():

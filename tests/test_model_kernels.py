@@ -47,8 +47,9 @@ def test_pick_workers_draws_within_queue_in_proportion_to_weight():
 
 def test_peer_transfer_copies_only_differing_nonzero_beliefs():
     beliefs = np.array([[1, -1, 0, 1], [-1, -1, 1, 0]], dtype=np.int8)
+    one = np.array([1])
     changed = peer_transfer(
-        beliefs, np.array([1]), beliefs[[0]], beliefs[[1]], np.ones((1, 4)), np.zeros((1, 4))
+        beliefs, one, 1 - one, 1 - one, np.zeros(2), np.ones((1, 4)), 0, np.zeros((1, 4))
     )
     np.testing.assert_array_equal(beliefs[1], [1, -1, 1, 1])
     assert changed == 2

@@ -135,10 +135,11 @@ def test_peer_transfer_of_talks_and_debriefs_matches_talks_then_debriefs():
     u = np.random.default_rng(7).random((len(talks) + len(debriefs), dims), dtype=np.float32)
     expected = reference_conversations(beliefs, reality, talks, debriefs, u)
     pairs = [(r, s) for r, s, *_ in talks] + [(r, s) for r, s, _ in debriefs]
-    receivers = np.array([r for r, _ in pairs])
-    told, own = beliefs[[s for _, s in pairs]], beliefs[receivers]
+    receivers, sources = np.array(pairs).T
     probability = np.concatenate(([p * t for _, _, p, t in talks], [rate for *_, rate in debriefs]))
-    changed = peer_transfer(beliefs, receivers, told, own, probability, u)
+    rows = np.arange(len(pairs))  # a row of rates per pair, no source counted worse
+    standing = np.zeros(max(len(pairs), n))
+    changed = peer_transfer(beliefs, receivers, sources, rows, standing, probability, 0, u)
     np.testing.assert_array_equal(beliefs, expected)
     assert changed >= (beliefs != expected).sum()
 

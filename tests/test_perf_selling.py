@@ -1,5 +1,7 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
-replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`.
+replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
+whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
+leads marketers generate and the SDRs' calls (:mod:`model.selling`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -11,10 +13,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from salesorg.model import SalesOrgModel
-from salesorg.model.handoffs import CONTEXT_ONE, Handoffs
-from salesorg.model.knowledge import ROLE_INDEX
+from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
+from salesorg.model.knowledge import DOMAINS, ROLE_INDEX
+from salesorg.model.pipeline import LOST, WON, Pipeline
+from salesorg.model.selling import (
+    EXPECT,
+    FIT,
+    HELPED,
+    TECH,
+    TECHNICAL,
+    TERRITORY_SHIFT,
+    call_leads,
+    decide_deals,
+    lead_codes,
+    lead_rates,
+)
 
-CSM, SUPPORT = ROLE_INDEX["csm"], ROLE_INDEX["support"]
+AE, CSM, SUPPORT = ROLE_INDEX["ae"], ROLE_INDEX["csm"], ROLE_INDEX["support"]
 
 
 def keep_reference(h: Handoffs, giver: np.ndarray, receiver: np.ndarray) -> np.ndarray:
@@ -80,3 +95,165 @@ def test_handoff_kernels_equal_the_numpy_code_bit_for_bit(design, seating):
     served = share * pool_keep_reference(h, giver[:400], queue, CSM)
     served *= h.support_keep[queue]
     np.testing.assert_array_equal(h.to_service(giver[:400], queue, share), served)
+
+
+# ------------------------------------------------------------ closing deals (ODD 7.2, 7.11)
+def reference_close(self: Pipeline, step, wf, rng, flow):
+    """The numpy ``Pipeline.close`` that :func:`model.pipeline.decide_deals` replaced."""
+    deals = self.deals
+    deals.week = step
+    closing = (deals.close_at == step).nonzero()[0]
+    n = len(closing)
+    if not n:
+        self.won_context = np.zeros(0)
+        return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
+    closed = deals.rows(closing)
+    code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
+    territory = code >> TERRITORY_SHIFT
+    performance, knowledge = wf.by_territory(self.n_territories)
+    ae_tech = knowledge[territory, ae, TECH]
+    lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
+    log_odds = self.log_odds[code]
+    log_odds += self._effect * performance[territory, ae]
+    log_odds += self._effect_tech * lift
+    context = closed[5] / CONTEXT_ONE
+    if self.handoffs is not None and self.handoffs.active:
+        weights, first, second = self._weights, *ACCOUNT_DOMAINS
+        own = knowledge[territory, ae]
+        language = weights[AE, first] * (own[:, first] - 0.5)
+        known = language + weights[AE, second] * (own[:, second] - 0.5)
+        log_odds -= self._effect * (1.0 - context) * known
+    winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
+    won = len(winners)
+    deals.count -= n
+    if self.deal_single:
+        deals.helped -= int(np.count_nonzero(self.has_helped[code]))
+    else:
+        deals.settle(code, closed[6])
+    self._closed[WON] += won
+    self._closed[LOST] += n - won
+    flow["won"] += won
+    flow["lost"] += n - won
+    flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
+    ae, se, territory = ae[winners], se[winners], territory[winners]
+    expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
+    expectations *= 0.5
+    fit = self.has_fit[code[winners]]
+    self.won_context = context[winners]
+    if self.handoffs is not None and self.handoffs.active:
+        queue = np.zeros_like(territory) if self.single else territory
+        self.won_context = self.won_context * pool_keep_reference(self.handoffs, ae, queue, CSM)
+        self.won_context *= self.handoffs.support_keep[queue]
+    return territory, fit, expectations, ae, se
+
+
+def _weeks(params: dict, weeks: int) -> list[dict]:
+    model = SalesOrgModel(rng=7, burn_in_weeks=0, **params)
+    rows = []
+    for _ in range(weeks):
+        model.step()
+        rows.append({**model.metrics, "won_context": model.pipeline.won_context.copy()})
+    return rows
+
+
+SETTINGS = [
+    {"design": "the_model"},  # one market, one shared queue
+    {"design": "pods", "territory_correlation": 0.3, "handoff_loss": 0.7},  # a market each
+    {"design": "functional", "ae_territories": True, "interdependence": 2},
+    {"design": "pods", "handoff_loss": 0.0},  # no context lost
+]
+
+
+@pytest.mark.parametrize("params", SETTINGS)
+def test_closing_kernel_runs_the_model_as_the_numpy_close_did(params, monkeypatch):
+    """Every metric and every won account's context, week by week, equal with either close."""
+    fast = _weeks(params, 30)
+    monkeypatch.setattr(Pipeline, "close", reference_close)
+    np.testing.assert_equal(fast, _weeks(params, 30))
+
+
+def reference_log_odds(closed, base_log_odds, performance, knowledge, effects, lose_context):
+    """The win log-odds of the numpy close (territory-indexed tables), per closing deal."""
+    effect, effect_tech, language_weight, problem_weight = effects
+    code, ae, se = closed[1], closed[2], closed[3]
+    territory = code >> TERRITORY_SHIFT
+    ae_tech = knowledge[territory, ae, TECH]
+    lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
+    log_odds = base_log_odds[code]
+    log_odds += effect * performance[territory, ae]
+    log_odds += effect_tech * lift
+    if lose_context:
+        first, second = ACCOUNT_DOMAINS
+        own = knowledge[territory, ae]
+        known = language_weight * (own[:, first] - 0.5) + problem_weight * (own[:, second] - 0.5)
+        log_odds -= effect * (1.0 - closed[5] / CONTEXT_ONE) * known
+    return log_odds
+
+
+@pytest.mark.parametrize("one_market", [True, False])
+@pytest.mark.parametrize("lose_context", [True, False])
+def test_decide_deals_computes_the_numpy_log_odds_to_the_last_bit(one_market, lose_context):
+    """A draw just below a deal's numpy log-odds wins and a draw equal to it loses: so the
+    kernel's log-odds equal numpy's exactly; the won deals' fields are the numpy ones."""
+    rng = np.random.default_rng(5)
+    territories, people, n = 4, 30, 500
+    closed = np.zeros((7, n), np.intp)
+    closed[1] = rng.integers(0, 2 * HELPED * territories, n)
+    closed[2] = rng.integers(0, people, n)
+    closed[3] = np.where(closed[1] & HELPED, rng.integers(0, people, n), closed[2])
+    closed[5] = rng.integers(0, CONTEXT_ONE + 1, n)
+    base = rng.normal(0.0, 1.0, 2 * HELPED * territories)
+    rows = 1 if one_market else territories
+    performance, knowledge = rng.random((rows, people)), rng.random((rows, people, len(DOMAINS)))
+    effects = (1.3, 0.4, 0.35, 0.25)
+    wide = (np.broadcast_to(performance, (territories, people)),
+            np.broadcast_to(knowledge, (territories, people, len(DOMAINS))))  # fmt: skip
+    log_odds = reference_log_odds(closed, base, *wide, effects, lose_context)
+    won = decide_deals(closed, np.nextafter(log_odds, -np.inf), base, performance, knowledge,
+                       effects, lose_context)  # fmt: skip
+    lost = decide_deals(closed, log_odds, base, performance, knowledge, effects, lose_context)
+    assert len(lost[0]) == 0
+    territory, fit, expectations, ae, se, context = won
+    np.testing.assert_array_equal(territory, closed[1] >> TERRITORY_SHIFT)
+    np.testing.assert_array_equal(fit, (closed[1] & FIT) != 0)
+    np.testing.assert_array_equal(ae, closed[2])
+    np.testing.assert_array_equal(se, closed[3])
+    np.testing.assert_array_equal(context, closed[5] / CONTEXT_ONE)
+    k = wide[1]
+    expected = k[territory, ae, EXPECT] + k[territory, se, EXPECT]
+    expected *= 0.5
+    np.testing.assert_array_equal(expectations, expected)
+
+
+# ------------------------------------------------------- leads and the SDRs' calls (ODD 7.2)
+def test_lead_rates_are_numpys_running_sum_bit_for_bit():
+    rng = np.random.default_rng(2)
+    productivity, performance = rng.random(200), rng.random(200)
+    marketers = rng.choice(200, 60, replace=False)
+    expected = np.add.accumulate(productivity[marketers] * (performance[marketers] + 0.5))
+    np.testing.assert_array_equal(lead_rates(productivity, performance, marketers), expected)
+
+
+@pytest.mark.parametrize("one_market", [True, False])
+def test_lead_codes_and_sdr_calls_equal_the_numpy_code_bit_for_bit(one_market):
+    rng = np.random.default_rng(3)
+    territories, people, k = 5, 40, 700
+    rows = 1 if one_market else territories
+    performance = rng.random((rows, people))
+    wide = np.broadcast_to(performance, (territories, people))
+    # generate: three uniforms per lead, the fit from the marketer's performance
+    u = rng.random(3 * k)
+    marketer, territory = rng.integers(0, people, k), rng.integers(0, territories, k)
+    fit_min, fit_span, technical_share = 0.2, 0.55, 0.3
+    fit_share = fit_span * wide[territory, marketer]
+    fit_share += fit_min
+    expected = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < technical_share)
+    expected += territory << TERRITORY_SHIFT
+    code = lead_codes(u, marketer, territory, performance, (fit_min, fit_span), technical_share)
+    np.testing.assert_array_equal(code, expected)
+    # qualify: a right call (with the SDR's accuracy) passes a good fit, turns away a poor one
+    sdr, calls = rng.integers(0, people, k), rng.random(2 * k)
+    accuracy = 0.35 * wide[code >> TERRITORY_SHIFT, sdr]
+    accuracy += 0.5
+    passed = ((calls[0::2] < accuracy) == ((code & FIT) != 0)).nonzero()[0]
+    np.testing.assert_array_equal(call_leads(code, sdr, calls, performance, (0.5, 0.35)), passed)

@@ -416,7 +416,7 @@ class Learning:
     def act(self, beliefs: np.ndarray) -> np.ndarray:
         """What people did this week: their beliefs, a coin where they hold none (March 1991);
         read before this week's learning changes the beliefs."""
-        return rules.act(beliefs, rules.coin_bytes(beliefs, self.streams["acts"]))
+        return rules.act(beliefs, self.streams["acts"])
 
     def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
         """People observe the truth of a dimension with probability ``learning_by_doing_rate``

@@ -37,6 +37,7 @@ from salesorg.model.selling import (  # a lead's traits packed in ``code``, and 
     TECH,
     TECHNICAL,
     TERRITORY_SHIFT,
+    book_credit,
     call_leads,
     decide_deals,
     lead_codes,
@@ -395,7 +396,6 @@ class Pipeline:
         #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
         self.handoffs: Handoffs | None = None
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
-        self._ones = np.ones(256)
 
     def _init_territories(self, structure, rng) -> None:
         """Per-code trait tables for codes with a territory, and each marketer's territory
@@ -769,15 +769,9 @@ class Pipeline:
         generated and an SDR's per lead passed (noted by :meth:`generate` and :meth:`qualify`),
         and the value of each won deal (ACV in units of the median) to its AE and to the SE
         who helped (``se`` is the AE where none helped: no second credit)."""
-        units = self._credited
+        units = np.concatenate(self._credited) if self._credited else self.no_queue
         self._credited = []
-        value = acv * self._per_median
-        people = np.concatenate((*units, ae, se))
-        n_units = len(people) - 2 * len(ae)
-        if len(self._ones) < n_units:
-            self._ones = np.ones(2 * n_units)
-        weight = np.concatenate((self._ones[:n_units], value, value * (se != ae)))
-        wf.output += np.bincount(people, weight, len(wf.output))
+        book_credit(wf.output, units, ae, se, acv, self._per_median)
 
     def _expire(self, line: Line, step: int) -> None:
         """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""

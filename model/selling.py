@@ -140,3 +140,22 @@ def decide_deals(closed, draw, base_log_odds, performance, knowledge, effects, l
             won += 1
     return (territory[:won], fit[:won], expectations[:won], ae_won[:won], se_won[:won],
             context[:won])  # fmt: skip
+
+
+@kernel
+def book_credit(output, units, ae, se, acv, per_median):
+    """Add the week's credit for attributable results to ``output`` (docs/ODD.md 7.2): one
+    unit per lead to its marketer and per passed lead to its SDR (``units``, one entry per
+    credit), and each won deal's value (ACV in units of the median: ``acv x per_median``) to
+    its AE and to the SE who helped (``se[i]`` is the AE where none helped: no second credit).
+    The credits are summed per person in that order, then added to ``output``."""
+    credit = np.zeros(len(output))
+    for person in units:
+        credit[person] += 1.0
+    for i in range(len(ae)):
+        credit[ae[i]] += acv[i] * per_median
+    for i in range(len(se)):
+        helped = 1.0 if se[i] != ae[i] else 0.0
+        credit[se[i]] += acv[i] * per_median * helped
+    for person in range(len(output)):
+        output[person] += credit[person]

@@ -1,7 +1,7 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
 replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
 whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
-leads marketers generate and the SDRs' calls (:mod:`model.selling`).
+leads marketers generate, the SDRs' calls and the week's credit (:mod:`model.selling`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -23,6 +23,7 @@ from salesorg.model.selling import (
     TECH,
     TECHNICAL,
     TERRITORY_SHIFT,
+    book_credit,
     call_leads,
     decide_deals,
     lead_codes,
@@ -257,3 +258,18 @@ def test_lead_codes_and_sdr_calls_equal_the_numpy_code_bit_for_bit(one_market):
     accuracy += 0.5
     passed = ((calls[0::2] < accuracy) == ((code & FIT) != 0)).nonzero()[0]
     np.testing.assert_array_equal(call_leads(code, sdr, calls, performance, (0.5, 0.35)), passed)
+
+
+def test_book_credit_equals_numpys_bincount_of_the_week_bit_for_bit():
+    rng = np.random.default_rng(4)
+    people, per_median = 50, 1.0 / 37.0
+    output = rng.random(people)  # credit adds to what is there
+    units = rng.integers(0, people, 300)
+    ae = rng.integers(0, people, 40)
+    se = np.where(rng.random(40) < 0.4, rng.integers(0, people, 40), ae)
+    acv = rng.lognormal(3.0, 1.0, 40)
+    value = acv * per_median
+    weight = np.concatenate((np.ones(len(units)), value, value * (se != ae)))
+    expected = output + np.bincount(np.concatenate((units, ae, se)), weight, people)
+    book_credit(output, units, ae, se, acv, per_median)
+    np.testing.assert_array_equal(output, expected)

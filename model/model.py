@@ -359,10 +359,10 @@ class SalesOrgModel(mesa.Model):
         """Pay by the incentive scheme; unfairness moves morale (7.5)."""
         people, p, structure = self.people, self.params, self.structure
         pay_and_morale(
-            people.output, people.output_smoothed, people.effort, people.pay, people.payoff,
-            people.morale, structure.role, structure.role_divisor, structure.unit,
-            structure.unit_sizes, self.own_share, p["output_smoothing"], p["effort_cost"],
-            p["unfairness_sensitivity"], p["morale_adaptation"],
+            people.output, people.effort, people.pay, people.payoff, people.morale,
+            structure.role, structure.role_divisor, structure.unit, structure.unit_sizes,
+            self.own_share, p["effort_cost"], p["unfairness_sensitivity"],
+            p["morale_adaptation"],
         )  # settle_pay as loops over people  # fmt: skip
 
     def turnover(self) -> None:

@@ -1,7 +1,8 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
 replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
 whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
-leads marketers generate, the SDRs' calls and the week's credit (:mod:`model.selling`).
+leads marketers generate, the SDRs' calls and the week's credit (:mod:`model.selling`); who
+works an item (:class:`model.queues.Crew`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -16,6 +17,7 @@ from salesorg.model import SalesOrgModel
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
 from salesorg.model.knowledge import DOMAINS, ROLE_INDEX
 from salesorg.model.pipeline import LOST, WON, Pipeline
+from salesorg.model.queues import Crew
 from salesorg.model.selling import (
     EXPECT,
     FIT,
@@ -273,3 +275,42 @@ def test_book_credit_equals_numpys_bincount_of_the_week_bit_for_bit():
     expected = output + np.bincount(np.concatenate((units, ae, se)), weight, people)
     book_credit(output, units, ae, se, acv, per_median)
     np.testing.assert_array_equal(output, expected)
+
+
+# ------------------------------------------------------------ who works an item (model.queues)
+def reference_load_and_pick(people, queue_of_person, n_queues, productivity, uniform, items):
+    """The numpy Crew the kernels replaced: its weights per queue and its picks."""
+    if n_queues == 1:
+        bounds = np.add.accumulate(productivity[people])
+        position = bounds[:-1].searchsorted(uniform * bounds[-1:], "right")
+        return np.array([bounds[-1]]), people[position]
+    count = np.bincount(queue_of_person[people], minlength=n_queues)
+    end = np.cumsum(count)
+    first, last = end - count, np.maximum(end - 1, 0)
+    cumulative = np.zeros(len(people) + 1)
+    np.add.accumulate(productivity[people], out=cumulative[1:])
+    start = cumulative[first]
+    span = cumulative[end] - start
+    target = start[items] + uniform * span[items]
+    position = cumulative[1:].searchsorted(target, "right")
+    return span, people[np.minimum(position, last[items])]
+
+
+@pytest.mark.parametrize("n_queues", [1, 4])
+@pytest.mark.parametrize("seed", range(3))
+def test_crew_kernels_weigh_and_pick_as_the_numpy_crew_bit_for_bit(n_queues, seed):
+    rng = np.random.default_rng(seed)
+    queue_of_person = rng.integers(0, n_queues, 80)
+    people = np.flatnonzero(rng.random(80) < 0.6)
+    people = people[np.argsort(queue_of_person[people], kind="stable")]
+    productivity = rng.random(80)  # any floats: the running sums must round alike
+    uniform = np.append(rng.random(300), [0.0, np.nextafter(1.0, 0.0)])
+    items = rng.integers(0, n_queues, len(uniform))
+    span, picked = reference_load_and_pick(
+        people, queue_of_person, n_queues, productivity, uniform, items
+    )
+    crew = Crew(people, queue_of_person, n_queues)
+    weight = crew.load(productivity)
+    np.testing.assert_array_equal(np.atleast_1d(weight), span)
+    np.testing.assert_array_equal(crew.pick(uniform, items), picked)
+    np.testing.assert_array_equal(crew.pick(uniform[::2], items[::2]), picked[::2])  # a view

@@ -22,7 +22,7 @@ from salesorg.model.handoffs import Handoffs
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
 from salesorg.model.pipeline import Workforce, logit
-from salesorg.model.sums import numpy_sum, sums_by_group
+from salesorg.model.sums import numpy_sum
 
 REFERRALS = DOMAIN_INDEX["referral_cultivation"]
 #: Weight of each of the four parts of the satisfaction target (fit, expectations, support
@@ -117,6 +117,55 @@ def settle_renewals(
     return gone, due_total, expansion, retained, kept
 
 
+@kernel
+def move_satisfaction(satisfaction, pull, queue, n, keep, shift) -> None:
+    """Satisfaction moves toward its target, in place: ``S <- keep x S + pull + shift[q]``
+    (``keep = 1 - adaptation``; ``pull`` the customer's own part of the target, ``shift`` its
+    queue's support and CSM part; :meth:`Customers.serve`)."""
+    for i in range(n):
+        satisfaction[i] = satisfaction[i] * keep + pull[i] + shift[queue[i]]
+
+
+@kernel
+def find_referrers(satisfaction, queue, n, rate, u) -> np.ndarray:
+    """Customers who refer a lead this week: ``u < S^2 x rate[q]``, ``rate`` per queue
+    (referral rate x the queue's referral skill; :meth:`Customers.refer`)."""
+    referrers = np.empty(n, np.intp)
+    k = 0
+    for i in range(n):
+        if u[i] < satisfaction[i] * satisfaction[i] * rate[queue[i]]:
+            referrers[k] = i
+            k += 1
+    return referrers[:k]
+
+
+@kernel
+def staff_shares(productivity, column, per_column) -> np.ndarray:
+    """Per person, productivity x the value ``per_column`` of their support or CSM column (0
+    for everyone else, whose column is -1): credit and cases in proportion to productivity
+    in the queue."""
+    shares = np.empty(len(productivity))
+    for i in range(len(productivity)):
+        shares[i] = productivity[i] * (per_column[column[i]] if column[i] >= 0 else 0.0)
+    return shares
+
+
+@kernel
+def service_totals(productivity, performance, knowledge, referrals, column, n_columns):
+    """Sums of productivity p, p x performance and p x referral knowledge (rows) over the
+    people of each support and CSM column (``column`` per person, -1 for others), added in
+    person order (as :func:`model.sums.sums_by_group`)."""
+    totals = np.zeros((3, n_columns))
+    for i in range(len(productivity)):
+        c = column[i]
+        if c >= 0:
+            p = productivity[i]
+            totals[0, c] += p
+            totals[1, c] += p * performance[i]
+            totals[2, c] += p * knowledge[i, referrals]
+    return totals
+
+
 class QueueService:
     """:func:`service_levels` for many queues at once, in a fixed number of array operations.
 
@@ -184,17 +233,13 @@ class _ServiceRoles:
         self.column = np.full(structure.size, -1, dtype=np.intp)
         self.column[self.support] = structure.queue[self.support]
         self.column[self.csms] = nq // 2 + structure.queue[self.csms]
-        #: columns: productivity, productivity x performance, productivity x referral knowledge
-        self.values = np.empty((structure.size, 3))
 
     def totals(self, wf: Workforce) -> np.ndarray:
         """Sums of p, p x performance and p x K_referrals (rows) over each queue's support staff,
         then each queue's CSMs (columns)."""
-        values, p = self.values, wf.productivity
-        values[:, 0] = p
-        np.multiply(p, wf.performance, out=values[:, 1])
-        np.multiply(p, wf.knowledge[:, REFERRALS], out=values[:, 2])
-        return sums_by_group(values, self.column, self.n_columns).T
+        return service_totals(
+            wf.productivity, wf.performance, wf.knowledge, REFERRALS, self.column, self.n_columns
+        )
 
     def per_person(self, per_column: np.ndarray) -> np.ndarray:
         """Each person's entry of ``per_column`` (support, then CSM queues); 0 for others."""
@@ -356,11 +401,11 @@ class Customers(ColumnStore):
         # S <- S + a (T - S), T = (fit + expectations + support quality + CSM quality) / 4;
         # a customer's own part of a T is its stored pull
         shift = self._adaptation * TARGET_WEIGHT * (support_quality + csm_quality)
-        columns, n = self._columns, self._rows
-        satisfaction = columns["satisfaction"][:n]
-        satisfaction *= 1.0 - self._adaptation
-        satisfaction += columns["pull"][:n]
-        satisfaction += shift if self.single_queue else shift[columns["queue"][:n]]
+        columns = self._columns
+        move_satisfaction(
+            columns["satisfaction"], columns["pull"], columns["queue"], self._rows,
+            1.0 - self._adaptation, np.atleast_1d(np.asarray(shift, dtype=float)),
+        )  # fmt: skip
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
         """Contracts at their anniversary renew (maybe expanded) or churn.
@@ -408,25 +453,18 @@ class Customers(ColumnStore):
             per_effort = np.array([solved_per_effort, float(retained[0]) * per_csm_effort / unit])
         else:
             per_effort = np.concatenate((solved_per_effort, retained * per_csm_effort / unit))
-        wf.output += wf.productivity * self._roles.per_person(per_effort)
+        wf.output += staff_shares(wf.productivity, self._roles.column, per_effort)
 
     def cases(self, wf: Workforce, members: dict) -> np.ndarray:
         """Cases each person worked this week: tickets solved by each support person and
         accounts covered by each CSM, in proportion to productivity in the queue (as
         :meth:`credit_staff` credits them); zero for everyone else."""
-        cases = np.zeros(self.structure.size)
         if self._per_effort is None:  # no service yet
-            return cases
-        solved_per_effort, _ = self._per_effort
-        queue = self.structure.queue
-        for role, per_effort in (
-            ("support", solved_per_effort),
-            ("csm", self._covered_per_effort),
-        ):
-            people = members[role]
-            per_effort = np.atleast_1d(per_effort)
-            cases[people] = wf.productivity[people] * per_effort[queue[people] % len(per_effort)]
-        return cases
+            return np.zeros(self.structure.size)
+        per_column = np.concatenate(
+            (np.atleast_1d(self._per_effort[0]), np.atleast_1d(self._covered_per_effort))
+        ).astype(float)
+        return staff_shares(wf.productivity, self._service_roles(members).column, per_column)
 
     def refer(self, rng: np.random.Generator):
         """Satisfied customers refer new leads, more so with a CSM who cultivates referrals.
@@ -436,13 +474,10 @@ class Customers(ColumnStore):
             a referral stays in its referrer's territory.
         """
         p, columns, n = self.p, self._columns, self._rows
-        satisfaction = columns["satisfaction"][:n]
-        chance = satisfaction * satisfaction
-        if self.single_queue:
-            chance *= p["referral_rate"] * self._referral_skill
-        else:
-            chance *= (p["referral_rate"] * self._referral_skill)[columns["queue"][:n]]
-        referrers = (rng.random(n) < chance).nonzero()[0]
+        rate = np.atleast_1d(np.asarray(p["referral_rate"] * self._referral_skill, dtype=float))
+        referrers = find_referrers(
+            columns["satisfaction"], columns["queue"], n, rate, rng.random(n)
+        )
         k = len(referrers)
         draws = rng.random(2 * k)  # fit, then technical
         fit = draws[:k] < p["referral_fit"]

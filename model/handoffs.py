@@ -52,6 +52,7 @@ CONTEXT_ONE = 1 << 40
 #: and why this buyer fits (the buyer's problem).
 ACCOUNT_DOMAINS = (DOMAIN_INDEX["customer_language"], DOMAIN_INDEX["fit_signals"])
 ROLE_CSM = ROLE_INDEX["csm"]
+UNIT, QUEUE, ROLE = range(3)  # the rows of Handoffs._person
 
 
 def distance_reference(giver: int, receiver: int, unit, neighbours) -> float:
@@ -94,8 +95,8 @@ class Handoffs:
         self.queue = structure.queue
         self.role = structure.role
         self.neighbours = neighbours
-        #: what the kernels look up about each person: unit, queue, role, seat neighbours
-        self._people = (self.unit, self.queue, self.role, neighbours)
+        #: each person's unit, queue and role (rows UNIT, QUEUE, ROLE), for the kernels
+        self._person = np.stack((self.unit, self.queue, self.role)).astype(np.intp)
         self.n_queues = structure.n_queues
         self.n_units = structure.n_units
         csm, support = ROLE_INDEX["csm"], ROLE_INDEX["support"]
@@ -134,15 +135,16 @@ class Handoffs:
     def keep_to_pool(self, giver: np.ndarray, queue: np.ndarray, role: int) -> np.ndarray:
         """Share of context kept when ``giver[i]`` hands to the people of ``role`` in
         ``queue[i]`` together (the mean distance to them); all of it where there are none."""
-        return _pool_keeps(giver, queue, role, self._pools[role], self._people, self.loss)
+        size, same_unit = self._pools[role]
+        person, neighbours, loss = self._person, self.neighbours, self.loss
+        return _pool_keeps(giver, queue, role, size, same_unit, person, neighbours, loss)
 
     def to_service(self, giver: np.ndarray, queue: np.ndarray, context: np.ndarray) -> np.ndarray:
         """The context (a share) of won accounts once ``giver[i]`` (their AE) has handed them to
         the CSMs of ``queue[i]`` and these to the queue's support staff."""
-        pool = self._pools[ROLE_CSM]
-        return _service_context(
-            giver, queue, context, pool, self._people, self.loss, self.support_keep
-        )
+        size, same_unit = self._pools[ROLE_CSM]
+        return _service_context(giver, queue, context, size, same_unit, self._person,
+                                self.neighbours, self.loss, self.support_keep)  # fmt: skip
 
     def _pool_table(self, role: int):
         """Pool size per queue, and per queue and unit the pool's people in that unit."""
@@ -203,43 +205,43 @@ def _handed(giver, receiver, context, unit, neighbours, loss):
 
 
 @kernel
-def _pool_keep(giver, queue, role, pool, people, loss):
+def _pool_keep(giver, queue, role, size, same_unit, person, neighbours, loss):
     """Share of context kept when ``giver`` hands an account to the people of ``role`` in
     ``queue`` together: ``1 - loss x`` the mean distance to them, which is
     ``(members + members in other units + members not seated near) / (3 x members)``.
 
-    ``pool`` is the role's ``(size per queue, members per queue and unit)``; ``people`` each
-    person's ``(unit, queue, role, seat neighbours)``."""
-    size, same_unit = pool
-    unit, queue_of, role_of, neighbours = people
+    ``size`` is the role's people per queue, ``same_unit`` per queue and unit; ``person``
+    each person's unit, queue and role (rows)."""
     members = size[queue]
     if members == 0:  # no one to hand to: nothing lost
         return 1.0
     near = 0
     for slot in range(neighbours.shape[1]):
-        person = neighbours[giver, slot]
-        if person >= 0 and role_of[person] == role and queue_of[person] == queue:
+        other = neighbours[giver, slot]
+        if other >= 0 and person[ROLE, other] == role and person[QUEUE, other] == queue:
             near += 1
-    other_unit = members - same_unit[queue, unit[giver]]
+    other_unit = members - same_unit[queue, person[UNIT, giver]]
     mean = (1.0 * members + other_unit + (members - near)) / (3.0 * members)
     return 1.0 - loss * mean
 
 
 @kernel
-def _pool_keeps(giver, queue, role, pool, people, loss):
+def _pool_keeps(giver, queue, role, size, same_unit, person, neighbours, loss):
     """:func:`_pool_keep` of each ``giver[i]`` handing to the pool of ``queue[i]``."""
     kept = np.empty(len(giver))
     for i in range(len(giver)):
-        kept[i] = _pool_keep(giver[i], queue[i], role, pool, people, loss)
+        kept[i] = _pool_keep(giver[i], queue[i], role, size, same_unit, person, neighbours, loss)
     return kept
 
 
 @kernel
-def _service_context(giver, queue, context, csm_pool, people, loss, support_keep):
-    """Context of won accounts after the AE ``giver[i]`` hands each to the CSMs of ``queue[i]``
-    (the CSM pool's share kept) and they hand it to the queue's support staff."""
-    served = np.empty(len(giver))
-    for i in range(len(giver)):
-        to_csms = _pool_keep(giver[i], queue[i], ROLE_CSM, csm_pool, people, loss)
-        served[i] = context[i] * to_csms * support_keep[queue[i]]
+def _service_context(giver, queue, context, size, same_unit, person, neighbours, loss, support):
+    """Context of won accounts once the AE ``giver[i]`` has handed each to the CSMs of
+    ``queue[i]`` (:func:`_pool_keep`) and these to the queue's support staff (keeping
+    ``support[queue[i]]``)."""
+    served = np.empty(len(context))
+    for i in range(len(context)):
+        q = queue[i]
+        to_csms = _pool_keep(giver[i], q, ROLE_CSM, size, same_unit, person, neighbours, loss)
+        served[i] = context[i] * to_csms * support[q]
     return served

@@ -190,17 +190,17 @@ def choose_effort(state, marginal_return: np.ndarray, params) -> None:
 def settle_pay(state, structure, own_share: float, params) -> None:
     """Score attributable output, pay it out by the incentive scheme, update morale.
 
-    Output is smoothed, then normalised by the role's mean so roles are comparable. Pay is
+    The week's output is normalised by the role's mean so roles are comparable. Pay is
     ``s x own score + (1 - s) x unit mean score``; payoff subtracts the cost of effort
-    ``effort_cost x effort^2 / 2``.
+    ``effort_cost x effort^2 / 2``. Pay and payoff are reported (``payoff_*`` metrics) and read
+    by nothing simulated: morale follows effort, not pay.
     """
-    state.output_smoothed += params["output_smoothing"] * (state.output - state.output_smoothed)
     role = structure.role
-    role_mean = np.bincount(role, state.output_smoothed, len(structure.role_counts))
+    role_mean = np.bincount(role, state.output, len(structure.role_counts))
     role_mean /= structure.role_divisor
     # a role without output scores 0: dividing by an infinite mean gives exactly that
     role_mean[role_mean == 0.0] = np.inf
-    score = state.output_smoothed / role_mean.take(role)
+    score = state.output / role_mean.take(role)
     if own_share == 1.0:  # individual pay: the unit's results and fairness play no part
         state.pay = score
         target = 1.0
@@ -217,12 +217,12 @@ def settle_pay(state, structure, own_share: float, params) -> None:
 
 @kernel
 def pay_and_morale(
-    output, output_smoothed, effort, pay, payoff, morale, role, role_divisor, unit, unit_size,
-    own_share, smoothing, effort_cost, unfairness_sensitivity, morale_adaptation,
+    output, effort, pay, payoff, morale, role, role_divisor, unit, unit_size, own_share,
+    effort_cost, unfairness_sensitivity, morale_adaptation,
 ) -> None:  # fmt: skip
     """:func:`settle_pay` as loops over people, in place (the week's kernel).
 
-    Smoothed output scored against the role's mean (0 for a role without output), pay
+    The week's output scored against the role's mean (0 for a role without output), pay
     ``s x score + (1 - s) x unit mean score``, payoff ``pay - effort_cost x effort^2 / 2``, and
     morale moving ``morale_adaptation`` of the way toward ``1 - min(1, sensitivity x
     unfairness)``, unfairness ``(1 - s) x max(0, effort - others' mean effort)`` (none under
@@ -232,22 +232,21 @@ def pay_and_morale(
     n = len(output)
     role_mean = np.zeros(len(role_divisor))
     for i in range(n):
-        output_smoothed[i] += smoothing * (output[i] - output_smoothed[i])
-        role_mean[role[i]] += output_smoothed[i]
+        role_mean[role[i]] += output[i]
     for r in range(len(role_mean)):
         role_mean[r] /= role_divisor[r]
         if role_mean[r] == 0.0:  # dividing by an infinite mean scores exactly 0
             role_mean[r] = np.inf
     if own_share == 1.0:
         for i in range(n):
-            pay[i] = output_smoothed[i] / role_mean[role[i]]
+            pay[i] = output[i] / role_mean[role[i]]
             payoff[i] = pay[i] - 0.5 * effort_cost * effort[i] * effort[i]
             morale[i] += morale_adaptation * (1.0 - morale[i])
         return
     unit_score = np.zeros(len(unit_size))
     unit_effort = np.zeros(len(unit_size))
     for i in range(n):
-        pay[i] = output_smoothed[i] / role_mean[role[i]]  # the score, for now
+        pay[i] = output[i] / role_mean[role[i]]  # the score, for now
         unit_score[unit[i]] += pay[i]
         unit_effort[unit[i]] += effort[i]
     for i in range(n):

@@ -250,12 +250,6 @@ _INCENTIVES = [
        source="Holmstrom & Milgrom 1987 (linear return, quadratic cost); value an assumption, "
        "swept 0.5-2",
        group="incentives", bounds=(0.25, 4.0)),
-    _p("output_smoothing", 0.1, float, "1/week",
-       "weekly smoothing of attributable output used to score pay (0.1: about a quarter's "
-       "memory)",
-       source="assumption (quarterly quota periods, Bridge Group 2017); " + SCREENED
-       + " over 0.02-0.5",
-       group="incentives", bounds=(0.001, 1.0)),
     _p("rivalry", 0.0, float, "-",
        "how much the own-pay share deters sharing with a rival (same role, same queue): "
        "sharing probability x (1 - rivalry x own-pay share); 0 = no rivalry",

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
-from salesorg.model.incentives import CONDITIONAL, COOPERATOR, TYPES, draw_types, effort_for
+from salesorg.model.incentives import (
+    CONDITIONAL,
+    COOPERATOR,
+    FREE_RIDER,
+    TYPES,
+    draw_types,
+)
+from salesorg.model.jit import kernel
 
 
 class People:
@@ -49,7 +56,6 @@ class People:
         # the organization exists already: staff have up to five years of tenure
         self.tenure = rng.integers(0, 5 * WEEKS_PER_YEAR, n)
         self.output = np.zeros(n)
-        self.output_smoothed = np.zeros(n)
         self.pay = np.zeros(n)
         self.payoff = np.zeros(n)
         self.hire_id = np.arange(n)
@@ -118,26 +124,56 @@ class People:
             return
         p = self.params
         self.beliefs[leavers] = rng.integers(-1, 2, (k, self.beliefs.shape[1]), dtype=np.int8)
-        self.type[leavers] = draw_types(
-            k, p["share_conditional_cooperators"], p["share_free_riders"], rng
-        )
-        self.cooperativeness[leavers] = self._draw_cooperativeness(k, rng)
-        base, conditional = self._willingness_terms(
-            self.type[leavers], self.sanction_force[leavers]
-        )
-        self.willingness_base[leavers], self.conditional[leavers] = base, conditional
-        self.goodwill[leavers] = p["initial_goodwill"]
-        self.willingness[leavers] = base + conditional * p["initial_goodwill"]
-        self.effort[leavers] = effort_for(self.willingness[leavers], marginal_return[leavers], p)
-        self.cooperation[leavers] = self.cooperativeness[leavers] * self.willingness[leavers]
-        self.output[leavers] = 0.0
-        self.pay[leavers] = 0.0
-        self.payoff[leavers] = 0.0
-        self.morale[leavers] = 1.0
-        self.tenure[leavers] = 0
-        self.output_smoothed[leavers] = 0.0
-        self.hire_id[leavers] = np.arange(self.next_hire_id, self.next_hire_id + k)
+        u_type = rng.random(k)  # the draws of draw_types, then of _draw_cooperativeness
+        z = rng.standard_normal(k)
+        hire(
+            leavers, u_type, z, p["share_free_riders"], p["share_conditional_cooperators"],
+            p["cooperativeness_mean"], p["cooperativeness_sd"], p["initial_goodwill"],
+            marginal_return, p["effort_floor"], p["effort_cost"], self.next_hire_id,
+            self.type, self.cooperativeness, self.sanction_force, self.willingness_base,
+            self.conditional, self.goodwill, self.willingness, self.effort, self.cooperation,
+            self.output, self.pay, self.payoff, self.morale, self.tenure, self.hire_id,
+        )  # fmt: skip
         self.next_hire_id += k
+
+
+@kernel
+def hire(
+    leavers, u_type, z, share_free, share_conditional, coop_mean, coop_sd, initial_goodwill,
+    marginal_return, floor, cost, next_hire_id, types, cooperativeness, force,
+    willingness_base, conditional, goodwill, willingness, effort, cooperation, output, pay,
+    payoff, morale, tenure, hire_id,
+) -> None:  # fmt: skip
+    """New hires' state in the leavers' seats (:meth:`People.replace`), in place.
+
+    Type by ``u_type`` (free rider below ``share_free``, conditional cooperator below
+    ``share_free + share_conditional``, else cooperator: :func:`model.incentives.draw_types`),
+    cooperativeness ``clip(mean + sd z, 0, 1)``, willingness from type and the seat's sanction
+    force, effort as :func:`model.incentives.effort_for`; output, pay and tenure start at 0.
+    """
+    for j in range(len(leavers)):
+        i = leavers[j]
+        kind = COOPERATOR
+        if u_type[j] < share_free:
+            kind = FREE_RIDER
+        elif u_type[j] < share_free + share_conditional:
+            kind = CONDITIONAL
+        types[i] = kind
+        cooperativeness[i] = min(max(coop_mean + coop_sd * z[j], 0.0), 1.0)
+        conditional[i] = 1.0 if kind == CONDITIONAL else 0.0
+        base = 1.0 if kind == COOPERATOR else (0.0 if kind == CONDITIONAL else force[i])
+        willingness_base[i] = base
+        goodwill[i] = initial_goodwill
+        willingness[i] = base + conditional[i] * initial_goodwill
+        incentive = min(1.0, marginal_return[i] / cost)
+        effort[i] = floor + (1.0 - floor) * max(incentive, willingness[i])
+        cooperation[i] = cooperativeness[i] * willingness[i]
+        output[i] = 0.0
+        pay[i] = 0.0
+        payoff[i] = 0.0
+        morale[i] = 1.0
+        tenure[i] = 0
+        hire_id[i] = next_hire_id + j
 
 
 __all__ = ["COOPERATOR", "People"]

@@ -28,23 +28,28 @@ from dataclasses import dataclass
 import numpy as np
 from salesorg.model.columns import FifoStore
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
-from salesorg.model.jit import kernel
-from salesorg.model.knowledge import DOMAIN_INDEX, DOMAINS, ROLE_INDEX, as_matrix
+from salesorg.model.knowledge import DOMAINS, ROLE_INDEX, as_matrix
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.selling import (  # a lead's traits packed in ``code``, and the loops
+    FIT,
+    HELPED,
+    REFERRAL,
+    TECH,
+    TECHNICAL,
+    TERRITORY_SHIFT,
+    book_credit,
+    call_leads,
+    decide_deals,
+    lead_codes,
+    lead_rates,
+)
 
 NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
 STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
 OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
-TECH = DOMAIN_INDEX["product_technical"]
-EXPECT = DOMAIN_INDEX["expectation_setting"]
-LANGUAGE, PROBLEM = ACCOUNT_DOMAINS  # the account's domains: the buyer's language and problem
 _AE = ROLE_INDEX["ae"]
 
-#: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
-FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
-#: A lead's territory is packed in ``code`` above the traits: ``code >> TERRITORY_SHIFT``.
-TERRITORY_SHIFT = 4
 #: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
 HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
     (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
@@ -371,11 +376,12 @@ class Pipeline:
         self.referred = (0, None, None, None)
         self.no_queue = np.zeros(0, np.intp)
         p = params
-        self._fit_min = p["lead_fit_min"]
-        self._fit_span = p["lead_fit_max"] - p["lead_fit_min"]
+        self._fit_range = (p["lead_fit_min"], p["lead_fit_max"] - p["lead_fit_min"])
         self._technical_share = p["technical_deal_share"]
-        self._accuracy_min = p["qualification_accuracy_min"]
-        self._accuracy_span = p["qualification_accuracy_max"] - p["qualification_accuracy_min"]
+        self._accuracy_range = (
+            p["qualification_accuracy_min"],
+            p["qualification_accuracy_max"] - p["qualification_accuracy_min"],
+        )
         self._effect = p["knowledge_win_effect"]
         self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
         self._effect_tech = float(
@@ -390,7 +396,6 @@ class Pipeline:
         #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
         self.handoffs: Handoffs | None = None
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
-        self._ones = np.ones(256)
 
     def _init_territories(self, structure, rng) -> None:
         """Per-code trait tables for codes with a territory, and each marketer's territory
@@ -522,8 +527,7 @@ class Pipeline:
         self._admit()
         self._worked = []
         crew = self.crews["marketer"]
-        q = wf.performance[crew.people]
-        cumulative = np.add.accumulate(wf.productivity[crew.people] * (q + 0.5))
+        cumulative = lead_rates(wf.productivity, wf.performance, crew.people)
         total = float(cumulative[-1])
         k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
         referred, ref_territory, ref_fit, ref_technical = self.referred
@@ -543,14 +547,13 @@ class Pipeline:
         # total stays with the last marketer
         source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
         territory = self._lead_territories(source, rng)
-        # a lead's fit comes from its marketer's knowledge of the lead's territory
-        q_lead = wf.by_territory(self.n_territories)[0][territory, crew.people[source]]
-        fit_share = self._fit_span * q_lead
-        fit_share += self._fit_min
-        code = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < self._technical_share)
-        code += territory << TERRITORY_SHIFT
-        queue = None if self.single else territory
         marketer = crew.people[source]
+        # a lead's fit comes from its marketer's knowledge of the lead's territory
+        performance = wf.tables()[0]
+        code = lead_codes(
+            u, marketer, territory, performance, self._fit_range, self._technical_share
+        )
+        queue = None if self.single else territory
         holder = marketer
         if referred:  # they join the line after this week's generated leads
             code = np.concatenate((code, ref_code))
@@ -615,14 +618,10 @@ class Pipeline:
         sdr = crew.pick(u[r : r + 2 * k : 2], queue)
         self._worked.append(sdr)
         # the call is made with the SDR's knowledge of the lead's territory
-        territory_performance = wf.by_territory(self.n_territories)[0]
-        accuracy = self._accuracy_span * territory_performance[code >> TERRITORY_SHIFT, sdr]
-        accuracy += self._accuracy_min
-        right_call = u[r + 1 : r + 2 * k : 2] < accuracy
-        passed = right_call == self.has_fit[code]  # a right call passes a good fit
-        self._credited.append(sdr[passed])  # one credit per lead passed
-        kept = passed.nonzero()[0]
-        held = (sdr[kept], self._hand_over(holders, contexts, rows, kept, sdr))
+        kept = call_leads(code, sdr, u[r + 1 :], wf.tables()[0], self._accuracy_range)
+        passer = sdr[kept]
+        self._credited.append(passer)  # one credit per lead passed
+        held = (passer, self._hand_over(holders, contexts, rows, kept, sdr))
         if self.deal_single:
             self.waiting.append(len(kept), code[kept], step, *held)
         else:  # an AE-stage queue per territory
@@ -770,15 +769,9 @@ class Pipeline:
         generated and an SDR's per lead passed (noted by :meth:`generate` and :meth:`qualify`),
         and the value of each won deal (ACV in units of the median) to its AE and to the SE
         who helped (``se`` is the AE where none helped: no second credit)."""
-        units = self._credited
+        units = np.concatenate(self._credited) if self._credited else self.no_queue
         self._credited = []
-        value = acv * self._per_median
-        people = np.concatenate((*units, ae, se))
-        n_units = len(people) - 2 * len(ae)
-        if len(self._ones) < n_units:
-            self._ones = np.ones(2 * n_units)
-        weight = np.concatenate((self._ones[:n_units], value, value * (se != ae)))
-        wf.output += np.bincount(people, weight, len(wf.output))
+        book_credit(wf.output, units, ae, se, acv, self._per_median)
 
     def _expire(self, line: Line, step: int) -> None:
         """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""
@@ -787,60 +780,3 @@ class Pipeline:
             cold = int(line.since.searchsorted(last, "right"))
             line.drop(cold)
             self._closed[EXPIRED] += cold
-
-
-@kernel
-def decide_deals(closed, draw, base_log_odds, performance, knowledge, effects, lose_context):
-    """Which of the week's closing deals are won (docs/ODD.md 7.2, 7.11), deal by deal.
-
-    A deal is worked with the knowledge of its territory. Its win log-odds are its traits'
-    part (``base_log_odds[code]``, the centring of the knowledge term folded in), plus
-    ``knowledge_win_effect x`` the AE's performance, plus the AE's technical weight x the lift
-    an SE brings (how much the SE's technical knowledge exceeds the AE's, if it does); where
-    context was lost at handoffs (``lose_context``), minus ``knowledge_win_effect x (1 -
-    context) x`` the AE's weighted knowledge of the buyer's language and problem above a
-    guess (0.5). A deal is won when its standard logistic ``draw`` falls below its log-odds,
-    that is with probability sigmoid(log-odds).
-
-    Args:
-        closed: the closing deals' rows of the deal log (:class:`Deals` fields x deals).
-        draw: one standard logistic draw per closing deal.
-        base_log_odds: per trait code, the log-odds its traits give.
-        performance, knowledge: per territory (one row: one market), people [x domains].
-        effects: ``(knowledge_win_effect, AE's technical weight x knowledge_win_effect,
-            AE's weight of the buyer's language, AE's weight of the buyer's problem)``.
-
-    Returns:
-        ``(territory, fit, expectations, ae, se, context)`` of the won deals in log order:
-        ``expectations`` the mean of the AE's and the SE's (or the AE's twice) expectation
-        setting, ``context`` the share of context the AE holds.
-    """
-    effect, effect_tech, language_weight, problem_weight = effects
-    n = closed.shape[1]
-    one_market = performance.shape[0] == 1
-    territory, ae_won, se_won = np.empty(n, np.intp), np.empty(n, np.intp), np.empty(n, np.intp)
-    fit, expectations, context = np.empty(n, np.bool_), np.empty(n), np.empty(n)
-    won = 0
-    for i in range(n):
-        code, ae, se = closed[1, i], closed[2, i], closed[3, i]
-        t = code >> TERRITORY_SHIFT
-        row = 0 if one_market else t
-        ae_tech = knowledge[row, ae, TECH]
-        lift = knowledge[row, se, TECH] - ae_tech
-        if lift < 0.0:  # an SE brings the better of the two technical knowledges
-            lift = 0.0
-        log_odds = base_log_odds[code] + effect * performance[row, ae]
-        log_odds += effect_tech * lift
-        share = closed[5, i] / CONTEXT_ONE
-        if lose_context:
-            language = language_weight * (knowledge[row, ae, LANGUAGE] - 0.5)
-            known = language + problem_weight * (knowledge[row, ae, PROBLEM] - 0.5)
-            log_odds -= effect * (1.0 - share) * known
-        if draw[i] < log_odds:
-            territory[won], ae_won[won], se_won[won] = t, ae, se
-            fit[won] = (code & FIT) != 0
-            expectations[won] = (knowledge[row, ae, EXPECT] + knowledge[row, se, EXPECT]) * 0.5
-            context[won] = share
-            won += 1
-    return (territory[:won], fit[:won], expectations[:won], ae_won[:won], se_won[:won],
-            context[:won])  # fmt: skip

@@ -8,6 +8,7 @@ advantage comes from: a large pooled queue wastes less capacity than many small 
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 
 def first_in_line(queue: np.ndarray, room) -> tuple[np.ndarray, np.ndarray]:
@@ -36,7 +37,7 @@ class Crew:
     :meth:`load` takes the week's productivity (each person's weight) and returns the weight
     per queue; :meth:`pick` then draws, for each item, a person of the item's queue with
     probability proportional to weight, with the per-queue bookkeeping done once per week
-    instead of once per call.
+    instead of once per call. One queue is the case of one queue with every person in it.
     """
 
     def __init__(self, people: np.ndarray, queue_of_person: np.ndarray, n_queues: int) -> None:
@@ -52,8 +53,9 @@ class Crew:
         self.cumulative = np.zeros(len(people) + 1)  # 0, then the running weight
         self.group: CrewGroup | None = None
         #: each queue's first cumulative weight and its total weight, set by :meth:`load`
-        self.start: np.ndarray = self.cumulative[self.first]
-        self.span: np.ndarray = self.cumulative[self.end] - self.start
+        self.start: np.ndarray = np.zeros(n_queues)
+        self.span: np.ndarray = np.zeros(n_queues)
+        self._one_queue = np.zeros(0, np.intp)  # an item queue for pick: empty, every item in 0
 
     def __len__(self) -> int:
         return len(self.people)
@@ -62,34 +64,22 @@ class Crew:
         """Set the week's weights; returns the total weight (one queue) or weight per queue."""
         if self.group is not None:  # loaded with the group's other crews
             self.group.load(productivity)
-            return self.span
-        if self.single:  # running weight (add.accumulate: a cumsum with less overhead)
-            self.bounds = np.add.accumulate(productivity[self.people])
-            self.total = self.bounds[-1:]  # an array operand (see model.pipeline)
-            return float(self.bounds[-1])
-        cumulative = self.cumulative
-        np.add.accumulate(productivity[self.people], out=cumulative[1:])
-        self.start = cumulative[self.first]
-        self.span = cumulative[self.end] - self.start
-        return self.span
+        else:
+            running_weights(productivity, self.pool, self.cumulative, self.first, self.end,
+                            self.start, self.span)  # fmt: skip
+        return float(self.span[0]) if self.single else self.span
 
     def pick(self, uniform: np.ndarray, item_queue: np.ndarray | None) -> np.ndarray:
         """One person per item, from the item's queue in proportion to weight (one U[0, 1) per
         item; ``item_queue`` is ignored with one queue)."""
-        if self.single:
-            # people whose running weight is <= the draw come before the one drawn; the last
-            # bound is left out, so a draw rounded up to the total still picks the last person
-            position = self.bounds[:-1].searchsorted(uniform * self.total, "right")
-            return self.people[position]
-        target = self.start[item_queue] + uniform * self.span[item_queue]
-        position = self.cumulative[1:].searchsorted(target, "right")
-        # guard against rounding at a queue's edge: stay inside the item's own queue
-        return self.pool[np.minimum(position, self.last[item_queue])]
+        queue = self._one_queue if self.single else item_queue
+        return pick_people(uniform, queue, self.start, self.span, self.cumulative, self.last,
+                           self.pool)  # fmt: skip
 
 
 class CrewGroup:
     """Crews of several roles (with several queues) weighted by one running sum: their weeks'
-    loads are one gather, one running sum and two lookups for all of them instead of per crew.
+    loads are one running sum for all of them instead of one per crew.
 
     Each crew's positions become positions in the group's ``pool`` (the crews' people one
     after the other), so :meth:`Crew.pick` works unchanged. A crew's :meth:`Crew.load` loads
@@ -100,28 +90,61 @@ class CrewGroup:
         self.crews = crews
         self.pool = np.concatenate([crew.people for crew in crews])
         self.cumulative = np.zeros(len(self.pool) + 1)
-        offset, firsts, ends, self.parts = 0, [], [], []
-        for i, crew in enumerate(crews):
+        offset, firsts, ends = 0, [], []
+        for crew in crews:
             crew.first, crew.end, crew.last = (
                 x + offset for x in (crew.first, crew.end, crew.last)
             )
             crew.pool, crew.cumulative, crew.group = self.pool, self.cumulative, self
-            n_queues = len(crew.end)
-            self.parts.append(slice(i * n_queues, (i + 1) * n_queues))  # its queues' entries
             firsts.append(crew.first)
             ends.append(crew.end)
             offset += len(crew.people)
         self.first, self.end = np.concatenate(firsts), np.concatenate(ends)
+        self.start, self.span = np.zeros(len(self.first)), np.zeros(len(self.first))
+        at = 0
+        for crew in crews:  # each crew's queues: a view of the group's entries
+            n_queues = len(crew.end)
+            crew.start, crew.span = self.start[at : at + n_queues], self.span[at : at + n_queues]
+            at += n_queues
         self.loaded: np.ndarray | None = None
 
     def load(self, productivity: np.ndarray) -> None:
         """Every crew's weights for ``productivity`` (no work if they are already loaded)."""
         if productivity is self.loaded:
             return
-        cumulative = self.cumulative
-        np.add.accumulate(productivity[self.pool], out=cumulative[1:])
-        start = cumulative[self.first]
-        span = cumulative[self.end] - start
-        for crew, part in zip(self.crews, self.parts, strict=True):
-            crew.start, crew.span = start[part], span[part]
+        running_weights(productivity, self.pool, self.cumulative, self.first, self.end,
+                        self.start, self.span)  # fmt: skip
         self.loaded = productivity
+
+
+@kernel
+def running_weights(productivity, pool, cumulative, first, end, start, span):
+    """The week's weights of the people of ``pool`` (their productivity) as a running sum in
+    pool order, ``cumulative[1:]`` (``cumulative[0]`` stays 0), and per queue (its people at
+    positions ``first[q]`` to ``end[q] - 1``) the running sum before it, ``start[q]``, and its
+    total weight, ``span[q]``, written in place."""
+    total = 0.0
+    for i in range(len(pool)):
+        weight = productivity[pool[i]]
+        total = weight if i == 0 else total + weight
+        cumulative[i + 1] = total
+    for q in range(len(first)):
+        start[q] = cumulative[first[q]]
+        span[q] = cumulative[end[q]] - start[q]
+
+
+@kernel
+def pick_people(uniform, item_queue, start, span, cumulative, last, pool):
+    """One person per item, drawn in proportion to weight within the item's queue (an empty
+    ``item_queue``: every item in queue 0): the person whose stretch of the running weight
+    holds ``start[q] + uniform[i] x span[q]``. A draw rounded up to the queue's end stays with
+    its last person (position ``last[q]``)."""
+    picked = np.empty(len(uniform), np.intp)
+    running = cumulative[1:]
+    for i in range(len(uniform)):
+        q = item_queue[i] if len(item_queue) else 0
+        target = start[q] + uniform[i] * span[q]
+        # the people whose running weight is <= the target come before the one drawn
+        position = np.searchsorted(running, target, side="right")
+        picked[i] = pool[min(position, last[q])]
+    return picked

@@ -1,5 +1,6 @@
 """The customer kernels (model/customers.py) equal the numpy code they replaced, bit for bit,
-on the same customers and draws: renewals (due contracts, churn, expansion, retained ARR)."""
+on the same customers and draws: renewals (due contracts, churn, expansion, retained ARR),
+satisfaction's weekly move, referrers, and support and CSM cases."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from salesorg.model import SalesOrgModel
 from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.customers import service_levels
 
 
 def renew_reference(customers, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
@@ -73,3 +75,85 @@ def test_renewals_kernel_equals_the_numpy_code(design):
         churned += flows[0]["churned"]
         model.customers = reference  # walk on through the year with the reference's state
     assert churned > 0  # the walk saw churn, expansion and plain renewals
+
+
+def serve_refer_cases_reference(customers, wf, members, rng):
+    """Satisfaction's move, referrers, CSM/support cases and credit as the numpy code wrote
+    them (after ``Customers.serve`` set the week's service levels)."""
+    p, columns, n = customers.p, customers._columns, customers._rows
+    satisfaction = columns["satisfaction"][:n]
+    chance = satisfaction * satisfaction
+    if customers.single_queue:
+        chance *= p["referral_rate"] * customers._referral_skill
+    else:
+        chance *= (p["referral_rate"] * customers._referral_skill)[columns["queue"][:n]]
+    referrers = (rng.random(n) < chance).nonzero()[0]
+    cases = np.zeros(customers.structure.size)
+    solved_per_effort, _ = customers._per_effort
+    queue = customers.structure.queue
+    for role, per_effort in (
+        ("support", solved_per_effort),
+        ("csm", customers._covered_per_effort),
+    ):
+        people = members[role]
+        per_effort = np.atleast_1d(per_effort)
+        cases[people] = wf.productivity[people] * per_effort[queue[people] % len(per_effort)]
+    return referrers, cases
+
+
+@pytest.mark.parametrize("design", ["functional", "pods"])
+def test_service_kernels_equal_the_numpy_code(design):
+    model = SalesOrgModel(rng=4, design=design, burn_in_weeks=0, referral_rate=0.5)
+    for _ in range(30):
+        model.step()
+    customers, wf, members = model.customers, model.workforce, model.pipeline.members
+    # satisfaction: S <- (1 - a) S + pull + shift[q], as three in-place numpy steps
+    before = copy.deepcopy(customers)
+    customers.serve(wf, members)
+    n = customers._rows
+    support_quality, csm_quality = _levels(before, wf, members)
+    shift = before._adaptation * 0.25 * (support_quality + csm_quality)
+    expected = before._columns["satisfaction"][:n].copy()
+    expected *= 1.0 - before._adaptation
+    expected += before._columns["pull"][:n]
+    expected += shift if before.single_queue else shift[before._columns["queue"][:n]]
+    np.testing.assert_array_equal(customers.satisfaction, expected)
+    # referrers and cases
+    referrers, cases = serve_refer_cases_reference(customers, wf, members, np.random.default_rng(9))
+    territory, _, _ = customers.refer(np.random.default_rng(9))
+    np.testing.assert_array_equal(territory, customers.territory[referrers])
+    assert len(referrers) > 0
+    np.testing.assert_array_equal(customers.cases(wf, members), cases)
+    assert np.count_nonzero(cases) > 0
+
+
+def _levels(customers, wf, members):
+    """The week's support and CSM quality per queue, from the numpy service formulas."""
+    roles = customers._service_roles(members)
+    totals = roles.totals(wf)
+    if customers.single_queue:
+        n = customers._rows
+        good = int(np.count_nonzero(customers._columns["fit"][:n]))
+        poor = customers.p["problem_ticket_ratio"] * (n - good) + good
+        tickets = customers.p["tickets_per_customer"] * poor
+        levels = service_levels(totals.tolist(), tickets, n, customers.p)
+    else:
+        levels = customers._queue_service.levels(totals, customers._fit_counts())
+    return levels[2], levels[4]
+
+
+def test_service_totals_equal_group_sums_of_the_products():
+    from salesorg.model.customers import REFERRALS, service_totals
+    from salesorg.model.sums import sums_by_group
+
+    rng = np.random.default_rng(5)
+    n, columns = 200, 6
+    productivity, performance = rng.random(n), rng.random(n)
+    knowledge = rng.random((n, 7))
+    column = rng.integers(-1, columns, n)
+    values = np.column_stack(
+        (productivity, productivity * performance, productivity * knowledge[:, REFERRALS])
+    )
+    expected = sums_by_group(values, column, columns).T
+    got = service_totals(productivity, performance, knowledge, REFERRALS, column, columns)
+    np.testing.assert_array_equal(got, expected)

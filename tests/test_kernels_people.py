@@ -1,5 +1,6 @@
-"""The weekly people kernels (model/incentives.py) equal the numpy functions they replaced, bit
-for bit, on the same states: willingness, effort and ramp-up (motivate), pay and morale."""
+"""The weekly people kernels (model/incentives.py, model/people.py) equal the numpy functions
+they replaced, bit for bit, on the same states: willingness, effort and ramp-up (motivate), pay
+and morale, and new hires."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from salesorg.model import SalesOrgModel
 from salesorg.model.incentives import (
     adjust_willingness,
     choose_effort,
+    draw_types,
+    effort_for,
     pay_and_morale,
     settle_pay,
     update_willingness,
     work_effort,
 )
 
-FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output_smoothed", "pay",
-          "payoff", "morale")  # fmt: skip
+FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output", "pay", "payoff",
+          "morale")  # fmt: skip
 SETTINGS = [
     {"design": "pods", "incentive": "pooled", "share_free_riders": 0.3},
     {"design": "the_model", "incentive": "hybrid", "share_conditional_cooperators": 0.6},
@@ -72,12 +75,49 @@ def test_pay_kernel_equals_settle_pay(settings):
     reference, fast = copy.deepcopy(model.people), copy.deepcopy(model.people)
     settle_pay(reference, structure, model.own_share, p)
     pay_and_morale(
-        fast.output, fast.output_smoothed, fast.effort, fast.pay, fast.payoff, fast.morale,
-        structure.role, structure.role_divisor, structure.unit, structure.unit_sizes,
-        model.own_share, p["output_smoothing"], p["effort_cost"], p["unfairness_sensitivity"],
-        p["morale_adaptation"],
+        fast.output, fast.effort, fast.pay, fast.payoff, fast.morale, structure.role,
+        structure.role_divisor, structure.unit, structure.unit_sizes, model.own_share,
+        p["effort_cost"], p["unfairness_sensitivity"], p["morale_adaptation"],
     )  # fmt: skip
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), name)
     if model.own_share < 1.0:  # pooled pay: someone's morale moved below full
         assert reference.morale.min() < 1.0
+
+
+def replace_reference(people, leavers, rng, marginal_return) -> None:
+    """``People.replace`` as the numpy code wrote it (the reference for the ``hire`` kernel)."""
+    k, p = len(leavers), people.params
+    people.beliefs[leavers] = rng.integers(-1, 2, (k, people.beliefs.shape[1]), dtype=np.int8)
+    people.type[leavers] = draw_types(
+        k, p["share_conditional_cooperators"], p["share_free_riders"], rng
+    )
+    people.cooperativeness[leavers] = people._draw_cooperativeness(k, rng)
+    base, conditional = people._willingness_terms(
+        people.type[leavers], people.sanction_force[leavers]
+    )
+    people.willingness_base[leavers], people.conditional[leavers] = base, conditional
+    people.goodwill[leavers] = p["initial_goodwill"]
+    people.willingness[leavers] = base + conditional * p["initial_goodwill"]
+    people.effort[leavers] = effort_for(people.willingness[leavers], marginal_return[leavers], p)
+    people.cooperation[leavers] = people.cooperativeness[leavers] * people.willingness[leavers]
+    for name in ("output", "pay", "payoff", "tenure"):
+        getattr(people, name)[leavers] = 0
+    people.morale[leavers] = 1.0
+    people.hire_id[leavers] = np.arange(people.next_hire_id, people.next_hire_id + k)
+    people.next_hire_id += k
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: f"{s['design']}-{s['incentive']}")
+def test_hire_kernel_equals_the_numpy_replace(settings):
+    model = _model({**settings, "share_free_riders": 0.3, "cooperativeness_sd": 0.4})
+    leavers = np.arange(0, len(model.people), 3)
+    reference, fast = copy.deepcopy(model.people), copy.deepcopy(model.people)
+    replace_reference(reference, leavers, np.random.default_rng(2), model.marginal_return)
+    fast.replace(leavers, np.random.default_rng(2), model.marginal_return)
+    names = (*FIELDS, "type", "cooperativeness", "willingness_base", "conditional", "tenure",
+             "hire_id", "beliefs", "output")  # fmt: skip
+    for name in names:
+        np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), name)
+    assert fast.next_hire_id == reference.next_hire_id
+    assert len(set(reference.type[leavers].tolist())) == 3  # every type was hired

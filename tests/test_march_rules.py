@@ -19,7 +19,7 @@ def signs_of(seed, shape):
 def test_act_kernel_equals_reference(shape):
     beliefs = beliefs_of(1, shape)
     coins = rules.coins_for(beliefs, np.random.default_rng(2))
-    actions = rules.act(beliefs, rules.coin_bytes(beliefs, np.random.default_rng(2)))
+    actions = rules.act(beliefs, np.random.default_rng(2))
     np.testing.assert_array_equal(actions, rules.act_reference(beliefs, coins))
     assert set(np.unique(actions)) == {-1, 1}
     kept = beliefs != 0

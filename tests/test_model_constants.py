@@ -33,7 +33,6 @@ expertise_threshold = { low = 0.1, high = 0.6 }
 problem_ticket_ratio = { low = 1.0, high = 4.0 }
 satisfaction_adaptation = { low = 0.02, high = 0.5 }
 installed_base_fit = { low = 0.4, high = 1.0 }
-output_smoothing = { low = 0.02, high = 0.5 }
 "vantage.sdr.customer_language" = { low = 0.0, high = 1.0 }
 "role_weights.ae.expectation_setting" = { low = 0.0, high = 1.0 }
 """
@@ -88,7 +87,7 @@ def test_defaults_given_explicitly_reproduce_the_default_run_bit_for_bit():
     explicit = {
         name: PARAMETERS[name].default
         for name in ("vantage", "role_weights", "expertise_threshold", "problem_ticket_ratio",
-                     "satisfaction_adaptation", "installed_base_fit", "output_smoothing")
+                     "satisfaction_adaptation", "installed_base_fit")
     }  # fmt: skip
     runs = []
     for extra in ({}, explicit):
@@ -120,10 +119,10 @@ def test_morris_screening_of_matrix_entries_runs_end_to_end(tmp_path, capsys):
     capsys.readouterr()
     folder = tmp_path / "gsa" / "morris"
     results = load_results(folder)
-    assert len(results.runs) == 2 * (7 + 1) * 2  # trajectories x (factors + 1) x designs
+    assert len(results.runs) == 2 * (6 + 1) * 2  # trajectories x (factors + 1) x designs
     indices = pd.read_csv(folder / "sensitivity_indices.csv")
     names = {"expertise_threshold", "problem_ticket_ratio", "satisfaction_adaptation",
-             "installed_base_fit", "output_smoothing", "vantage.sdr.customer_language",
+             "installed_base_fit", "vantage.sdr.customer_language",
              "role_weights.ae.expectation_setting"}  # fmt: skip
     assert set(indices["parameter"]) == names
     assert (

@@ -17,13 +17,11 @@ from salesorg.model.organization import build_structure
 from salesorg.model.pipeline import (
     ACTIVE,
     DISQUALIFIED,
-    EXPECT,
     FIT,
     HELPED,
     NEW,
     REFERRAL,
     STAGES,
-    TECH,
     TECHNICAL,
     WAITING,
     Pipeline,
@@ -33,6 +31,7 @@ from salesorg.model.pipeline import (
     sigmoid,
 )
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
+from salesorg.model.selling import EXPECT, TECH
 from salesorg.model.validation import validate_parameters
 
 

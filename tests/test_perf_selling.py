@@ -1,6 +1,8 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
 replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
-whole runs with the numpy ``close`` put back in place of :func:`model.pipeline.decide_deals`.
+whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
+leads marketers generate, the SDRs' calls and the week's credit (:mod:`model.selling`); who
+works an item (:class:`model.queues.Crew`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -14,16 +16,20 @@ import pytest
 from salesorg.model import SalesOrgModel
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
 from salesorg.model.knowledge import DOMAINS, ROLE_INDEX
-from salesorg.model.pipeline import (
+from salesorg.model.pipeline import LOST, WON, Pipeline
+from salesorg.model.queues import Crew
+from salesorg.model.selling import (
     EXPECT,
     FIT,
     HELPED,
-    LOST,
     TECH,
+    TECHNICAL,
     TERRITORY_SHIFT,
-    WON,
-    Pipeline,
+    book_credit,
+    call_leads,
     decide_deals,
+    lead_codes,
+    lead_rates,
 )
 
 AE, CSM, SUPPORT = ROLE_INDEX["ae"], ROLE_INDEX["csm"], ROLE_INDEX["support"]
@@ -220,3 +226,91 @@ def test_decide_deals_computes_the_numpy_log_odds_to_the_last_bit(one_market, lo
     expected = k[territory, ae, EXPECT] + k[territory, se, EXPECT]
     expected *= 0.5
     np.testing.assert_array_equal(expectations, expected)
+
+
+# ------------------------------------------------------- leads and the SDRs' calls (ODD 7.2)
+def test_lead_rates_are_numpys_running_sum_bit_for_bit():
+    rng = np.random.default_rng(2)
+    productivity, performance = rng.random(200), rng.random(200)
+    marketers = rng.choice(200, 60, replace=False)
+    expected = np.add.accumulate(productivity[marketers] * (performance[marketers] + 0.5))
+    np.testing.assert_array_equal(lead_rates(productivity, performance, marketers), expected)
+
+
+@pytest.mark.parametrize("one_market", [True, False])
+def test_lead_codes_and_sdr_calls_equal_the_numpy_code_bit_for_bit(one_market):
+    rng = np.random.default_rng(3)
+    territories, people, k = 5, 40, 700
+    rows = 1 if one_market else territories
+    performance = rng.random((rows, people))
+    wide = np.broadcast_to(performance, (territories, people))
+    # generate: three uniforms per lead, the fit from the marketer's performance
+    u = rng.random(3 * k)
+    marketer, territory = rng.integers(0, people, k), rng.integers(0, territories, k)
+    fit_min, fit_span, technical_share = 0.2, 0.55, 0.3
+    fit_share = fit_span * wide[territory, marketer]
+    fit_share += fit_min
+    expected = (u[1::3] < fit_share) + TECHNICAL * (u[2::3] < technical_share)
+    expected += territory << TERRITORY_SHIFT
+    code = lead_codes(u, marketer, territory, performance, (fit_min, fit_span), technical_share)
+    np.testing.assert_array_equal(code, expected)
+    # qualify: a right call (with the SDR's accuracy) passes a good fit, turns away a poor one
+    sdr, calls = rng.integers(0, people, k), rng.random(2 * k)
+    accuracy = 0.35 * wide[code >> TERRITORY_SHIFT, sdr]
+    accuracy += 0.5
+    passed = ((calls[0::2] < accuracy) == ((code & FIT) != 0)).nonzero()[0]
+    np.testing.assert_array_equal(call_leads(code, sdr, calls, performance, (0.5, 0.35)), passed)
+
+
+def test_book_credit_equals_numpys_bincount_of_the_week_bit_for_bit():
+    rng = np.random.default_rng(4)
+    people, per_median = 50, 1.0 / 37.0
+    output = rng.random(people)  # credit adds to what is there
+    units = rng.integers(0, people, 300)
+    ae = rng.integers(0, people, 40)
+    se = np.where(rng.random(40) < 0.4, rng.integers(0, people, 40), ae)
+    acv = rng.lognormal(3.0, 1.0, 40)
+    value = acv * per_median
+    weight = np.concatenate((np.ones(len(units)), value, value * (se != ae)))
+    expected = output + np.bincount(np.concatenate((units, ae, se)), weight, people)
+    book_credit(output, units, ae, se, acv, per_median)
+    np.testing.assert_array_equal(output, expected)
+
+
+# ------------------------------------------------------------ who works an item (model.queues)
+def reference_load_and_pick(people, queue_of_person, n_queues, productivity, uniform, items):
+    """The numpy Crew the kernels replaced: its weights per queue and its picks."""
+    if n_queues == 1:
+        bounds = np.add.accumulate(productivity[people])
+        position = bounds[:-1].searchsorted(uniform * bounds[-1:], "right")
+        return np.array([bounds[-1]]), people[position]
+    count = np.bincount(queue_of_person[people], minlength=n_queues)
+    end = np.cumsum(count)
+    first, last = end - count, np.maximum(end - 1, 0)
+    cumulative = np.zeros(len(people) + 1)
+    np.add.accumulate(productivity[people], out=cumulative[1:])
+    start = cumulative[first]
+    span = cumulative[end] - start
+    target = start[items] + uniform * span[items]
+    position = cumulative[1:].searchsorted(target, "right")
+    return span, people[np.minimum(position, last[items])]
+
+
+@pytest.mark.parametrize("n_queues", [1, 4])
+@pytest.mark.parametrize("seed", range(3))
+def test_crew_kernels_weigh_and_pick_as_the_numpy_crew_bit_for_bit(n_queues, seed):
+    rng = np.random.default_rng(seed)
+    queue_of_person = rng.integers(0, n_queues, 80)
+    people = np.flatnonzero(rng.random(80) < 0.6)
+    people = people[np.argsort(queue_of_person[people], kind="stable")]
+    productivity = rng.random(80)  # any floats: the running sums must round alike
+    uniform = np.append(rng.random(300), [0.0, np.nextafter(1.0, 0.0)])
+    items = rng.integers(0, n_queues, len(uniform))
+    span, picked = reference_load_and_pick(
+        people, queue_of_person, n_queues, productivity, uniform, items
+    )
+    crew = Crew(people, queue_of_person, n_queues)
+    weight = crew.load(productivity)
+    np.testing.assert_array_equal(np.atleast_1d(weight), span)
+    np.testing.assert_array_equal(crew.pick(uniform, items), picked)
+    np.testing.assert_array_equal(crew.pick(uniform[::2], items[::2]), picked[::2])  # a view

@@ -117,7 +117,7 @@ def turbulence(reality: np.ndarray, p4: np.ndarray, rng: np.random.Generator) ->
 
 def act(beliefs: np.ndarray, reality: np.ndarray, rng: np.random.Generator):
     """Actions (:func:`rules.act`) and performances, the acted scores (:func:`rules.score`)."""
-    actions = rules.act(beliefs, rules.coin_bytes(beliefs, rng))
+    actions = rules.act(beliefs, rng)
     return actions, rules.score(actions, reality[:, None, :])
 
 

@@ -49,26 +49,10 @@ def random_signs(rng: np.random.Generator, shape) -> np.ndarray:
     return (bits.astype(np.int8) * 2 - 1).reshape(shape)
 
 
-def coin_bytes(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The random bytes that hold one fair coin per 0 belief, eight to a byte (the draw
-    :func:`random_signs` makes; :func:`act` reads the bits)."""
-    return rng.integers(0, 256, size=(count_zeros(beliefs.reshape(-1)) + 7) // 8, dtype=np.uint8)
-
-
 def coins_for(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One fair coin per 0 belief as +/-1, in C order of the cells: the coins
-    :func:`act_reference` takes, the bits of the same draw as :func:`coin_bytes`."""
+    :func:`act_reference` takes (:func:`act` draws the same bytes)."""
     return random_signs(rng, int(np.count_nonzero(beliefs == 0)))
-
-
-@kernel
-def count_zeros(flat: np.ndarray) -> int:
-    """The number of 0 beliefs (cells without a view)."""
-    zeros = 0
-    for value in flat:
-        if value == 0:
-            zeros += 1
-    return zeros
 
 
 # ----------------------------------------------------------------- 1. act
@@ -86,23 +70,23 @@ def act_reference(beliefs: np.ndarray, coins: np.ndarray) -> np.ndarray:
     return actions
 
 
-def act(beliefs: np.ndarray, packed: np.ndarray) -> np.ndarray:
-    """Kernel of :func:`act_reference`: the coins, bits of ``packed`` (:func:`coin_bytes`),
-    fill the 0 beliefs in C order."""
-    return _act(beliefs.reshape(-1), packed).reshape(beliefs.shape)
+def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Kernel of :func:`act_reference` with its draw: the coins of :func:`coins_for`, eight to
+    a random byte, fill the 0 beliefs in C order."""
+    zeros = np.flatnonzero(beliefs == 0)  # few once converged
+    packed = rng.integers(0, 256, size=(len(zeros) + 7) // 8, dtype=np.uint8)
+    return _act(beliefs.reshape(-1), zeros, packed).reshape(beliefs.shape)
 
 
 @kernel
-def _act(beliefs: np.ndarray, packed: np.ndarray) -> np.ndarray:
-    """One cell at a time: the belief, or where it is 0 the next coin, the next bit of
-    ``packed`` (most significant first, as :func:`np.unpackbits` reads it): 1 is +1, 0 is -1."""
+def _act(beliefs: np.ndarray, zeros: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """The beliefs, where the ``k``-th 0 belief (flat cell ``zeros[k]``) takes the ``k``-th
+    coin, bit ``k`` of ``packed`` (most significant first, as :func:`np.unpackbits` reads it):
+    1 is +1, 0 is -1."""
     actions = beliefs.copy()
-    used = 0
-    for cell in range(actions.size):
-        if actions[cell] == 0:
-            bit = (packed[used >> 3] >> (7 - (used & 7))) & 1
-            actions[cell] = 2 * bit - 1
-            used += 1
+    for k in range(zeros.size):
+        bit = (packed[k >> 3] >> (7 - (k & 7))) & 1
+        actions[zeros[k]] = 2 * bit - 1
     return actions
 
 

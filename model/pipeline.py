@@ -40,6 +40,7 @@ from salesorg.model.selling import (  # a lead's traits packed in ``code``, and 
     book_credit,
     call_leads,
     decide_deals,
+    join_ses,
     lead_codes,
     lead_rates,
 )
@@ -685,25 +686,17 @@ class Pipeline:
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
         HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
-        tech = self.has_technical[code].nonzero()[0]
-        if not len(tech) or "se" not in self.crews:
+        if "se" not in self.crews:
             return ae
         crew, deals = self.crews["se"], self.deals
         room = self.p["se_capacity"] * crew.load(wf.productivity)
         if crew.single:  # SEs serve every AE queue
-            get_se = tech[: max(0, int(room - deals.helped))]
-        else:  # tech is grouped by queue, first-in first-out within each
-            room = room - deals.helped_busy
-            tq = queue[tech]
-            position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
-            get_se = tech[position <= room[tq]]
-        if not len(get_se):
-            return ae
-        se = ae.copy()
-        se[get_se] = crew.pick(u[get_se], None if crew.single else queue[get_se])
-        code[get_se] += HELPED  # code: this week's leads leaving the line, or a copy of them
+            free, se_queue = np.array([room - deals.helped]), self.no_queue
+        else:  # this week's deals are grouped by queue, first-in first-out within each
+            free, se_queue = room - deals.helped_busy, queue
+        se, helped = join_ses(code, ae, se_queue, u, free, *crew.weights)
         if self.deal_single:  # several queues: QueueDeals.open tallies them
-            deals.helped += len(get_se)
+            deals.helped += helped
         return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):

@@ -12,7 +12,6 @@ draws. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import NamedTuple
 
@@ -76,6 +75,36 @@ def domain_knowledge_reference(correct: np.ndarray, n_domains: int) -> np.ndarra
             hits = sum(bool(correct[i, g * per_domain + j]) for j in range(per_domain))
             out[i, g] = hits / per_domain
     return out
+
+
+@kernel
+def knowledge_and_performance(correct: np.ndarray, n_domains: int, weights: np.ndarray):
+    """What people know and how well they work (docs/ODD.md 7.4), from which beliefs are right.
+
+    Per person: the share of each domain's dimensions believed correctly (a domain is a
+    contiguous block of dimensions; :func:`domain_knowledge`), and performance, the knowledge
+    of what the role needs: the domains' knowledge weighted by ``weights`` (people x domains)
+    and added in domain order, as numpy adds fewer than eight terms
+    (:func:`model.metrics.role_performance`).
+
+    Returns:
+        ``(knowledge, performance)``: people x domains and per person.
+    """
+    people, m = correct.shape
+    per_domain = m // n_domains
+    knowledge = np.empty((people, n_domains))
+    performance = np.empty(people)
+    for i in range(people):
+        for g in range(n_domains):
+            hits = 0
+            for j in range(g * per_domain, (g + 1) * per_domain):
+                hits += correct[i, j]
+            knowledge[i, g] = hits / per_domain
+        total = knowledge[i, 0] * weights[i, 0]
+        for g in range(1, n_domains):
+            total += knowledge[i, g] * weights[i, g]
+        performance[i] = total
+    return knowledge, performance
 
 
 def sparse_cells(rng: np.random.Generator, intensity: float, cells: int) -> np.ndarray:
@@ -224,10 +253,23 @@ def belief_diversity(beliefs: np.ndarray) -> float:
     exploration).
     """
     n, dims = beliefs.shape
-    # one count per (dimension, value) cell; sum over cells of share^2 = agreement
-    counts = np.bincount((beliefs + _value_cells(n, dims)).ravel(), minlength=3 * dims)
-    agreement = int(np.add.reduce(counts * counts)) / (n * n * dims)
-    return (1.0 - agreement) * 1.5
+    return (1.0 - _agreement(beliefs) / (n * n * dims)) * 1.5
+
+
+@kernel
+def _agreement(beliefs: np.ndarray) -> int:
+    """Sum over dimensions and belief values of the squared count of people holding it (an
+    integer: exact): ``n^2`` x the summed shares squared."""
+    n, dims = beliefs.shape
+    counts = np.zeros((dims, 3), dtype=np.int64)
+    for i in range(n):
+        for j in range(dims):
+            counts[j, beliefs[i, j] + 1] += 1
+    total = 0
+    for j in range(dims):
+        for v in range(3):
+            total += counts[j, v] * counts[j, v]
+    return total
 
 
 def belief_diversity_reference(beliefs: np.ndarray) -> float:
@@ -238,12 +280,6 @@ def belief_diversity_reference(beliefs: np.ndarray) -> float:
         column = [int(b) for b in beliefs[:, d]]
         total += 1.0 - sum((column.count(v) / n) ** 2 for v in (-1, 0, 1))
     return total / dims * 1.5
-
-
-@functools.cache
-def _value_cells(n: int, dims: int) -> np.ndarray:
-    """n x dims offsets that map a belief in {-1, 0, 1} on dimension j to cell 3j + belief + 1."""
-    return np.tile(np.arange(dims, dtype=np.intp) * 3 + 1, (n, 1))
 
 
 def feedback_loops(structure, dimensions_per_domain: int, vantage: np.ndarray = VANTAGE):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
+from salesorg.model.jit import kernel
 from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
 from salesorg.model.learning import belief_diversity
-from salesorg.model.sums import ordered_sum, sums_by_group
+from salesorg.model.sums import ordered_sum
 
 QUARTER, YEAR = 13, 52
 
@@ -113,9 +114,9 @@ class Metrics:
     """The weekly flows ring buffer and the current value of every metric.
 
     Every mean over people (by role, by type, over everyone) comes from fixed-order group sums
-    of one people x quantities matrix (:func:`model.sums.sums_by_group`), instead of a
-    reduction per metric: a week's metrics cost a handful of numpy calls whatever the head
-    count, and the same bits on every CPU.
+    of one people x quantities matrix, all groups in one pass (:func:`group_sums`), instead of
+    a reduction per metric: a week's metrics cost a handful of calls whatever the head count,
+    and the same bits on every CPU.
     """
 
     def __init__(
@@ -133,7 +134,6 @@ class Metrics:
         self.fresh = True  # no week recorded since the record started: week 0's flows are 0
         self.no_week = [0.0] * len(FLOWS)
         role, n, d = structure.role, len(structure.role), len(DOMAINS)
-        self.everyone = np.zeros(n, dtype=np.intp)  # the one group "everyone"
         self.type_group = np.full(n, -1, dtype=np.intp)  # free riders 0, cooperators 1, else -1
         counts = np.zeros(3 + len(ROLES))
         counts[ALL] = n
@@ -175,12 +175,8 @@ class Metrics:
         if self.types_of != people.next_hire_id:  # types change only with new hires
             self._type_rows(people.type)
             self.types_of = people.next_hire_id
-        # fixed-order sums (model.sums): the same bits on every CPU
-        roles = len(ROLES)
-        sums = np.empty((3 + roles, q.shape[1]))
-        sums[ALL] = sums_by_group(q, self.everyone, 1)[0]
-        sums[1 : 1 + roles] = sums_by_group(q, self.structure.role, roles)
-        sums[FREE_ROW : COOP_ROW + 1] = sums_by_group(q, self.type_group, 2)
+        # fixed-order sums: the same bits on every CPU
+        sums = group_sums(q, self.structure.role, len(ROLES), self.type_group)
         means = sums * self.inverse_counts[:, None]
         return sums, means
 
@@ -243,6 +239,25 @@ class Metrics:
         v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
 
 
+@kernel
+def group_sums(quantities: np.ndarray, role: np.ndarray, roles: int, kind: np.ndarray):
+    """Column sums of ``quantities`` (people x quantities) over the groups metrics average
+    over, each added in row order (:func:`model.sums.sums_by_group`): everyone (row
+    :data:`ALL`), each role (the next ``roles`` rows), then free riders and unconditional
+    cooperators (``kind`` 0 and 1; -1 for neither)."""
+    people, columns = quantities.shape
+    sums = np.zeros((3 + roles, columns))
+    for i in range(people):
+        k = kind[i]
+        for j in range(columns):
+            value = quantities[i, j]
+            sums[ALL, j] += value
+            sums[1 + role[i], j] += value
+            if k >= 0:
+                sums[FREE_ROW + k, j] += value
+    return sums
+
+
 def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> float:
     """Mean over people and domains of the knowledge of the territories one serves (each
     domain has the same number of dimensions); ``common`` when it is the common market's."""
@@ -253,7 +268,8 @@ def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> f
 
 
 def role_performance(domain_knowledge: np.ndarray, role_weights: np.ndarray) -> np.ndarray:
-    """Role-weighted knowledge: how much of what one's role needs one knows.
+    """Role-weighted knowledge: how much of what one's role needs one knows (the numpy
+    reference of the performance :func:`model.learning.knowledge_and_performance` returns).
 
     ``role_weights`` is people x domains: each person's row of :data:`model.knowledge.WEIGHTS`.
     """

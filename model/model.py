@@ -31,8 +31,8 @@ from salesorg.model.knowledge import (
     cross_functional,
     performance_weights,
 )
-from salesorg.model.learning import Learning, Market, domain_knowledge, turbulence
-from salesorg.model.metrics import FLOWS, METRICS, Metrics, role_performance
+from salesorg.model.learning import Learning, Market, knowledge_and_performance, turbulence
+from salesorg.model.metrics import FLOWS, METRICS, Metrics
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
 from salesorg.model.people import WEEKS_PER_YEAR, People
@@ -385,8 +385,9 @@ class SalesOrgModel(mesa.Model):
         if self.depends is not None:
             self.belief_accuracy = float(np.count_nonzero(self.correct) / self.correct.size)
             self.correct = effective(self.correct, self.depends)  # the right beliefs that count
-        self.domain_knowledge = domain_knowledge(self.correct, len(DOMAINS))
-        self.performance = role_performance(self.domain_knowledge, self._role_weights)
+        self.domain_knowledge, self.performance = knowledge_and_performance(
+            self.correct, len(DOMAINS), self._role_weights
+        )
         self._assess_territories()
         self.metrics_state.update(self)
 
@@ -407,9 +408,10 @@ class SalesOrgModel(mesa.Model):
         correct = beliefs[None] == self.territories.reality[:, None]
         if self.depends is not None:
             correct = effective(correct, self.depends)
-        knowledge = domain_knowledge(correct.reshape(t * n, dims), len(DOMAINS))
+        knowledge, performance = knowledge_and_performance(
+            correct.reshape(t * n, dims), len(DOMAINS), self._territory_weights
+        )
         self.territory_knowledge = knowledge.reshape(t, n, -1)
-        performance = role_performance(knowledge, self._territory_weights)
         self.territory_performance = performance.reshape(t, n)
         shares = self.work_shares
         self.served_knowledge = served_mean(self.domain_knowledge, self.territory_knowledge, shares)

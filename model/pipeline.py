@@ -40,6 +40,7 @@ from salesorg.model.selling import (  # a lead's traits packed in ``code``, and 
     book_credit,
     call_leads,
     decide_deals,
+    join_ses,
     lead_codes,
     lead_rates,
 )
@@ -50,10 +51,8 @@ OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 _AE = ROLE_INDEX["ae"]
 
-#: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
-HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
-    (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
-)
+#: Which codes an SE works: indexing this table is one cheap call, ``code & HELPED`` two.
+HAS_HELPED = (np.arange(2 * HELPED) & HELPED) != 0
 
 
 def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
@@ -328,16 +327,6 @@ class Workforce:
             return self.territory_performance, self.territory_knowledge
         return self.performance[None], self.knowledge[None]
 
-    def by_territory(self, n_territories: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(territory_performance, territory_knowledge)``, one market's broadcast when unset."""
-        if self.territory_performance is not None:
-            return self.territory_performance, self.territory_knowledge
-        n = len(self.performance)
-        return (
-            np.broadcast_to(self.performance, (n_territories, n)),
-            np.broadcast_to(self.knowledge, (n_territories, *self.knowledge.shape)),
-        )
-
 
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
@@ -398,12 +387,11 @@ class Pipeline:
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
 
     def _init_territories(self, structure, rng) -> None:
-        """Per-code trait tables for codes with a territory, and each marketer's territory
-        (-1: one who serves every territory draws each lead's territory from ``rng``)."""
+        """The per-code table of deals an SE works, for codes with a territory, and each
+        marketer's territory (-1: one who serves every territory draws each lead's territory
+        from ``rng``)."""
         t = self.n_territories
-        self.has_fit, self.has_technical, self.has_helped = (
-            by_territory(table, t) for table in (HAS_FIT, HAS_TECHNICAL, HAS_HELPED)
-        )
+        self.has_helped = by_territory(HAS_HELPED, t)
         self.territory_rng = rng
         # no marketers (March's limit: one unit of one role): no leads to place
         crew = self.crews.get("marketer")
@@ -685,25 +673,17 @@ class Pipeline:
     def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
         """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
         HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
-        tech = self.has_technical[code].nonzero()[0]
-        if not len(tech) or "se" not in self.crews:
+        if "se" not in self.crews:
             return ae
         crew, deals = self.crews["se"], self.deals
         room = self.p["se_capacity"] * crew.load(wf.productivity)
         if crew.single:  # SEs serve every AE queue
-            get_se = tech[: max(0, int(room - deals.helped))]
-        else:  # tech is grouped by queue, first-in first-out within each
-            room = room - deals.helped_busy
-            tq = queue[tech]
-            position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
-            get_se = tech[position <= room[tq]]
-        if not len(get_se):
-            return ae
-        se = ae.copy()
-        se[get_se] = crew.pick(u[get_se], None if crew.single else queue[get_se])
-        code[get_se] += HELPED  # code: this week's leads leaving the line, or a copy of them
+            free, se_queue = np.array([room - deals.helped]), self.no_queue
+        else:  # this week's deals are grouped by queue, first-in first-out within each
+            free, se_queue = room - deals.helped_busy, queue
+        se, helped = join_ses(code, ae, se_queue, u, free, *crew.weights)
         if self.deal_single:  # several queues: QueueDeals.open tallies them
-            deals.helped += len(get_se)
+            deals.helped += helped
         return se
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):

@@ -73,8 +73,12 @@ class Crew:
         """One person per item, from the item's queue in proportion to weight (one U[0, 1) per
         item; ``item_queue`` is ignored with one queue)."""
         queue = self._one_queue if self.single else item_queue
-        return pick_people(uniform, queue, self.start, self.span, self.cumulative, self.last,
-                           self.pool)  # fmt: skip
+        return pick_people(uniform, queue, *self.weights)
+
+    @property
+    def weights(self) -> tuple:
+        """What :func:`pick_one` draws from: ``(start, span, cumulative, last, pool)``."""
+        return self.start, self.span, self.cumulative, self.last, self.pool
 
 
 class CrewGroup:
@@ -134,17 +138,22 @@ def running_weights(productivity, pool, cumulative, first, end, start, span):
 
 
 @kernel
+def pick_one(uniform, q, start, span, cumulative, last, pool):
+    """One person of queue ``q``, drawn in proportion to weight with the uniform ``uniform``:
+    the person whose stretch of the running weight holds ``start[q] + uniform x span[q]``. A
+    draw rounded up to the queue's end stays with its last person (position ``last[q]``)."""
+    target = start[q] + uniform * span[q]
+    # the people whose running weight is <= the target come before the one drawn
+    position = np.searchsorted(cumulative[1:], target, side="right")
+    return pool[min(position, last[q])]
+
+
+@kernel
 def pick_people(uniform, item_queue, start, span, cumulative, last, pool):
-    """One person per item, drawn in proportion to weight within the item's queue (an empty
-    ``item_queue``: every item in queue 0): the person whose stretch of the running weight
-    holds ``start[q] + uniform[i] x span[q]``. A draw rounded up to the queue's end stays with
-    its last person (position ``last[q]``)."""
+    """:func:`pick_one` for each item, from its queue (an empty ``item_queue``: every item in
+    queue 0)."""
     picked = np.empty(len(uniform), np.intp)
-    running = cumulative[1:]
     for i in range(len(uniform)):
         q = item_queue[i] if len(item_queue) else 0
-        target = start[q] + uniform[i] * span[q]
-        # the people whose running weight is <= the target come before the one drawn
-        position = np.searchsorted(running, target, side="right")
-        picked[i] = pool[min(position, last[q])]
+        picked[i] = pick_one(uniform[i], q, start, span, cumulative, last, pool)
     return picked

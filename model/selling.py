@@ -16,6 +16,7 @@ import numpy as np
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
+from salesorg.model.queues import pick_one
 
 #: A lead's fixed traits packed in one integer ``code`` (one column to carry between stages).
 FIT, TECHNICAL, REFERRAL, HELPED = 1, 2, 4, 8  # HELPED: an SE works the deal
@@ -159,3 +160,29 @@ def book_credit(output, units, ae, se, acv, per_median):
         credit[se[i]] += acv[i] * per_median * helped
     for person in range(len(output)):
         output[person] += credit[person]
+
+
+@kernel
+def join_ses(code, ae, queue, u, free, start, span, cumulative, last, pool):
+    """SEs join the week's new technical deals (docs/ODD.md 7.2), first-in first-out within
+    each SE queue while it has free slots: the ``n``-th technical deal of queue ``q`` gets an
+    SE if ``n <= free[q]`` (SE capacity x the SEs' weight, less the deals they already help),
+    drawn in proportion to weight with its uniform ``u[i]`` (:func:`model.queues.pick_one`, the
+    SE crew's weights in ``start .. pool``); its ``code`` is marked HELPED in place. An empty
+    ``queue``: one SE queue for every deal.
+
+    Returns:
+        ``(se, helped)``: each deal's SE (its AE where none helps) and how many got one.
+    """
+    se = ae.copy()
+    seen = np.zeros(len(free), np.intp)
+    helped = 0
+    for i in range(len(code)):
+        if code[i] & TECHNICAL:
+            q = queue[i] if len(queue) else 0
+            seen[q] += 1
+            if seen[q] <= free[q]:
+                se[i] = pick_one(u[i], q, start, span, cumulative, last, pool)
+                code[i] += HELPED
+                helped += 1
+    return se, helped

@@ -1,8 +1,8 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
 replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
 whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
-leads marketers generate, the SDRs' calls and the week's credit (:mod:`model.selling`); who
-works an item (:class:`model.queues.Crew`).
+leads marketers generate, the SDRs' calls, the SEs joining deals and the week's credit
+(:mod:`model.selling`); who works an item (:class:`model.queues.Crew`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -28,6 +28,7 @@ from salesorg.model.selling import (
     book_credit,
     call_leads,
     decide_deals,
+    join_ses,
     lead_codes,
     lead_rates,
 )
@@ -113,7 +114,11 @@ def reference_close(self: Pipeline, step, wf, rng, flow):
     closed = deals.rows(closing)
     code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
     territory = code >> TERRITORY_SHIFT
-    performance, knowledge = wf.by_territory(self.n_territories)
+    performance, knowledge = wf.territory_performance, wf.territory_knowledge
+    if performance is None:  # one market: every territory reads the common values
+        t = self.n_territories
+        performance = np.broadcast_to(wf.performance, (t, *wf.performance.shape))
+        knowledge = np.broadcast_to(wf.knowledge, (t, *wf.knowledge.shape))
     ae_tech = knowledge[territory, ae, TECH]
     lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
     log_odds = self.log_odds[code]
@@ -141,7 +146,7 @@ def reference_close(self: Pipeline, step, wf, rng, flow):
     ae, se, territory = ae[winners], se[winners], territory[winners]
     expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
     expectations *= 0.5
-    fit = self.has_fit[code[winners]]
+    fit = (code[winners] & FIT) != 0
     self.won_context = context[winners]
     if self.handoffs is not None and self.handoffs.active:
         queue = np.zeros_like(territory) if self.single else territory
@@ -314,3 +319,45 @@ def test_crew_kernels_weigh_and_pick_as_the_numpy_crew_bit_for_bit(n_queues, see
     np.testing.assert_array_equal(np.atleast_1d(weight), span)
     np.testing.assert_array_equal(crew.pick(uniform, items), picked)
     np.testing.assert_array_equal(crew.pick(uniform[::2], items[::2]), picked[::2])  # a view
+
+
+def reference_join_se(code, ae, queue, u, crew, room, helped):
+    """The numpy ``Pipeline._join_se`` that :func:`model.selling.join_ses` replaced; ``room``
+    is SE capacity x the crew's weight, ``helped`` the deals SEs help (per queue, or all)."""
+    tech = ((code & TECHNICAL) != 0).nonzero()[0]
+    if crew.single:
+        get_se = tech[: max(0, int(room - helped))]
+    else:
+        room = room - helped
+        tq = queue[tech]
+        position = np.arange(1, len(tech) + 1) - tq.searchsorted(tq)
+        get_se = tech[position <= room[tq]]
+    se, code = ae.copy(), code.copy()
+    se[get_se] = crew.pick(u[get_se], None if crew.single else queue[get_se])
+    code[get_se] += HELPED
+    return se, code
+
+
+@pytest.mark.parametrize("n_queues", [1, 3])
+@pytest.mark.parametrize("seed", range(3))
+def test_join_ses_gives_the_numpy_ses_and_marks(n_queues, seed):
+    rng = np.random.default_rng(seed)
+    queue_of_person = rng.integers(0, n_queues, 40)
+    queue_of_person[:n_queues] = np.arange(n_queues)
+    people = np.argsort(queue_of_person, kind="stable")
+    crew = Crew(people, queue_of_person, n_queues)
+    room = crew.load(rng.random(40) + 0.1)
+    k = 60
+    queue = np.sort(rng.integers(0, n_queues, k))  # the week's deals, grouped by queue
+    code = rng.integers(0, 4 * HELPED, k) & ~HELPED
+    ae, u = rng.integers(0, 40, k), rng.random(k)
+    for scale in (0.0, 0.3, 1.0, 50.0):  # no slots, a few, most, all
+        helped = rng.integers(0, 3) if n_queues == 1 else rng.integers(0, 3, n_queues)
+        se, marked = reference_join_se(code, ae, queue, u, crew, scale * room, helped)
+        free = np.atleast_1d(scale * room - helped).astype(float)
+        got_code = code.copy()
+        one = np.zeros(0, np.intp)
+        got, count = join_ses(got_code, ae, one if n_queues == 1 else queue, u, free, *crew.weights)
+        np.testing.assert_array_equal(got, se)
+        np.testing.assert_array_equal(got_code, marked)
+        assert count == np.count_nonzero(marked != code)

@@ -85,7 +85,7 @@ def _act(beliefs: np.ndarray, zeros: np.ndarray, packed: np.ndarray) -> np.ndarr
     1 is +1, 0 is -1."""
     actions = beliefs.copy()
     for k in range(zeros.size):
-        bit = (packed[k >> 3] >> (7 - (k & 7))) & 1
+        bit = (int(packed[k >> 3]) >> (7 - (k & 7))) & 1
         actions[zeros[k]] = 2 * bit - 1
     return actions
 
@@ -231,8 +231,8 @@ def learn_codes(codes, actions, superior, order, starts, change, u) -> None:
                     tally[j] += actions[person, j]
         for j in range(m):
             s = tally[j]
-            if u[k, j] < change[abs(s)]:
-                codes[k, j] = (s > 0) - (s < 0)
+            if u[k, j] < change[abs(s)]:  # never where s = 0: change[0] = 0
+                codes[k, j] = 1 if s > 0 else -1
 
 
 # ----------------------------------------------------------------- 5. the code learns

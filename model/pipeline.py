@@ -51,10 +51,8 @@ OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 _AE = ROLE_INDEX["ae"]
 
-#: Which codes have each trait: indexing these tables is one cheap call, ``code & bit`` two.
-HAS_FIT, HAS_TECHNICAL, HAS_HELPED = (
-    (np.arange(2 * HELPED) & bit) != 0 for bit in (FIT, TECHNICAL, HELPED)
-)
+#: Which codes an SE works: indexing this table is one cheap call, ``code & HELPED`` two.
+HAS_HELPED = (np.arange(2 * HELPED) & HELPED) != 0
 
 
 def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
@@ -329,16 +327,6 @@ class Workforce:
             return self.territory_performance, self.territory_knowledge
         return self.performance[None], self.knowledge[None]
 
-    def by_territory(self, n_territories: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(territory_performance, territory_knowledge)``, one market's broadcast when unset."""
-        if self.territory_performance is not None:
-            return self.territory_performance, self.territory_knowledge
-        n = len(self.performance)
-        return (
-            np.broadcast_to(self.performance, (n_territories, n)),
-            np.broadcast_to(self.knowledge, (n_territories, *self.knowledge.shape)),
-        )
-
 
 class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
@@ -399,12 +387,11 @@ class Pipeline:
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
 
     def _init_territories(self, structure, rng) -> None:
-        """Per-code trait tables for codes with a territory, and each marketer's territory
-        (-1: one who serves every territory draws each lead's territory from ``rng``)."""
+        """The per-code table of deals an SE works, for codes with a territory, and each
+        marketer's territory (-1: one who serves every territory draws each lead's territory
+        from ``rng``)."""
         t = self.n_territories
-        self.has_fit, self.has_technical, self.has_helped = (
-            by_territory(table, t) for table in (HAS_FIT, HAS_TECHNICAL, HAS_HELPED)
-        )
+        self.has_helped = by_territory(HAS_HELPED, t)
         self.territory_rng = rng
         # no marketers (March's limit: one unit of one role): no leads to place
         crew = self.crews.get("marketer")

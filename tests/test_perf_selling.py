@@ -114,7 +114,11 @@ def reference_close(self: Pipeline, step, wf, rng, flow):
     closed = deals.rows(closing)
     code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
     territory = code >> TERRITORY_SHIFT
-    performance, knowledge = wf.by_territory(self.n_territories)
+    performance, knowledge = wf.territory_performance, wf.territory_knowledge
+    if performance is None:  # one market: every territory reads the common values
+        t = self.n_territories
+        performance = np.broadcast_to(wf.performance, (t, *wf.performance.shape))
+        knowledge = np.broadcast_to(wf.knowledge, (t, *wf.knowledge.shape))
     ae_tech = knowledge[territory, ae, TECH]
     lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
     log_odds = self.log_odds[code]
@@ -142,7 +146,7 @@ def reference_close(self: Pipeline, step, wf, rng, flow):
     ae, se, territory = ae[winners], se[winners], territory[winners]
     expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
     expectations *= 0.5
-    fit = self.has_fit[code[winners]]
+    fit = (code[winners] & FIT) != 0
     self.won_context = context[winners]
     if self.handoffs is not None and self.handoffs.active:
         queue = np.zeros_like(territory) if self.single else territory

@@ -166,6 +166,11 @@ def service_totals(productivity, performance, knowledge, referrals, column, n_co
     return totals
 
 
+def per_queue(value) -> np.ndarray:
+    """A per-queue value as an array over queues (a plain float when there is one queue)."""
+    return np.atleast_1d(np.asarray(value, dtype=float))
+
+
 class QueueService:
     """:func:`service_levels` for many queues at once, in a fixed number of array operations.
 
@@ -222,9 +227,9 @@ class _ServiceRoles:
     """Support and CSM staff by queue, for per-queue sums in one fixed-order pass.
 
     ``column`` is, per person, ``q`` for support staff in queue q, ``n_queues + q`` for a CSM in
-    queue q and -1 for everyone else, so :func:`model.sums.sums_by_group` sums per-person
-    values over each queue's support staff and each queue's CSMs at once (the same bits on
-    every CPU, unlike a BLAS matrix product).
+    queue q and -1 for everyone else, so :func:`service_totals` sums per-person values over
+    each queue's support staff and each queue's CSMs in one pass, in person order (the same
+    bits on every CPU, unlike a BLAS matrix product).
     """
 
     def __init__(self, members: dict, structure) -> None:
@@ -240,10 +245,6 @@ class _ServiceRoles:
         return service_totals(
             wf.productivity, wf.performance, wf.knowledge, REFERRALS, self.column, self.n_columns
         )
-
-    def per_person(self, per_column: np.ndarray) -> np.ndarray:
-        """Each person's entry of ``per_column`` (support, then CSM queues); 0 for others."""
-        return np.append(per_column, 0.0).take(self.column)  # column -1 is the appended 0
 
 
 class Customers(ColumnStore):
@@ -306,12 +307,12 @@ class Customers(ColumnStore):
     @property
     def csm_coverage(self) -> np.ndarray:
         """This week's CSM coverage per queue."""
-        return np.atleast_1d(np.asarray(self._coverage, dtype=float))
+        return per_queue(self._coverage)
 
     @property
     def referral_skill(self) -> np.ndarray:
         """This week's referral skill (coverage x CSMs' referral knowledge) per queue."""
-        return np.atleast_1d(np.asarray(self._referral_skill, dtype=float))
+        return per_queue(self._referral_skill)
 
     def draw_acv(self, k: int, rng: np.random.Generator) -> np.ndarray:
         """Contract values: ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal."""
@@ -404,7 +405,7 @@ class Customers(ColumnStore):
         columns = self._columns
         move_satisfaction(
             columns["satisfaction"], columns["pull"], columns["queue"], self._rows,
-            1.0 - self._adaptation, np.atleast_1d(np.asarray(shift, dtype=float)),
+            1.0 - self._adaptation, per_queue(shift),
         )  # fmt: skip
 
     def renew(self, step: int, rng: np.random.Generator, flow: dict) -> np.ndarray:
@@ -426,9 +427,8 @@ class Customers(ColumnStore):
         # expansion_rate x S x coverage
         threshold = rng.logistic(self._churn_logit_at_zero, 1.0, k)
         u = rng.random(k)
-        coverage = np.atleast_1d(np.asarray(self._coverage, dtype=float))
         gone, due_total, expansion, retained, kept = settle_renewals(
-            due, columns["satisfaction"], columns["acv"], columns["queue"], coverage,
+            due, columns["satisfaction"], columns["acv"], columns["queue"], self.csm_coverage,
             threshold, u, self._churn_effect, p["expansion_rate"], self._expansion_size,
             self.structure.n_queues,
         )  # fmt: skip
@@ -462,8 +462,8 @@ class Customers(ColumnStore):
         if self._per_effort is None:  # no service yet
             return np.zeros(self.structure.size)
         per_column = np.concatenate(
-            (np.atleast_1d(self._per_effort[0]), np.atleast_1d(self._covered_per_effort))
-        ).astype(float)
+            (per_queue(self._per_effort[0]), per_queue(self._covered_per_effort))
+        )
         return staff_shares(wf.productivity, self._service_roles(members).column, per_column)
 
     def refer(self, rng: np.random.Generator):
@@ -474,7 +474,7 @@ class Customers(ColumnStore):
             a referral stays in its referrer's territory.
         """
         p, columns, n = self.p, self._columns, self._rows
-        rate = np.atleast_1d(np.asarray(p["referral_rate"] * self._referral_skill, dtype=float))
+        rate = p["referral_rate"] * self.referral_skill
         referrers = find_referrers(
             columns["satisfaction"], columns["queue"], n, rate, rng.random(n)
         )

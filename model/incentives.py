@@ -127,6 +127,21 @@ def update_willingness(state, structure, params) -> None:
 
 
 @kernel
+def mean_of_others(unit_total: float, own: float, unit_size: int) -> float:
+    """The mean over the other members of a unit of a value whose unit total is
+    ``unit_total``; one's own value if alone (:func:`unit_mean_of_others`, one person)."""
+    if unit_size > 1:
+        return (unit_total - own) / (unit_size - 1)
+    return own
+
+
+@kernel
+def effort_of(marginal_return: float, willingness: float, floor: float, cost: float) -> float:
+    """One person's :func:`effort_for`: ``floor + (1 - floor) max(min(1, m / cost), w)``."""
+    return floor + (1.0 - floor) * max(min(1.0, marginal_return / cost), willingness)
+
+
+@kernel
 def adjust_willingness(
     willingness, goodwill, base, conditional, force, unit, unit_size, slope, adaptation
 ) -> None:
@@ -142,10 +157,7 @@ def adjust_willingness(
     for i in range(n):
         sums[unit[i]] += willingness[i]
     for i in range(n):
-        size = unit_size[unit[i]]
-        observed = willingness[i]
-        if size > 1:
-            observed = (sums[unit[i]] - willingness[i]) / (size - 1)
+        observed = mean_of_others(sums[unit[i]], willingness[i], unit_size[unit[i]])
         target = min(1.0, (slope + force[i] * (1.0 - slope)) * observed)
         goodwill[i] += adaptation * (target - goodwill[i])
     for i in range(n):
@@ -162,8 +174,7 @@ def work_effort(
     ``cooperativeness x willingness``, productivity ``effort x min(1, k x speed / ramp_weeks)``
     in the k-th week on the job (1 when ``ramp_weeks`` is 0)."""
     for i in range(len(willingness)):
-        incentive = min(1.0, marginal_return[i] / cost)
-        effort[i] = floor + (1.0 - floor) * max(incentive, willingness[i])
+        effort[i] = effort_of(marginal_return[i], willingness[i], floor, cost)
         cooperation[i] = cooperativeness[i] * willingness[i]
         ramp = 1.0
         if ramp_weeks != 0:
@@ -252,9 +263,7 @@ def pay_and_morale(
     for i in range(n):
         u, size = unit[i], unit_size[unit[i]]
         pay[i] = own_share * pay[i] + (1.0 - own_share) * (unit_score[u] / size)
-        others_effort = effort[i]
-        if size > 1:
-            others_effort = (unit_effort[u] - effort[i]) / (size - 1)
+        others_effort = mean_of_others(unit_effort[u], effort[i], size)
         unfairness = (1.0 - own_share) * max(0.0, effort[i] - others_effort)
         target = 1.0 - min(1.0, unfairness_sensitivity * unfairness)
         payoff[i] = pay[i] - 0.5 * effort_cost * effort[i] * effort[i]

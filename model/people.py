@@ -17,6 +17,7 @@ from salesorg.model.incentives import (
     FREE_RIDER,
     TYPES,
     draw_types,
+    effort_of,
 )
 from salesorg.model.jit import kernel
 
@@ -165,8 +166,7 @@ def hire(
         willingness_base[i] = base
         goodwill[i] = initial_goodwill
         willingness[i] = base + conditional[i] * initial_goodwill
-        incentive = min(1.0, marginal_return[i] / cost)
-        effort[i] = floor + (1.0 - floor) * max(incentive, willingness[i])
+        effort[i] = effort_of(marginal_return[i], willingness[i], floor, cost)
         cooperation[i] = cooperativeness[i] * willingness[i]
         output[i] = 0.0
         pay[i] = 0.0

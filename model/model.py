@@ -14,6 +14,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from salesorg.agents import AGENT_REPORTERS, create_employees
 from salesorg.model.collection import MetricCollector
 from salesorg.model.customers import Customers
+from salesorg.model.draws import Handles
 from salesorg.model.handoffs import Handoffs
 from salesorg.model.incentives import (
     TYPES,
@@ -77,6 +78,7 @@ class SalesOrgModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        self.handles = Handles(self.streams)  # the streams as compiled kernels draw from them
         # the model's week: burn-in weeks run up to 0, the recorded run from 1 on
         self.week = -p["burn_in_weeks"]
         self.structure = build_structure(

@@ -169,14 +169,14 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     """
     key, kept = (plan.receivers[:0], 1.0) if rivals is None else rivals
     p = plan
-    return _draw_conversations(
+    return conversation_slots(
         p.receivers, p.chance, p.lookup, p.rows, p.start, p.size, p.cross, p.everyone, p.n,
         u, cooperation, key, kept, rivals is not None,
     )  # fmt: skip
 
 
 @kernel
-def _draw_conversations(
+def conversation_slots(
     receivers, chance, lookup, rows, start, size, cross, everyone, n, u, cooperation, key, kept,
     rivalry,
 ):  # fmt: skip

@@ -20,6 +20,7 @@ With ``K = 0`` nothing here runs: dimensions are independent, as before.
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 
 def dependency_map(dimensions: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -38,16 +39,24 @@ def effective(correct: np.ndarray, depends: np.ndarray) -> np.ndarray:
     return correct & np.logical_and.reduce(correct[..., depends], axis=-1)
 
 
-def teachable(
-    beliefs: np.ndarray,
-    realities: np.ndarray,
-    territory: np.ndarray,
-    cells: np.ndarray,
-    depends: np.ndarray,
-) -> np.ndarray:
+@kernel
+def teachable(beliefs, realities, territory, cells, depends) -> np.ndarray:
     """Which learning-by-doing ``cells`` (flat person x dimension) work can teach: those whose
     dependencies the person believes right, in the reality of the account worked (``territory``
-    per cell, a row of ``realities``)."""
+    per cell, a row of ``realities``). Every cell when nothing depends on anything (K = 0)."""
+    dims = beliefs.shape[1]
+    keep = np.ones(cells.size, dtype=np.bool_)
+    for h in range(cells.size):
+        person, dim, t = cells[h] // dims, cells[h] % dims, territory[h]
+        for needed in depends[dim]:
+            if beliefs[person, needed] != realities[t, needed]:
+                keep[h] = False
+                break
+    return keep
+
+
+def teachable_reference(beliefs, realities, territory, cells, depends) -> np.ndarray:
+    """Plain reference of :func:`teachable`, in numpy (the code it replaced)."""
     dims = beliefs.shape[1]
     person, dim = np.divmod(cells, dims)
     needed = depends[dim]  # cells x k

@@ -16,9 +16,10 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from salesorg.model.conversations import conversation_plan, debrief_plan, draw_conversations
+from salesorg.model.conversations import conversation_plan, conversation_slots, debrief_plan
+from salesorg.model.draws import Handles, generator
 from salesorg.model.incentives import rival_key, rival_share, sharing_kept
-from salesorg.model.interdependence import effective, teachable
+from salesorg.model.interdependence import teachable
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import (
     FEEDBACK_LOOPS,
@@ -107,13 +108,19 @@ def knowledge_and_performance(correct: np.ndarray, n_domains: int, weights: np.n
     return knowledge, performance
 
 
-def sparse_cells(rng: np.random.Generator, intensity: float, cells: int) -> np.ndarray:
+@kernel
+def sparse_cells(rng, intensity: float, cells: int) -> np.ndarray:
     """The flat cells hit by one Poisson process of ``intensity`` per cell: Poisson(intensity x
     cells) hits, each on a uniform cell. A cell is hit at least once with probability
     ``1 - exp(-intensity)``, independently of every other cell, as one coin per cell would
-    decide; the cost grows with the hits, not the cells. A cell hit twice is listed twice."""
+    decide; the cost grows with the hits, not the cells. A cell hit twice is listed twice.
+    ``rng``: a Generator (in a kernel, :func:`model.draws.generator`)."""
     hits = rng.poisson(intensity * cells)
-    return (rng.random(hits) * cells).astype(np.intp)  # floor(u k) < k for numpy's doubles
+    u = rng.random(hits)
+    hit = np.empty(hits, dtype=np.intp)
+    for h in range(hits):
+        hit[h] = np.intp(u[h] * cells)  # floor(u k) < k for numpy's doubles
+    return hit
 
 
 def practice_cells(u_cell, u_mark, neg_rate, work, practice):
@@ -134,7 +141,39 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
         practice: the intensity of the largest ``rate``, ``-log(1 - max rate)``.
     """
     cell, neg = _practice_hits(u_cell, neg_rate, work)
-    return _kept_hits(cell, np.log1p(neg), u_mark, practice)
+    return kept_hits(cell, np.log1p(neg), u_mark * -practice)
+
+
+@kernel
+def practice_hits(rng, work, neg_rate, top_practice):
+    """Learning by doing's draws (docs/ODD.md 7.4), up to the logarithms: the hits of
+    :func:`practice_cells`' Poisson process, each with its cell, minus its rate and its mark's
+    threshold ``-u x practice`` (a hit is kept where ``log(1 - rate)`` falls below it,
+    :func:`kept_hits`; numpy takes the logarithms between the two kernels, :mod:`model.jit`).
+
+    ``top_practice`` is the largest rate at a full load; scaled by the largest work share it
+    gives the intensity. At a largest rate of 1 (no finite intensity) each cell tosses one
+    coin instead and the cells it picks are kept whatever their rate (an infinite threshold).
+
+    Returns:
+        ``(cell, neg, threshold)`` per hit, in draw order.
+    """
+    top = top_practice * work.max() if work.size else 0.0  # the largest rate this week
+    if top < 1.0:
+        practice = -math.log1p(-top)
+        hits = rng.poisson(practice * neg_rate.size)
+        u = rng.random(2 * hits)
+        cell, neg = _practice_hits(u[:hits], neg_rate, work)
+        return cell, neg, u[hits:] * -practice
+    u = rng.random(neg_rate.size)  # one coin per cell
+    per_person = neg_rate.size // work.size
+    cell = np.empty(neg_rate.size, dtype=np.intp)
+    count = 0
+    for c in range(neg_rate.size):
+        if u[c] < -(neg_rate[c] * work[c // per_person]):
+            cell[count] = c
+            count += 1
+    return cell[:count], np.zeros(count), np.full(count, np.inf)
 
 
 @kernel
@@ -151,12 +190,12 @@ def _practice_hits(u_cell, neg_rate, work):
 
 
 @kernel
-def _kept_hits(cell, log_keep, u_mark, practice):
-    """The hits whose mark ``u x practice`` falls below ``-log(1 - rate)``, in hit order."""
+def kept_hits(cell, log_keep, threshold):
+    """The hits whose ``log(1 - rate)`` falls below their mark's threshold, in hit order."""
     kept = np.empty(cell.size, dtype=np.intp)
     count = 0
     for h in range(cell.size):
-        if log_keep[h] < u_mark[h] * -practice:
+        if log_keep[h] < threshold[h]:
             kept[count] = cell[h]
             count += 1
     return kept[:count]
@@ -192,6 +231,139 @@ def learn_by_doing_reference(beliefs: np.ndarray, reality: np.ndarray, cells) ->
     for cell in cells:
         person, d = divmod(int(cell), dims)
         beliefs[person, d] = reality[d]
+
+
+@kernel
+def observe(beliefs, cells, reality, realities, territorial, territory, depends, rng) -> None:
+    """Learning by doing's writes (docs/ODD.md 7.4, 7.9, 7.10): each practised cell (flat
+    person x dimension) takes the truth of its dimension in the market of the account worked.
+
+    One market (``territorial`` False): the common ``reality``. Territories: the reality of
+    the worked account's territory (:func:`model.territories.territory_of_cells`, drawing from
+    ``rng`` for one who serves every territory), and with interdependence (``depends``,
+    dimensions x K; K = 0 without) only where the person's beliefs on the dimensions it
+    depends on are right there (:func:`model.interdependence.teachable`), judged on the
+    beliefs before any of the week's writes.
+    """
+    if not territorial:
+        _observe(beliefs, reality, cells)
+        return
+    dims = beliefs.shape[1]
+    worked = territory_of_cells(cells, dims, territory, realities.shape[0], rng)
+    keep = teachable(beliefs, realities, worked, cells, depends)
+    for h in range(cells.size):
+        if keep[h]:
+            beliefs[cells[h] // dims, cells[h] % dims] = realities[worked[h], cells[h] % dims]
+
+
+@kernel
+def converse(beliefs, plan, cooperation, key, kept, rivalry, standing, rates, worse_offset, rng):
+    """Talks and reviews (docs/ODD.md 7.4): who talks to or reviews with whom this week
+    (:func:`model.conversations.draw_conversations`, on ``plan`` and the first uniforms), then
+    what each receiver takes from what its source tells (:func:`peer_transfer`, one float32
+    uniform per pair and dimension), all from ``rng``.
+
+    Args:
+        plan: the conversation plan's receivers, chance, lookup, rows, start, size, cross and
+            ``everyone`` (:class:`model.conversations.ConversationPlan`), as a tuple.
+        key, kept, rivalry: the rivals' key and share kept, and whether rivalry is on.
+        standing: per topics row, the source's performance; the people's rows hold this
+            week's performance.
+    """
+    receivers, chance, lookup, rows, start, size, cross, everyone = plan
+    n, dims = beliefs.shape
+    u = rng.random(3 * receivers.size)
+    slot, sources, row = conversation_slots(
+        receivers, chance, lookup, rows, start, size, cross, everyone, n, u, cooperation, key,
+        kept, rivalry,
+    )  # fmt: skip
+    u_told = rng.random((slot.size, dims), np.float32)
+    peer_transfer(
+        beliefs, receivers[slot], sources, row, standing, rates, worse_offset, u_told
+    )  # fmt: skip
+
+
+@kernel
+def socialize(beliefs, codes, code_cell, intensity, rng) -> None:
+    """Socialization (March's p1, docs/ODD.md 7.4): each cell moves one step toward its unit's
+    playbook, where the playbook holds a view, with probability ``1 - exp(-intensity)``: the
+    cells hit by :func:`sparse_cells`, or every cell at an infinite intensity (a rate of 1).
+    ``code_cell``: per flat belief cell, its flat cell of ``codes``."""
+    if intensity < math.inf:
+        cells = sparse_cells(rng, intensity, beliefs.size)
+    else:
+        cells = np.arange(beliefs.size)
+    targets = np.empty(cells.size, dtype=codes.dtype)
+    flat_codes = codes.reshape(-1)
+    for k in range(cells.size):
+        targets[k] = flat_codes[code_cell[cells[k]]]
+    rules.socialize_cells(beliefs.reshape(-1), cells, targets)
+
+
+@kernel
+def territory_scores(rows, realities, depends, weights, serves) -> np.ndarray:
+    """March's score of each person's row (actions, or their unit's code) on what their role
+    needs, summed over the realities of the territories their unit serves (``serves``:
+    territories x people, 0 or 1): ``sum_t sum_d w_id v_tid`` with ``v = +1`` where the row
+    is right and so are the dimensions it depends on (``depends``, dimensions x K), ``-1``
+    where it holds a wrong view, else 0 (integers: exact). Without dependencies (K = 0)
+    ``v = row x reality``."""
+    people, dims = rows.shape
+    total = np.zeros(people, dtype=np.int64)
+    for t in range(realities.shape[0]):
+        z = realities[t]
+        for i in range(people):
+            if not serves[t, i]:
+                continue
+            score = 0
+            for d in range(dims):
+                value = 0
+                if rows[i, d] == z[d]:
+                    value = 1
+                    for needed in depends[d]:
+                        if rows[i, needed] != z[needed]:
+                            value = 0
+                            break
+                elif rows[i, d] != 0:
+                    value = -1
+                score += np.int64(weights[i, d]) * value
+            total[i] += score * serves[t, i]
+    return total
+
+
+@kernel
+def learn_playbooks(codes, actions, cooperation, market, tables, rng) -> None:
+    """The playbooks learn from their superior groups (March's p2, docs/ODD.md 7.4): the
+    members whose week's actions scored above their unit's playbook on what their role needs
+    (:func:`model.march.rules.superior_group` against the common reality, or
+    :func:`territory_scores` over the territories their unit serves) and who share with it,
+    ``u < cooperation x kept share``; then :func:`model.march.rules.learn_codes`. The uniforms
+    (one per person, then one per playbook cell) come from ``rng``.
+
+    Args:
+        market: ``(reality, realities, territorial, depends)``.
+        tables: ``(unit, weights, kept share, serves, unit order, unit starts, change)``.
+    """
+    reality, realities, territorial, depends = market
+    unit, weights, kept_share, serves, order, starts, change = tables
+    people = unit.size
+    u_share = rng.random(people)
+    u_code = rng.random(codes.shape)
+    share = np.empty(people)
+    for i in range(people):
+        share[i] = cooperation[i] * kept_share[i]
+    if territorial:
+        coded = np.empty_like(actions)
+        for i in range(people):
+            coded[i] = codes[unit[i]]
+        acted = territory_scores(actions, realities, depends, weights, serves)
+        scored = territory_scores(coded, realities, depends, weights, serves)
+        superior = np.empty(people, dtype=np.bool_)
+        for i in range(people):
+            superior[i] = acted[i] > scored[i] and u_share[i] < share[i]
+    else:
+        superior = rules.superior_group(actions, codes, unit, reality, weights, share, u_share)
+    rules.learn_codes(codes, actions, superior, order, starts, change, u_code)
 
 
 @kernel
@@ -308,6 +480,70 @@ def feedback_loops(structure, dimensions_per_domain: int, vantage: np.ndarray = 
     return loops
 
 
+# ----------------------------------------------------------------- the week, compiled
+
+
+@kernel
+def share_of_full_load(cases, full_load) -> np.ndarray:
+    """Per person, ``cases`` worked relative to ``full_load``, at most 1 (0 for no case):
+    learning by doing scales with it (docs/ODD.md 7.4)."""
+    share = np.empty(cases.size)
+    for i in range(cases.size):
+        if cases[i] < full_load[i]:
+            share[i] = cases[i] / full_load[i]
+        else:
+            share[i] = 1.0 if cases[i] > 0 else 0.0
+    return share
+
+
+@kernel
+def act_and_practise(beliefs, work, neg_rate, top_practice, acts, learning_by_doing):
+    """The week's learning up to the logarithms of learning by doing (docs/ODD.md 7.4): what
+    people did (:func:`model.march.rules.draw_actions`, from the stream ``acts``), then the
+    hits of learning by doing (:func:`practice_hits`, from ``learning_by_doing``). Both
+    streams are given as :func:`model.draws.handle` addresses.
+
+    Returns:
+        ``(actions, (cell, neg, threshold))``.
+    """
+    actions = rules.draw_actions(beliefs, acts)
+    return actions, practice_hits(generator(learning_by_doing), work, neg_rate, top_practice)
+
+
+@kernel
+def learn_week(
+    beliefs, codes, actions,  # the week's beliefs, playbooks and acts
+    cell, log_keep, threshold,  # learning by doing's hits: act_and_practise, numpy's log1p
+    cooperation, performance, territory,  # per person
+    reality, realities, territorial, depends,  # the market (Learning.market_arrays)
+    receivers, chance, lookup, rows, start, size, cross, everyone,  # the conversation plan
+    key, kept, rivalry, standing, rates, worse_offset,  # rivals and adoption (converse)
+    code_cell, socialization,  # socialization
+    unit, weights, kept_share, serves, order, starts, change,  # the playbooks
+    worked, talked, socialized, playbook,  # the streams' handles (model.draws)
+):  # fmt: skip
+    """The rest of the week's learning, in the order of docs/ODD.md 7.4: learning by doing's
+    kept hits (:func:`kept_hits`) observe the market (:func:`observe`), talks and reviews
+    (:func:`converse`), socialization (:func:`socialize`), the playbooks
+    (:func:`learn_playbooks`), each drawing from its own stream. Beliefs and playbooks change
+    in place. The arguments are flat arrays and numbers, grouped as the comments say (a
+    kernel call costs per argument, and a tuple far more than its arrays).
+    """
+    cells = kept_hits(cell, log_keep, threshold)
+    observe(beliefs, cells, reality, realities, territorial, territory, depends, generator(worked))
+    standing[: performance.size] = performance  # a source's standing: this week's performance
+    plan = (receivers, chance, lookup, rows, start, size, cross, everyone)
+    converse(
+        beliefs, plan, cooperation, key, kept, rivalry, standing, rates, worse_offset,
+        generator(talked),
+    )  # fmt: skip
+    socialize(beliefs, codes, code_cell, socialization, generator(socialized))
+    learn_playbooks(
+        codes, actions, cooperation, (reality, realities, territorial, depends),
+        (unit, weights, kept_share, serves, order, starts, change), generator(playbook),
+    )  # fmt: skip
+
+
 # ----------------------------------------------------------------- the mechanism
 
 
@@ -328,9 +564,10 @@ class Market(NamedTuple):
 
 
 class Learning:
-    """The week's learning (docs/ODD.md 7.4), one method per sub-process in the schedule's order:
-    :meth:`act`, :meth:`learn_by_doing`, :meth:`converse` (talks and reviews),
-    :meth:`socialize` and :meth:`learn_playbooks`; :meth:`step` runs them in that order.
+    """The week's learning (docs/ODD.md 7.4): :meth:`step` runs the sub-processes in the
+    schedule's order, acts, learning by doing, talks and reviews, socialization and the
+    playbooks, as compiled kernels (:func:`act_and_practise`, :func:`learn_week`) that draw
+    from the sub-processes' streams through their handles (:mod:`model.draws`).
 
     The mechanism owns the unit playbooks (March's organizational code, ``codes``: units x
     dimensions) and the tables it builds from the structure and the seats (:meth:`rebuild` at a
@@ -366,6 +603,14 @@ class Learning:
         domains = dimension_domains(p["dimensions_per_domain"])  # each dimension's domain
         dims = len(domains)
         self.streams = dict(zip(self.STREAMS, rng.spawn(len(self.STREAMS)), strict=True))
+        self.handles = Handles(self.streams)  # the streams as the kernels draw from them
+        self._streams = tuple(
+            self.handles[name]
+            for name in ("worked_territory", "conversations", "socialization", "playbook")
+        )
+        # what a one-market or independent market lacks, as arrays of the kernels' types
+        self._no_realities = np.empty((0, dims), dtype=np.int8)
+        self._no_dependencies = np.empty((dims, 0), dtype=np.intp)
         self.codes = np.zeros((structure.n_units, dims), dtype=np.int8)
         # what each role sees of each dimension, and what each person's score weighs: a
         # person's role stays through a reorganization
@@ -422,6 +667,21 @@ class Learning:
         unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
         np.add.at(unit_serves, s.unit, s.serves)
         self.unit_serves = (unit_serves > 0).astype(np.int64).take(s.unit, axis=0).T
+        # the tables the compiled week takes (learn_week), grouped as it reads them
+        plan = self.plan
+        talk_plan = (
+            plan.receivers, plan.chance, plan.lookup, plan.rows, plan.start, plan.size,
+            plan.cross, plan.everyone,
+        )  # fmt: skip
+        key, kept = (plan.receivers[:0], 1.0) if self.rivals is None else self.rivals
+        self._talks = (
+            *talk_plan, key, kept, self.rivals is not None, self.source_performance,
+            self.adopt_rates, self.worse_offset,
+        )  # fmt: skip
+        self._playbooks = (
+            self.code_cell, self.socialization, s.unit, self.score_weights, self.playbook_kept,
+            self.unit_serves, s.unit_order, s.unit_starts, self.code_change,
+        )  # fmt: skip
 
     def rebuild(self, structure, neighbours, neighbour_counts, own_share) -> None:
         """The same people in a new ``structure`` and seats (a reorganization, docs/ODD.md 5.2):
@@ -438,114 +698,36 @@ class Learning:
     def work_share(self, cases: np.ndarray) -> np.ndarray:
         """Per person, ``cases`` worked this week relative to a full load (:data:`FULL_LOAD`),
         at most 1: learning by doing scales with it."""
-        full = self.full_load  # cases / full load below a full load, else 1 (no overflow)
-        return np.divide(cases, full, out=(cases > 0).astype(float), where=cases < full)
+        return share_of_full_load(cases, self.full_load)
 
     def step(self, people, market: Market, performance, work) -> None:
-        """One week of learning, in the order of docs/ODD.md section 7.4."""
-        actions = self.act(people.beliefs)
-        self.learn_by_doing(people.beliefs, market, work)
-        self.converse(people.beliefs, people.cooperation, performance)
-        self.socialize(people.beliefs)
-        self.learn_playbooks(actions, market, people.cooperation)
+        """One week of learning, in the order of docs/ODD.md section 7.4: two compiled calls,
+        :func:`act_and_practise` and :func:`learn_week`, with numpy's logarithms of learning
+        by doing between them (:mod:`model.jit`)."""
+        h = self.handles
+        actions, (cell, neg, threshold) = act_and_practise(
+            people.beliefs, work, self.neg_practice, self.top_practice, h["acts"],
+            h["learning_by_doing"],
+        )  # fmt: skip
+        learn_week(
+            people.beliefs, self.codes, actions, cell, np.log1p(neg), threshold,
+            people.cooperation, performance, self.structure.territory,
+            *self.market_arrays(market), *self._talks, *self._playbooks, *self._streams,
+        )  # fmt: skip
 
-    def act(self, beliefs: np.ndarray) -> np.ndarray:
-        """What people did this week: their beliefs, a coin where they hold none (March 1991);
-        read before this week's learning changes the beliefs."""
-        return rules.act(beliefs, self.streams["acts"])
-
-    def learn_by_doing(self, beliefs: np.ndarray, market: Market, work: np.ndarray) -> None:
-        """People observe the truth of a dimension with probability ``learning_by_doing_rate``
-        x their role's vantage x their work share (:func:`practice_cells`, :meth:`observe`)."""
-        rng = self.streams["learning_by_doing"]
-        top = self.top_practice * work.max(initial=0.0)  # the largest rate
-        if top < 1.0:
-            practice = -math.log1p(-top)
-            hits = rng.poisson(practice * beliefs.size)
-            u = rng.random(2 * hits)
-            cells = practice_cells(u[:hits], u[hits:], self.neg_practice, work, practice)
-        else:  # a rate of 1 has no finite intensity: one coin per cell
-            rate = -(self.neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
-            cells = (rng.random(beliefs.size) < rate).nonzero()[0]
-        self.observe(beliefs, market, cells)
+    def market_arrays(self, market: Market) -> tuple:
+        """``market`` as the kernels take it: ``(reality, realities, territorial, depends)``,
+        with an empty array for what a one-market or independent market lacks."""
+        territorial = market.realities is not None
+        realities = market.realities if territorial else self._no_realities
+        depends = self._no_dependencies if market.depends is None else market.depends
+        return market.reality, realities, territorial, depends
 
     def observe(self, beliefs: np.ndarray, market: Market, cells: np.ndarray) -> None:
         """People observe the truth of the dimensions in ``cells`` (flat person x dimension)
-        in the reality of the account worked: its territory's (one served territory, or one
-        drawn by work share), and with interdependence only where the person's beliefs on the
-        dimensions it depends on are right (:mod:`model.interdependence`)."""
-        if market.realities is None:
-            learn_by_doing(beliefs, market.reality, cells)
-            return
-        s, realities, dims = self.structure, market.realities, beliefs.shape[1]
-        territory = territory_of_cells(
-            cells, dims, s.territory, s.n_territories, self.streams["worked_territory"]
-        )
-        if market.depends is not None:
-            keep = teachable(beliefs, realities, territory, cells, market.depends)
-            cells, territory = cells[keep], territory[keep]
-        beliefs.put(cells, realities.take(territory * dims + cells % dims))
-
-    def converse(self, beliefs, cooperation, performance) -> None:
-        """Talks and reviews pass the source's beliefs (right or wrong), all read before any
-        writes (:func:`model.conversations.draw_conversations`, :func:`peer_transfer`)."""
-        plan, rng, n = self.plan, self.streams["conversations"], len(beliefs)
-        slot, sources, row = draw_conversations(
-            plan, rng.random(plan.n_uniforms), cooperation, self.rivals
-        )
-        receivers = plan.receivers.take(slot)
-        self.source_performance[:n] = performance
-        u = rng.random((len(slot), beliefs.shape[1]), dtype=np.float32)
-        peer_transfer(
-            beliefs, receivers, sources, row, self.source_performance, self.adopt_rates,
-            self.worse_offset, u,
-        )  # fmt: skip
-
-    def socialize(self, beliefs: np.ndarray) -> None:
-        """Each cell moves one step toward its unit's playbook, where it holds a view, with
-        probability ``socialization_rate`` (March's p1; :func:`sparse_cells`)."""
-        if self.socialization < math.inf:
-            cells = sparse_cells(self.streams["socialization"], self.socialization, beliefs.size)
-        else:  # a rate of 1: every cell
-            cells = np.arange(beliefs.size)
-        rules.socialize(beliefs, cells, self.codes.take(self.code_cell.take(cells)))
-
-    def learn_playbooks(self, actions, market: Market, cooperation) -> None:
-        """Each playbook learns from its superior group (March's p2): the members whose week's
-        actions scored above the playbook on what their role needs, and who share with it
-        (cooperativeness gates the playbook as it gates talks; what goes into the playbook
-        helps the unit's rivals too)."""
-        codes, s = self.codes, self.structure
-        rng = self.streams["playbook"]
-        u_share = rng.random(len(s.unit))
-        u_code = rng.random(codes.shape)
-        share = cooperation * self.playbook_kept
-        if market.realities is None:  # one market: scores and sharing in one pass
-            superior = rules.superior_group(
-                actions, codes, s.unit, market.reality, self.score_weights, share, u_share
-            )
-        else:
-            superior = self.score(actions, market) > self.score(codes.take(s.unit, axis=0), market)
-            superior &= u_share < share
-        rules.learn_codes(
-            codes, actions, superior, s.unit_order, s.unit_starts, self.code_change, u_code
-        )
-
-    def score(self, rows: np.ndarray, market: Market) -> np.ndarray:
-        """March's score of each person's row (actions, or their unit's code) on what their
-        role needs: against the common reality, or summed over the realities of the
-        territories their unit serves; with interdependence a right value scores only where
-        its dependencies are right too (integers: exact)."""
-        if market.realities is None:
-            return rules.score(rows, market.reality, self.score_weights)
-        realities = market.realities[:, None]  # territories x 1 x dimensions
-        if market.depends is None:
-            per = rules.score(rows[None], realities, self.score_weights)
-        else:
-            # +1 where right with its dependencies, -1 where wrong, 0 for no view (or a right
-            # value whose dependencies are wrong: it does not count)
-            right = effective(rows[None] == realities, market.depends)
-            wrong = (rows[None] != 0) & (rows[None] != realities)
-            value = np.where(right, 1, np.where(wrong, -1, 0))
-            per = rules.score(value.astype(np.int8), np.ones(1, np.int8), self.score_weights)
-        return np.add.reduce(per * self.unit_serves, axis=0)
+        in the reality of the account worked (:func:`observe`, drawing territories from the
+        ``worked_territory`` stream)."""
+        reality, realities, territorial, depends = self.market_arrays(market)
+        rng = self.streams["worked_territory"]
+        observe(beliefs, cells, reality, realities, territorial, self.structure.territory,
+                depends, rng)  # fmt: skip

@@ -25,6 +25,7 @@ territories works each with share ``1 / k``.
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 
 class Territories:
@@ -77,17 +78,27 @@ def work_shares(serves: np.ndarray) -> np.ndarray:
     return serves / np.count_nonzero(serves, axis=1)[:, None]
 
 
+@kernel
 def territory_of_cells(cells, dims: int, territory: np.ndarray, n: int, rng) -> np.ndarray:
     """The territory of the account worked behind each learning-by-doing event.
 
     ``cells`` are flat (person, dimension) indices; a person who serves one territory
     (``territory >= 0``) works its accounts; one who serves every territory works an account
-    of a territory drawn evenly (their work share), one draw per event.
+    of a territory drawn evenly (their work share), one draw per event, in event order
+    (``rng``: a Generator; in a kernel, :func:`model.draws.generator`).
     """
-    own = territory.take(cells // dims)
-    shared = (own < 0).nonzero()[0]
-    if len(shared):
-        own[shared] = rng.integers(0, n, len(shared))
+    own = np.empty(cells.size, dtype=np.intp)
+    shared = 0
+    for h in range(cells.size):
+        own[h] = territory[cells[h] // dims]
+        shared += own[h] < 0
+    if shared:
+        drawn = rng.integers(0, n, shared)
+        k = 0
+        for h in range(cells.size):
+            if own[h] < 0:
+                own[h] = drawn[k]
+                k += 1
     return own
 
 

@@ -9,6 +9,7 @@ import copy
 
 import numpy as np
 import pytest
+import reference_learning as reference
 from salesorg.model import SalesOrgModel
 from salesorg.model.conversations import (
     conversation_plan,
@@ -17,6 +18,8 @@ from salesorg.model.conversations import (
     draw_talks,
 )
 from salesorg.model.knowledge import (
+    DOMAINS,
+    ROLES,
     VANTAGE,
     WEIGHTS,
     dimension_domains,
@@ -24,6 +27,7 @@ from salesorg.model.knowledge import (
     talk_masks,
 )
 from salesorg.model.learning import (
+    Market,
     feedback_loops,
     learn_by_doing,
     peer_transfer,
@@ -351,3 +355,40 @@ def test_learn_matches_plain_loops_on_the_same_draws():
             codes[g, d] = np.sign(tally)
     np.testing.assert_array_equal(people.beliefs, beliefs)
     np.testing.assert_array_equal(model.codes, codes)
+
+
+# ------------------------------------------- the compiled week against the numpy code it replaced
+WEEK_SETTINGS = [
+    {"design": "the_model"},
+    {"design": "pods", "territory_correlation": 0.3},
+    {"design": "the_model", "interdependence": 2, "territory_correlation": 0.5},
+    {"design": "pods", "interdependence": 3},
+    {"design": "functional", "ae_territories": True, "territory_correlation": 0.0},
+    {"design": "the_model", "rivalry": 0.6, "incentive": "individual", "cross_unit_links": 0.5},
+    {"design": "pods", "socialization_rate": 1.0, "learning_by_doing_rate": 1.0,
+     "vantage": {**{r: {d: 1.0 for d in DOMAINS} for r in ROLES}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("settings", WEEK_SETTINGS)
+def test_learning_week_equals_the_numpy_code_it_replaced(settings):
+    """Every sub-process of the week, draws included, against tests/reference_learning.py on
+    copies of the same streams: the same beliefs, playbooks and stream states, week after week,
+    in every market path (one market, territories, interdependence) and at rates of 1."""
+    model = SalesOrgModel(rng=4, burn_in_weeks=4, **settings)
+    for _ in range(6):
+        model.run_week()
+        learning, people = model.learning, model.people
+        realities = model.territories.reality if model._territorial else None
+        market = Market(model.reality, realities, model.depends)
+        beliefs, codes = people.beliefs.copy(), model.codes.copy()
+        work, performance = model.work_share(), model.performance.copy()
+        streams = {name: copy.deepcopy(rng) for name, rng in learning.streams.items()}
+        reference.learn_week(
+            learning, beliefs, codes, market, performance, work, people.cooperation, streams
+        )
+        learning.step(people, market, model.performance, work)
+        np.testing.assert_array_equal(people.beliefs, beliefs)
+        np.testing.assert_array_equal(model.codes, codes)
+        for name, rng in learning.streams.items():
+            assert rng.bit_generator.state == streams[name].bit_generator.state, name

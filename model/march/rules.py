@@ -37,6 +37,7 @@ References:
 from __future__ import annotations
 
 import numpy as np
+from salesorg.model.draws import generator
 from salesorg.model.jit import kernel
 
 # ----------------------------------------------------------------- draws
@@ -76,6 +77,25 @@ def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     zeros = np.flatnonzero(beliefs == 0)  # few once converged
     packed = rng.integers(0, 256, size=(len(zeros) + 7) // 8, dtype=np.uint8)
     return _act(beliefs.reshape(-1), zeros, packed).reshape(beliefs.shape)
+
+
+@kernel
+def draw_actions(beliefs: np.ndarray, address: np.ndarray) -> np.ndarray:
+    """:func:`act` inside a kernel, drawing its coins from the stream behind ``address`` (a
+    :func:`model.draws.handle`): the same bytes from the same stream, so the same actions,
+    filled in C order as :func:`act_reference` fills them."""
+    flat = beliefs.reshape(-1)
+    zeros = 0
+    for cell in range(flat.size):
+        zeros += flat[cell] == 0
+    packed = generator(address).integers(0, 256, (zeros + 7) // 8, np.uint8)
+    actions = flat.copy()
+    k = 0
+    for cell in range(flat.size):
+        if flat[cell] == 0:  # the k-th coin: bit k of the bytes, most significant first
+            actions[cell] = 2 * ((int(packed[k >> 3]) >> (7 - (k & 7))) & 1) - 1
+            k += 1
+    return actions.reshape(beliefs.shape)
 
 
 @kernel
@@ -140,11 +160,11 @@ def socialize(beliefs: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> No
     Every new value is computed from the beliefs as they were, so a cell listed twice moves one
     step, not two.
     """
-    _socialize(beliefs.reshape(-1), cells, targets)
+    socialize_cells(beliefs.reshape(-1), cells, targets)
 
 
 @kernel
-def _socialize(flat: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> None:
+def socialize_cells(flat: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> None:
     """Each listed cell whose code value is a view steps toward it: all new values first, from
     the beliefs as they were, then written (a cell listed twice gets the same value twice)."""
     moved = np.empty(len(cells), dtype=flat.dtype)

@@ -3,11 +3,17 @@
 The extensions of March (1991) the sales model adds: learning by doing through a role's vantage,
 peer learning between pairs of people (Miller, Zhao & Calantone 2006) and market turbulence.
 The March rules themselves (acting, socialization, the superior group and the playbooks'
-learning) live in :mod:`model.march.rules`, shared with the March engine. A kernel is one numpy
-call on whole arrays or a compiled loop over hits, pairs or cells (:mod:`model.jit`); the random
-draws stay numpy's, outside. Each kernel has a plain reference beside it (``*_reference``,
-one person, pair or cell at a time) that ``tests/test_learning.py`` holds it equal to on the same
-draws. Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
+learning) live in :mod:`model.march.rules`, shared with the March engine.
+
+The week runs compiled (:mod:`model.jit`): one kernel per sub-process of docs/ODD.md 7.4, each
+drawing from its own stream inside through the stream's handle (:mod:`model.draws`: numpy's
+draws, bit for bit), called from two phase kernels, :func:`act_and_practise` and
+:func:`learn_week`, with numpy's vectorised logarithms of learning by doing between them; the
+week's turbulence is one more, :func:`market_turbulence`. Each kernel has a plain reference:
+beside it (``*_reference``, one person, pair or cell at a time; ``tests/test_learning.py``), and
+for the week as a whole the numpy code the kernels replaced (``tests/reference_learning.py``;
+``tests/test_perf_learning.py`` holds them equal on the same seeds, in every market path).
+Beliefs are in {-1, 0, +1}; the reality is in {-1, +1}.
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ from salesorg.model.knowledge import (
 )
 from salesorg.model.march import rules
 from salesorg.model.reorganization import merge_playbooks
-from salesorg.model.territories import territory_of_cells
+from salesorg.model.sampling import choice_without_replacement
+from salesorg.model.territories import redraw_signs, territory_of_cells
 
 #: Per role, the parameter that says how many cases make a full week's load: leads generated,
 #: leads worked, deals worked, technical deals helped, accounts covered, tickets solved.
@@ -46,15 +53,34 @@ FULL_LOAD = {
 # ----------------------------------------------------------------- kernels
 
 
-def turbulence(reality: np.ndarray, rate: float, rng: np.random.Generator) -> None:
+@kernel
+def turbulence(reality: np.ndarray, rate: float, rng) -> None:
     """Flip each dimension of the market reality with probability ``rate`` (March's p4).
 
-    Drawn as the number of flips, Binomial(dimensions, rate), then which dimensions: the same
-    distribution as one coin per dimension, with one draw in the usual week without a flip.
+    Drawn as the number of flips, Binomial(dimensions, rate), then which dimensions
+    (:func:`model.sampling.choice_without_replacement`): the same distribution as one coin
+    per dimension, with one draw in the usual week without a flip. ``rng``: a Generator (in a
+    kernel, :func:`model.draws.generator`).
     """
-    flips = rng.binomial(reality.shape[0], rate)
+    flips = rng.binomial(reality.size, rate)
     if flips:
-        reality[rng.choice(reality.shape[0], flips, replace=False)] *= -1
+        for d in choice_without_replacement(rng, reality.size, flips):
+            reality[d] = -reality[d]
+
+
+@kernel
+def market_turbulence(reality, rate, market, sign, realities, same, drifts, territory_market):
+    """The week's turbulence (docs/ODD.md 7.4, 7.9): the common reality flips
+    (:func:`turbulence`, stream ``market``), each territory's sign is redrawn at the same rate
+    where territories drift (:func:`model.territories.redraw_signs`, stream
+    ``territory_market``), and every territory's reality follows, ``sign x common``. The
+    streams are given as :func:`model.draws.handle` addresses."""
+    turbulence(reality, rate, generator(market))
+    if drifts:
+        redraw_signs(sign, rate, same, generator(territory_market))
+    for t in range(sign.shape[0]):
+        for d in range(reality.size):
+            realities[t, d] = sign[t, d] * reality[d]
 
 
 def domain_knowledge(correct: np.ndarray, n_domains: int) -> np.ndarray:

@@ -32,7 +32,12 @@ from salesorg.model.knowledge import (
     cross_functional,
     performance_weights,
 )
-from salesorg.model.learning import Learning, Market, knowledge_and_performance, turbulence
+from salesorg.model.learning import (
+    Learning,
+    Market,
+    knowledge_and_performance,
+    market_turbulence,
+)
 from salesorg.model.metrics import FLOWS, METRICS, Metrics
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
@@ -278,9 +283,11 @@ class SalesOrgModel(mesa.Model):
         self.learn()  # acts, learning by doing, talks and reviews, socialization, playbooks
         self.pay_and_morale()  # pay by the incentive scheme; fairness moves morale
         self.turnover()  # leavers replaced by new hires who ramp up
-        turbulence(self.reality, self.params["turbulence"], self.streams["market"])
-        self.territories.drift(self.params["turbulence"])
-        self.territories.follow(self.reality)
+        t, rate, h = self.territories, self.params["turbulence"], self.handles
+        market_turbulence(
+            self.reality, rate, h["market"], t.sign, t.reality, t.same, t.drifts(rate),
+            h["territory_market"],
+        )  # the common market flips, the territories drift and follow  # fmt: skip
         self.metrics_state.record_week(self.week, self.flow)
         self._assess()
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.jit import kernel
+from salesorg.model.sampling import choice_without_replacement
 
 
 class Territories:
@@ -62,14 +63,32 @@ class Territories:
         """Recompute every territory's reality from the common one (after it changed)."""
         np.multiply(self.sign, common, out=self.reality)
 
+    def drifts(self, rate: float) -> bool:
+        """Whether the signs drift at ``rate``: not in one market, nor without turbulence."""
+        return not self.one_market and rate != 0.0
+
     def drift(self, rate: float) -> None:
-        """Each territory sign is redrawn with probability ``rate`` (turbulence's own part)."""
-        if self.one_market or rate == 0.0:
-            return
-        flat = self.sign.reshape(-1)
-        k = self.rng.binomial(flat.size, rate)
-        if k:
-            flat[self.rng.choice(flat.size, k, replace=False)] = self._draw_signs(k)
+        """Each territory sign is redrawn with probability ``rate`` (turbulence's own part;
+        :func:`redraw_signs`; the model's week runs it inside
+        :func:`model.learning.market_turbulence`)."""
+        if self.drifts(rate):
+            redraw_signs(self.sign, rate, self.same, self.rng)
+
+
+@kernel
+def redraw_signs(sign: np.ndarray, rate: float, same: float, rng) -> None:
+    """Each territory sign (territories x dimensions) is redrawn with probability ``rate``:
+    Binomial(cells, rate) cells, each +1 with probability ``same`` (their new signs drawn
+    first), at cells chosen without replacement
+    (:func:`model.sampling.choice_without_replacement`). ``rng``: a Generator (in a kernel,
+    :func:`model.draws.generator`)."""
+    flat = sign.reshape(-1)
+    k = rng.binomial(flat.size, rate)
+    if k:
+        u = rng.random(k)
+        cells = choice_without_replacement(rng, flat.size, k)
+        for j in range(k):
+            flat[cells[j]] = 1 if u[j] < same else -1
 
 
 def work_shares(serves: np.ndarray) -> np.ndarray:

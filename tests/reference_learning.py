@@ -139,6 +139,7 @@ def drift(sign, same, rate, rng):
     """Redraw each territory sign with probability ``rate`` (+1 with probability ``same``)."""
     flat = sign.reshape(-1)
     k = rng.binomial(flat.size, rate)
-    if k:
-        cells = rng.choice(flat.size, k, replace=False)
-        flat[cells] = np.where(rng.random(k) < same, 1, -1).astype(np.int8)
+    if k:  # the new signs are drawn first: Python evaluates the value before the target
+        flat[rng.choice(flat.size, k, replace=False)] = np.where(
+            rng.random(k) < same, 1, -1
+        ).astype(np.int8)

@@ -17,6 +17,7 @@ from salesorg.model.conversations import (
     draw_conversations,
     draw_talks,
 )
+from salesorg.model.draws import handle
 from salesorg.model.knowledge import (
     DOMAINS,
     ROLES,
@@ -30,6 +31,7 @@ from salesorg.model.learning import (
     Market,
     feedback_loops,
     learn_by_doing,
+    market_turbulence,
     peer_transfer,
     practice_cells,
     sparse_cells,
@@ -43,6 +45,7 @@ from salesorg.model.seating import (
     seat_order,
     seat_positions,
 )
+from salesorg.model.territories import Territories
 
 
 def small_beliefs(seed, n=12, m=10):
@@ -392,3 +395,30 @@ def test_learning_week_equals_the_numpy_code_it_replaced(settings):
         np.testing.assert_array_equal(model.codes, codes)
         for name, rng in learning.streams.items():
             assert rng.bit_generator.state == streams[name].bit_generator.state, name
+
+
+@pytest.mark.parametrize(
+    "rate, correlation, territories", [(0.01, 1.0, 10), (0.3, 0.4, 10), (0.5, 0.0, 400)]
+)
+def test_market_turbulence_equals_the_numpy_code_it_replaced(rate, correlation, territories):
+    """The common flips, the territories' drift and their follow, week after week, against
+    tests/reference_learning.py on copies of the same streams (400 territories x 30 signs take
+    numpy's tail-shuffle path of choice at this rate)."""
+    streams = [np.random.default_rng(s) for s in (5, 6)]
+    common = np.random.default_rng(1).choice(np.array([-1, 1], np.int8), 30)
+    t = Territories(territories, common.copy(), correlation, copy.deepcopy(streams[1]))
+    reality, sign = common.copy(), t.sign.copy()
+    ref = [copy.deepcopy(rng) for rng in streams]
+    handles = [handle(rng) for rng in streams]
+    for _ in range(30):
+        market_turbulence(
+            common, rate, handles[0], t.sign, t.reality, t.same, t.drifts(rate), handles[1]
+        )
+        reference.turbulence(reality, rate, ref[0])
+        if t.drifts(rate):
+            reference.drift(sign, t.same, rate, ref[1])
+        np.testing.assert_array_equal(common, reality)
+        np.testing.assert_array_equal(t.sign, sign)
+        np.testing.assert_array_equal(t.reality, sign * reality)
+    for rng, expected in zip(streams, ref, strict=True):
+        assert rng.bit_generator.state == expected.bit_generator.state

@@ -18,7 +18,6 @@ from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
 from salesorg.model.learning import _agreement as agreement
-from salesorg.model.sums import ordered_sum
 
 QUARTER, YEAR = 13, 52
 
@@ -96,14 +95,11 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Indices of the flows in the ring buffer's rows.
-F = {name: i for i, name in enumerate(FLOWS)}
+# Columns of the flows in the ring buffer's rows (the order of FLOWS).
 LEADS_F, REFERRALS_F, WORKED, QUALIFIED, WON, LOST, CYCLE_WEEKS, NEW_BOOKINGS_F = range(8)
 EXPANSION_BOOKINGS, RENEWALS_DUE, CHURNED, ARR_DUE, ARR_RETAINED, LEAVERS = range(8, len(FLOWS))
 #: Per-person quantities averaged over groups: the domains' knowledge, then these four.
 PERSON_FIELDS = ("cooperation", "effort", "payoff", "morale")
-ROLE_KEYS = tuple(f"knowledge_{role}" for role in ROLES)
-DOMAIN_KEYS = tuple(f"knowledge_{domain}" for domain in DOMAINS)
 #: Groups averaged over: everyone, each role, free riders, unconditional cooperators.
 ALL, FREE_ROW, COOP_ROW = 0, 1 + len(ROLES), 2 + len(ROLES)
 
@@ -373,15 +369,6 @@ def group_sums(quantities: np.ndarray, role: np.ndarray, roles: int, kind: np.nd
             if k >= 0:
                 sums[FREE_ROW + k, j] += value
     return sums
-
-
-def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> float:
-    """Mean over people and domains of the knowledge of the territories one serves (each
-    domain has the same number of dimensions); ``common`` when it is the common market's."""
-    if served_knowledge is None:
-        return common
-    n, d = served_knowledge.shape
-    return ordered_sum(served_knowledge) / (n * d)
 
 
 def role_performance(domain_knowledge: np.ndarray, role_weights: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from salesorg.model.learning import Learning, Market, knowledge_and_performance,
 from salesorg.model.metrics import FLOWS, METRICS, Metrics
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
-from salesorg.model.people import WEEKS_PER_YEAR, People
+from salesorg.model.people import WEEKS_PER_YEAR, People, leavers_of_the_week
 from salesorg.model.pipeline import Pipeline, Workforce
 from salesorg.model.seating import floor_shape, neighbour_table, place
 from salesorg.model.territories import Territories, work_shares
@@ -366,12 +366,12 @@ class SalesOrgModel(mesa.Model):
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
         effect = base * p["morale_attrition_effect"]
-        # base x (1 + effect x (1 - morale)); above 1 needs no clip: every draw falls below it
-        hazard = (base + effect) - effect * people.morale
-        people.tenure += 1
-        leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"], self.marginal_return)
-        self.flow["leavers"] += len(leavers)
+        leavers = leavers_of_the_week(
+            self.handles["attrition"], base, effect, people.morale, people.tenure
+        )
+        if len(leavers):
+            people.replace(leavers, self.streams["attrition"], self.marginal_return)
+            self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation
     def _knowledge_tables(self) -> None:

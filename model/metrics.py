@@ -1,7 +1,8 @@
 """What an experiment measures (docs/ODD.md, 7.6): names, units and how they are computed.
 
-All values are computed once per step in :meth:`Metrics.update` (cheap array reductions, no
-random draws); the DataCollector's reporters only read them. Rates that need more than a week's
+All values are computed once per step in :meth:`Metrics.update` (one compiled call,
+:func:`weekly_metrics`, no random draws) into one row of floats; the DataCollector stores the
+row and its reporters only read it. Rates that need more than a week's
 events use trailing windows: 13 weeks (a quarter) for the sales funnel, 52 weeks for churn,
 net revenue retention and attrition. A rate with no events in its window is NaN.
 

@@ -352,7 +352,7 @@ def territory_scores(rows, realities, depends, weights, serves) -> np.ndarray:
                             break
                 elif rows[i, d] != 0:
                     value = -1
-                score += np.int64(weights[i, d]) * value
+                score += int(weights[i, d]) * value
             total[i] += score * serves[t, i]
     return total
 
@@ -630,9 +630,12 @@ class Learning:
         dims = len(domains)
         self.streams = dict(zip(self.STREAMS, rng.spawn(len(self.STREAMS)), strict=True))
         self.handles = Handles(self.streams)  # the streams as the kernels draw from them
-        self._streams = tuple(
-            self.handles[name]
-            for name in ("worked_territory", "conversations", "socialization", "playbook")
+        h = self.handles
+        self._streams = (
+            h["worked_territory"],
+            h["conversations"],
+            h["socialization"],
+            h["playbook"],
         )
         # what a one-market or independent market lacks, as arrays of the kernels' types
         self._no_realities = np.empty((0, dims), dtype=np.int8)
@@ -741,11 +744,11 @@ class Learning:
             *self.market_arrays(market), *self._talks, *self._playbooks, *self._streams,
         )  # fmt: skip
 
-    def market_arrays(self, market: Market) -> tuple:
+    def market_arrays(self, market: Market) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray]:
         """``market`` as the kernels take it: ``(reality, realities, territorial, depends)``,
         with an empty array for what a one-market or independent market lacks."""
         territorial = market.realities is not None
-        realities = market.realities if territorial else self._no_realities
+        realities = self._no_realities if market.realities is None else market.realities
         depends = self._no_dependencies if market.depends is None else market.depends
         return market.reality, realities, territorial, depends
 

@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 from salesorg.analysis.power import assert_paired_effect
 from salesorg.model import SalesOrgModel
-from salesorg.model.interdependence import dependency_map, effective, teachable
+from salesorg.model.interdependence import (
+    dependency_map,
+    effective,
+    teachable,
+    teachable_reference,
+)
 from salesorg.model.parameters import ParameterError
 from salesorg.model.validation import validate_parameters
 
@@ -51,6 +56,22 @@ def test_work_teaches_a_dimension_only_where_its_dependencies_are_believed_right
     # person 0: dim 0 needs dim 1 (wrong), dim 1 needs dim 2 (right), dim 2 needs dim 0 (right)
     # person 1: dim 0 needs 1 (right), dim 1 needs 2 (unknown), dim 2 needs 0 (right)
     assert keep.tolist() == [False, True, True, True, False, True]
+
+
+@pytest.mark.parametrize("k", (0, 1, 4))
+def test_teachable_kernel_equals_its_numpy_reference(k):
+    """The compiled loop and the numpy code it replaced agree cell for cell (a cell listed twice
+    included), over several territories and dependency counts."""
+    rng = np.random.default_rng(k)
+    beliefs = rng.integers(-1, 2, (20, 12)).astype(np.int8)
+    realities = rng.choice(np.array([-1, 1], np.int8), (3, 12))
+    depends = dependency_map(12, k, rng)
+    cells = rng.integers(0, beliefs.size, 300)
+    territory = rng.integers(0, 3, 300)
+    keep = teachable(beliefs, realities, territory, cells, depends)
+    expected = teachable_reference(beliefs, realities, territory, cells, depends)
+    np.testing.assert_array_equal(keep, expected)
+    assert 0 < keep.sum() <= 300
 
 
 @pytest.mark.parametrize("design", ("the_model", "pods"))

@@ -4,6 +4,7 @@ with a unit per person), and the rules do what March (1991) says."""
 
 import numpy as np
 import pytest
+from salesorg.model.draws import handle
 from salesorg.model.march import rules
 
 
@@ -24,6 +25,19 @@ def test_act_kernel_equals_reference(shape):
     assert set(np.unique(actions)) == {-1, 1}
     kept = beliefs != 0
     np.testing.assert_array_equal(actions[kept], beliefs[kept])
+
+
+@pytest.mark.parametrize("zero_share", [0.0, 0.02, 0.4, 1.0])
+def test_draw_actions_inside_a_kernel_equals_act_and_leaves_the_stream_where_it_does(zero_share):
+    """The compiled act draws the same coin bytes from the stream's handle as :func:`rules.act`
+    draws from the stream, from no 0 belief to all of them (numpy's bytes, bit for bit)."""
+    rng = np.random.default_rng(int(zero_share * 100))
+    beliefs = np.where(rng.random((40, 30)) < zero_share, 0, signs_of(8, (40, 30)))
+    beliefs = beliefs.astype(np.int8)
+    inside, outside = np.random.default_rng(9), np.random.default_rng(9)
+    actions = rules.draw_actions(beliefs, handle(inside))
+    np.testing.assert_array_equal(actions, rules.act(beliefs, outside))
+    assert inside.random() == outside.random()
 
 
 def test_score_kernel_equals_reference_with_and_without_weights():

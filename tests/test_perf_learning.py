@@ -363,6 +363,8 @@ def test_learn_matches_plain_loops_on_the_same_draws():
 # ------------------------------------------- the compiled week against the numpy code it replaced
 WEEK_SETTINGS = [
     {"design": "the_model"},
+    {"design": "functional"},
+    {"design": "the_model", "feedback_rate": 0.6, "dimensions_per_domain": 3},
     {"design": "pods", "territory_correlation": 0.3},
     {"design": "the_model", "interdependence": 2, "territory_correlation": 0.5},
     {"design": "pods", "interdependence": 3},

@@ -85,17 +85,13 @@ def draw_actions(beliefs: np.ndarray, address: np.ndarray) -> np.ndarray:
     :func:`model.draws.handle`): the same bytes from the same stream, so the same actions,
     filled in C order as :func:`act_reference` fills them."""
     flat = beliefs.reshape(-1)
-    zeros = 0
-    for cell in range(flat.size):
-        zeros += flat[cell] == 0
-    packed = generator(address).integers(0, 256, (zeros + 7) // 8, np.uint8)
-    actions = flat.copy()
-    k = 0
-    for cell in range(flat.size):
-        if flat[cell] == 0:  # the k-th coin: bit k of the bytes, most significant first
-            actions[cell] = 2 * ((int(packed[k >> 3]) >> (7 - (k & 7))) & 1) - 1
-            k += 1
-    return actions.reshape(beliefs.shape)
+    zeros = np.empty(flat.size, dtype=np.intp)  # the 0 beliefs' cells, in C order
+    count = 0
+    for cell in range(flat.size):  # without a branch: the count moves on past a 0 belief
+        zeros[count] = cell
+        count += flat[cell] == 0
+    packed = generator(address).integers(0, 256, (count + 7) // 8, np.uint8)
+    return _act(flat, zeros[:count], packed).reshape(beliefs.shape)
 
 
 @kernel

@@ -385,10 +385,13 @@ def find_referrals(satisfaction, queue, territory, n, levels, constants, leads):
 def serve_week(
     queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory, context,
     n, productivity, performance, knowledge, output, column, levels, constants, step, churn,
-    leads,
+    leads, flows, referred, referred_fit, referred_technical,
 ):  # fmt: skip
     """One week of serving customers (ODD 7.3), the steps in the schedule's order: service
     per queue, satisfaction's move, renewals (churners leave), the staff's credit, referrals.
+
+    The results go into arrays the caller passes (numba boxes each array it returns, at
+    about a microsecond apiece).
 
     Args:
         queue ... context: the customer columns (:attr:`Customers.FIELDS` order), ``n`` live.
@@ -396,21 +399,29 @@ def serve_week(
             output (credited in place), and their support/CSM column (:class:`_ServiceRoles`).
         levels: the per-queue service levels, written in place (:attr:`Customers.levels`).
         churn, leads: the handles of the churn and leads streams.
+        flows: receives the week's :data:`RENEWAL_FLOWS`.
+        referred, referred_fit, referred_technical: receive, in their first entries, the
+            territory, fit and technical flag of the referred leads (room for ``n``).
 
     Returns:
-        ``(customers left, RENEWAL_FLOWS, (territory, fit, technical) of the referred leads)``.
+        ``(customers left, referred leads)``.
     """
     n_columns = 2 * levels.shape[1]  # support, then CSMs, per queue
     totals = service_totals(productivity, performance, knowledge, REFERRALS, column, n_columns)
     measure_service(levels, totals, queue, fit, n, constants)
     move_satisfaction(satisfaction, pull, queue, n, levels, constants)
-    n, flows, retained = renew_contracts(
+    n, renewals, retained = renew_contracts(
         queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory,
         context, n, levels, constants, step, churn,
     )  # fmt: skip
+    flows[:] = renewals
     credit_service_staff(output, productivity, column, levels, retained, constants)
-    referrals = find_referrals(satisfaction, queue, territory, n, levels, constants, leads)
-    return n, flows, referrals
+    territory, fit, technical = find_referrals(
+        satisfaction, queue, territory, n, levels, constants, leads
+    )
+    k = len(territory)
+    referred[:k], referred_fit[:k], referred_technical[:k] = territory, fit, technical
+    return n, k
 
 
 class _ServiceRoles:
@@ -471,6 +482,7 @@ class Customers(ColumnStore):
         #: this week's service per queue (rows :data:`SOLVED_PER_EFFORT` ...), set by serve
         self.levels = np.zeros((LEVELS, structure.n_queues))
         self._served = False  # no service yet: nobody has worked a case
+        self._flows = np.zeros(len(RENEWAL_FLOWS))  # the week's renewal flows (serve_week)
         #: weekly satisfaction move per unit of a customer's own part of the target
         self._pull = params["satisfaction_adaptation"] * TARGET_WEIGHT
         self._log_median = float(np.log(params["acv_median"]))
@@ -569,15 +581,17 @@ class Customers(ColumnStore):
         Returns:
             ``(territory, fit, technical)`` of the referred leads.
         """
-        roles = self._service_roles(members)
-        rows, flows, referrals = serve_week(
-            *self._columns.values(), self._rows, wf.productivity, wf.performance, wf.knowledge,
+        roles, n, flows = self._service_roles(members), self._rows, self._flows
+        referrals = np.empty(n, np.intp), np.empty(n, np.bool_), np.empty(n, np.bool_)
+        rows, k = serve_week(
+            *self._columns.values(), n, wf.productivity, wf.performance, wf.knowledge,
             wf.output, roles.column, self.levels, self.constants, step, handles["churn"],
-            handles["leads"],
+            handles["leads"], flows, *referrals,
         )  # fmt: skip
         self._served = True
         self._settle(rows, flows, flow)
-        return referrals
+        territory, fit, technical = referrals
+        return territory[:k], fit[:k], technical[:k]
 
     # the steps one at a time (for tests and for a model that runs them apart), drawing from
     # numpy Generators

@@ -215,6 +215,56 @@ def settle_renewals(
     return gone, due_total, expansion, retained, kept
 
 
+# ---------------------------------------------------------------------- the customer table
+@kernel
+def _entry(values, i):
+    """Entry ``i`` of a new customers' field: ``values[i]``, or ``values[0]`` for a value
+    given once for every new customer."""
+    return values[i] if len(values) > 1 else values[0]
+
+
+@kernel
+def sign_customers(
+    queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory, context,
+    row, new_territory, new_fit, new_expectations, new_acv, new_start, new_satisfaction,
+    new_context, whole_context, single_queue, constants,
+) -> None:  # fmt: skip
+    """Write new customers into the columns (:attr:`Customers.FIELDS` order) from ``row`` on
+    (:meth:`Customers.add`); each ``new_`` array holds one entry per new customer, or one for
+    all of them.
+
+    A customer's queue is its territory's (the one queue 0 in the assembly line); its renewal
+    week is ``start mod 52``; its ``pull``, its own part of satisfaction's weekly move, is
+    ``a/4 (fit + expectations')``, where ``expectations' = 0.5 + context x (expectations -
+    0.5)`` is what its CSMs and support know of what was sold (ODD 7.11; ``whole_context``:
+    all of it, ``expectations' = expectations``).
+    """
+    k = len(new_territory)
+    lengths = (len(new_fit), len(new_expectations), len(new_acv), len(new_start))
+    for length in (*lengths, len(new_satisfaction), len(new_context)):
+        if length != k and length != 1:
+            raise ValueError("a new customers' field has neither one entry nor one per customer")
+    for i in range(k):
+        r = row + i
+        fits, expected, signed = (
+            _entry(new_fit, i),
+            _entry(new_expectations, i),
+            _entry(new_start, i),
+        )
+        held = _entry(new_context, i)
+        met = expected if whole_context else (expected - 0.5) * held + 0.5
+        territory[r] = new_territory[i]
+        queue[r] = 0 if single_queue else new_territory[i]
+        fit[r] = fits
+        expectations[r] = expected
+        acv[r] = _entry(new_acv, i)
+        start[r] = signed
+        satisfaction[r] = _entry(new_satisfaction, i)
+        pull[r] = ((1.0 if fits else 0.0) + met) * constants[PULL]
+        renewal_week[r] = signed % WEEKS_PER_YEAR
+        context[r] = held
+
+
 @kernel
 def hole_fillers(rows, n):
     """Dropping ``rows`` (sorted, distinct) of the first ``n``: the holes below the new end
@@ -424,6 +474,11 @@ def serve_week(
     return n, k
 
 
+def _field(values, dtype=np.float64) -> np.ndarray:
+    """A new customers' field as a 1-D array of the kernel's ``dtype`` (a scalar: one entry)."""
+    return np.array(values, dtype, copy=None, ndmin=1)
+
+
 class _ServiceRoles:
     """Support and CSM staff by queue, for per-queue sums in one fixed-order pass.
 
@@ -522,23 +577,17 @@ class Customers(ColumnStore):
         the sale count toward satisfaction as far as they know them, and the rest is as good as
         a guess (knowledge 0.5): ``expectations' = 0.5 + context x (expectations - 0.5)``.
         """
-        if np.ndim(context) == 0 and context == 1.0:  # nothing lost: today's bits
-            met = expectations
-        else:
-            met = (np.asarray(expectations) - 0.5) * context + 0.5
-        self.append(
-            queue=np.zeros(len(territory), np.intp) if self.single_queue else territory,
-            fit=fit,
-            expectations=expectations,
-            acv=acv,
-            start=start,
-            satisfaction=satisfaction,
-            pull=np.add(fit, met) * self._pull,
-            renewal_week=start % WEEKS_PER_YEAR,
-            territory=territory,
-            context=context,
-        )
-        self.acquired += len(territory)
+        whole = np.ndim(context) == 0 and context == 1.0  # nothing lost: today's bits
+        k, row = len(territory), self._rows
+        if row + k > len(self._columns["queue"]):
+            self._grow(row + k)
+        sign_customers(
+            *self._columns.values(), row, np.asarray(territory, np.intp), _field(fit, np.bool_),
+            _field(expectations), _field(acv), _field(start, np.int64), _field(satisfaction),
+            _field(context), whole, self.single_queue, self.constants,
+        )  # fmt: skip
+        self._rows = row + k
+        self.acquired += k
 
     def seed_base(self, count: int, now: int, rng: np.random.Generator) -> None:
         """An installed base at week ``now`` (the model's first): renewals spread over the year."""

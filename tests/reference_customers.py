@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.columns import ColumnStore
 from salesorg.model.customers import (
     COVERAGE,
     LEVELS,
@@ -137,6 +138,28 @@ def serve_reference(customers, wf, column: np.ndarray) -> np.ndarray:
     for row, values in enumerate((*rows, coverage, skill)):  # the kernel's row order
         table[row] = values
     return table
+
+
+def add_reference(customers, territory, fit, expectations, acv, start, satisfaction, context=1.0):
+    """``Customers.add`` as numpy code: one column write per field (``ColumnStore.append``)."""
+    if np.ndim(context) == 0 and context == 1.0:  # nothing lost
+        met = expectations
+    else:
+        met = (np.asarray(expectations) - 0.5) * context + 0.5
+    ColumnStore.append(
+        customers,
+        queue=np.zeros(len(territory), np.intp) if customers.single_queue else territory,
+        fit=fit,
+        expectations=expectations,
+        acv=acv,
+        start=start,
+        satisfaction=satisfaction,
+        pull=np.add(fit, met) * (customers.p["satisfaction_adaptation"] * TARGET_WEIGHT),
+        renewal_week=start % WEEKS_PER_YEAR,
+        territory=territory,
+        context=context,
+    )
+    customers.acquired += len(territory)
 
 
 def remove_reference(customers, rows: np.ndarray) -> None:

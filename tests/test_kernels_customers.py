@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from numba import njit
 from reference_customers import (
+    add_reference,
     refer_reference,
     remove_reference,
     renew_reference,
@@ -182,6 +183,32 @@ def test_removal_kernel_equals_the_numpy_code():
         fast._remove(gone)
         remove_reference(reference, gone)
         assert_same_customers(fast, reference)
+
+
+@pytest.mark.parametrize("design", ["the_model", "pods"])
+def test_signing_kernel_equals_the_numpy_code(design):
+    """New customers as the model signs them (arrays, a week, a context or none) and as tests
+    and the installed base do (scalars for all, arrays of weeks), past the table's capacity."""
+    model = SalesOrgModel(rng=6, design=design, burn_in_weeks=0, selling=False)
+    fast, reference = copy.deepcopy(model.customers), copy.deepcopy(model.customers)
+    rng = np.random.default_rng(3)
+    territories = model.structure.n_territories
+    for trial in range(60):
+        k = int(rng.integers(0, 9)) if trial % 7 else int(rng.integers(40, 90))
+        territory = rng.integers(0, territories, k)
+        fit = rng.random(k) < 0.6 if trial % 3 else bool(trial % 2)
+        expectations = rng.random(k) if trial % 4 else 0.5
+        acv = rng.lognormal(10, 0.5, k) if trial % 5 else 1000.0
+        start = int(rng.integers(-60, 60)) if trial % 2 else rng.integers(-60, 60, k)
+        satisfaction = 0.5 if trial % 6 else rng.random(k)
+        context = (1.0, rng.random(k), 0.7, np.ones(k))[trial % 4]
+        for customers, add in ((fast, Customers.add), (reference, add_reference)):
+            add(customers, territory, fit, expectations, acv, start, satisfaction, context)
+        assert_same_customers(fast, reference)
+        assert fast.acquired == reference.acquired
+    assert len(fast) > 200
+    with pytest.raises(ValueError, match="one entry"):
+        fast.add(np.zeros(3, np.intp), np.ones(2, bool), 0.5, 1.0, 0, 0.5)
 
 
 def test_renewals_with_coverage_expand_as_often_as_stated():

@@ -6,6 +6,12 @@
 ...     m.step()
 """
 
+import os
+
+# Before numba's first import: no Intel SVML, whose exp and log round differently from numpy's
+# C code (model/jit.py), so compiled kernels give the same bits wherever icc_rt is installed.
+os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+
 from salesorg.model.inputs import PARAMETERS
 from salesorg.model.metrics import METRICS
 from salesorg.model.model import SalesOrgModel

@@ -51,17 +51,23 @@ def handle(rng: np.random.Generator) -> np.ndarray:
 
 
 class Handles:
-    """The handles of a dict of named streams, kept beside the Generators they point into."""
+    """The handles of a dict of named streams, kept beside the Generators they point into.
+
+    A stream's handle is made when a kernel first asks for it (making one costs tens of us).
+    """
 
     def __init__(self, streams: dict[str, np.random.Generator]) -> None:
         self.streams = streams  # keeps every Generator (and so its state memory) alive
-        self._handles = {name: handle(rng) for name, rng in streams.items()}
+        self._handles: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        return self._handles[name]
+        address = self._handles.get(name)
+        if address is None:
+            address = self._handles[name] = handle(self.streams[name])
+        return address
 
     def __getstate__(self) -> dict:
-        return {"streams": self.streams}  # addresses are per process: rebuilt on unpickling
+        return {"streams": self.streams}  # addresses are per process: remade after unpickling
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["streams"])  # type: ignore[misc]

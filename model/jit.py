@@ -7,14 +7,16 @@ the mechanism, and compiled to machine code so a week costs loops, not hundreds 
 - **Same bits on every CPU.** No ``fastmath``: the compiler may not reorder, fuse or approximate
   float operations, so a kernel adds in the order it is written and gives the same bits as the
   plain reference beside it (each kernel's test checks this on the same inputs and draws).
-- **Random draws stay outside.** Kernels take the week's uniforms (or other draws) as arrays
-  drawn from the model's named streams, so seeds, streams and common random numbers are those of
-  the numpy code.
+- **The named streams' draws.** A kernel that draws takes a stream's handle and draws with
+  numba's ports of numpy's Generator methods on the stream's own state (:mod:`model.draws`), so
+  seeds, streams, draw order and common random numbers are those of the numpy code, bit for bit.
 
 ``cache=True`` writes the machine code beside the source (``__pycache__``, or
 ``NUMBA_CACHE_DIR`` when set), so a checkout compiles once (``make bench`` times the first run
 with an empty and with a warm cache: ``jit_cold_s``, ``jit_warm_s``). ``NUMBA_DISABLE_JIT=1``
-runs every kernel as plain Python, for stepping through one in a debugger.
+runs every kernel as plain Python, for stepping through one in a debugger. Intel's SVML, which
+numba uses for exp and log in loops when the ``icc_rt`` package is installed, rounds differently
+from numpy's C code: ``salesorg.model`` turns it off before numba is imported.
 """
 
 from __future__ import annotations

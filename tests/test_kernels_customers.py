@@ -9,7 +9,6 @@ import copy
 
 import numpy as np
 import pytest
-from numba import njit
 from reference_customers import (
     add_reference,
     refer_reference,
@@ -28,6 +27,7 @@ from salesorg.model.customers import (
     Customers,
 )
 from salesorg.model.draws import generator, handle
+from salesorg.model.jit import kernel
 from salesorg.model.pipeline import Workforce
 
 
@@ -222,7 +222,7 @@ def test_renewals_with_coverage_expand_as_often_as_stated():
     assert flow["renewals_due"] > 50 and flow["expansion_bookings"] == 0.0
 
 
-@njit
+@kernel
 def _logistic_draws(address, loc, k):
     rng = generator(address)
     out = np.empty(k)

@@ -1,7 +1,8 @@
 """What an experiment measures (docs/ODD.md, 7.6): names, units and how they are computed.
 
-All values are computed once per step in :meth:`Metrics.update` (cheap array reductions, no
-random draws); the DataCollector's reporters only read them. Rates that need more than a week's
+All values are computed once per step in :meth:`Metrics.update` (one compiled call,
+:func:`weekly_metrics`, no random draws) into one row of floats; the DataCollector stores the
+row and its reporters only read it. Rates that need more than a week's
 events use trailing windows: 13 weeks (a quarter) for the sales funnel, 52 weeks for churn,
 net revenue retention and attrition. A rate with no events in its window is NaN.
 
@@ -17,8 +18,7 @@ import numpy as np
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 from salesorg.model.jit import kernel
 from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
-from salesorg.model.learning import belief_diversity
-from salesorg.model.sums import ordered_sum
+from salesorg.model.learning import _agreement as agreement
 
 QUARTER, YEAR = 13, 52
 
@@ -96,27 +96,52 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 
-def _ratio(num: float, den: float) -> float:
-    return float(num / den) if den > 0 else float("nan")
-
-
-#: Indices of the flows in the ring buffer's rows.
-F = {name: i for i, name in enumerate(FLOWS)}
+# Columns of the flows in the ring buffer's rows (the order of FLOWS).
+LEADS_F, REFERRALS_F, WORKED, QUALIFIED, WON, LOST, CYCLE_WEEKS, NEW_BOOKINGS_F = range(8)
+EXPANSION_BOOKINGS, RENEWALS_DUE, CHURNED, ARR_DUE, ARR_RETAINED, LEAVERS = range(8, len(FLOWS))
 #: Per-person quantities averaged over groups: the domains' knowledge, then these four.
 PERSON_FIELDS = ("cooperation", "effort", "payoff", "morale")
-ROLE_KEYS = tuple(f"knowledge_{role}" for role in ROLES)
-DOMAIN_KEYS = tuple(f"knowledge_{domain}" for domain in DOMAINS)
 #: Groups averaged over: everyone, each role, free riders, unconditional cooperators.
 ALL, FREE_ROW, COOP_ROW = 0, 1 + len(ROLES), 2 + len(ROLES)
+
+# Columns of the metrics in a row of values (the order of METRICS), for the kernels.
+(
+    BOOKINGS,
+    NEW_BOOKINGS,
+    ARR,
+    CUSTOMERS,
+    LEADS,
+    REFERRALS,
+    OPEN_LEADS,
+    WIN_RATE,
+    LEAD_TO_QUALIFIED,
+    QUALIFIED_TO_WON,
+    SALES_CYCLE_WEEKS,
+    CHURN_ANNUAL,
+    NRR,
+    GRR,
+    REVENUE_PER_EMPLOYEE,
+    KNOWLEDGE,
+    TERRITORY_KNOWLEDGE,
+    BELIEF_ACCURACY,
+    PLAYBOOK_KNOWLEDGE,
+) = range(19)
+ROLE_KNOWLEDGE = 19  # knowledge_<role>, one column per role
+DOMAIN_KNOWLEDGE = ROLE_KNOWLEDGE + len(ROLES)  # knowledge_<domain>, one column per domain
+(
+    CROSS_FUNCTIONAL_KNOWLEDGE, BELIEF_DIVERSITY, COOPERATION, EFFORT, EFFORT_FREE_RIDERS,
+    EFFORT_COOPERATORS, PAYOFF_FREE_RIDERS, PAYOFF_COOPERATORS, MORALE, ATTRITION,
+) = range(DOMAIN_KNOWLEDGE + len(DOMAINS), len(METRICS))  # fmt: skip
 
 
 class Metrics:
     """The weekly flows ring buffer and the current value of every metric.
 
-    Every mean over people (by role, by type, over everyone) comes from fixed-order group sums
-    of one people x quantities matrix, all groups in one pass (:func:`group_sums`), instead of
-    a reduction per metric: a week's metrics cost a handful of calls whatever the head count,
-    and the same bits on every CPU.
+    :meth:`update` computes a week's row of values (:attr:`row`, in the order of
+    :data:`METRICS`) in one compiled call, :func:`weekly_metrics`; every mean over people (by
+    role, by type, over everyone) comes from fixed-order group sums of one people x quantities
+    matrix, all groups in one pass (:func:`group_sums`): a week's metrics cost one call whatever
+    the head count, and the same bits on every CPU.
     """
 
     def __init__(
@@ -125,37 +150,31 @@ class Metrics:
         self.structure = structure
         #: roles x domains: the role weights (model input ``role_weights``) and their
         #: cross-functional part, for the role and cross-functional knowledge metrics
-        self.weights, self.cross = weights, cross
+        self.weights = np.ascontiguousarray(weights, dtype=float)
+        self.cross = np.ascontiguousarray(cross, dtype=float)
         self.flows = np.zeros((YEAR, len(FLOWS)))
         # running window sums, updated as weeks enter and leave the ring buffer
         self.quarter = np.zeros(len(FLOWS))
         self.year = np.zeros(len(FLOWS))
         self.weeks = 0  # weeks stored so far, burn-in included (the windows' history)
         self.fresh = True  # no week recorded since the record started: week 0's flows are 0
-        self.no_week = [0.0] * len(FLOWS)
-        role, n, d = structure.role, len(structure.role), len(DOMAINS)
-        self.type_group = np.full(n, -1, dtype=np.intp)  # free riders 0, cooperators 1, else -1
-        counts = np.zeros(3 + len(ROLES))
-        counts[ALL] = n
-        counts[1 : 1 + len(ROLES)] = np.bincount(role, minlength=len(ROLES))
-        # 1 / group size, NaN for an empty group (so its means are NaN, not 0)
-        self.inverse_counts = np.divide(
-            1.0, counts, out=np.full(len(counts), np.nan), where=counts > 0
-        )
-        self.types_of = -1  # People.next_hire_id when the type rows were last built
-        # people x quantities, rewritten in place every week
-        self.quantities = np.zeros((n, d + len(PERSON_FIELDS)))
-        self.values: dict[str, float] = dict.fromkeys(METRICS, float("nan"))
+        # people x quantities (domains' knowledge, then PERSON_FIELDS), rewritten every week
+        self.quantities = np.zeros((len(structure.role), len(DOMAINS) + len(PERSON_FIELDS)))
+        #: the current value of every metric, in the order of METRICS
+        self.row = np.full(len(METRICS), np.nan)
 
     def __repr__(self) -> str:
-        return f"Metrics(weeks={self.weeks}, {len(self.values)} metrics)"
+        return f"Metrics(weeks={self.weeks}, {len(METRICS)} metrics)"
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The current value of every metric by name (a new dict: reading it changes nothing)."""
+        return dict(zip(METRICS, self.row.tolist(), strict=True))
 
     def record_week(self, step: int, flow: dict) -> None:
         """Store this week's event counts in the ring buffer."""
-        new = np.array([flow[name] for name in FLOWS])
-        self.year += new - self.flows[step % YEAR]
-        self.quarter += new - self.flows[(step - QUARTER) % YEAR]
-        self.flows[step % YEAR] = new
+        new = np.fromiter(map(flow.__getitem__, FLOWS), float, len(FLOWS))
+        record(self.flows, self.quarter, self.year, step, new)
         self.weeks += 1
         self.fresh = False
 
@@ -163,80 +182,175 @@ class Metrics:
         """The record starts after a burn-in: week 0 shows no weekly flow (see the module)."""
         self.fresh = True
 
-    def group_means(self, domain_knowledge: np.ndarray, people) -> tuple[np.ndarray, np.ndarray]:
-        """Sums and means of each domain's knowledge and of :data:`PERSON_FIELDS` per group.
-
-        Returns ``(sums, means)``, groups x quantities; a group without members has NaN means.
-        """
-        d, q = domain_knowledge.shape[1], self.quantities
-        q[:, :d] = domain_knowledge
-        for j, name in enumerate(PERSON_FIELDS, start=d):
-            q[:, j] = getattr(people, name)
-        if self.types_of != people.next_hire_id:  # types change only with new hires
-            self._type_rows(people.type)
-            self.types_of = people.next_hire_id
-        # fixed-order sums: the same bits on every CPU
-        sums = group_sums(q, self.structure.role, len(ROLES), self.type_group)
-        means = sums * self.inverse_counts[:, None]
-        return sums, means
-
-    def _type_rows(self, types: np.ndarray) -> None:
-        """Rebuild the free-rider and cooperator groups."""
-        self.type_group.fill(-1)
-        for offset, kind in enumerate((FREE_RIDER, COOPERATOR)):
-            members = types == kind
-            self.type_group[members] = offset
-            count = np.count_nonzero(members)
-            self.inverse_counts[FREE_ROW + offset] = 1.0 / count if count else np.nan
-
     def update(self, model) -> None:
         """Compute every metric from the model's current state (no side effects on the model)."""
-        step, n = model.week, len(self.structure.role)
-        week = self.no_week if self.fresh else self.flows[step % YEAR].tolist()
-        quarter = self.quarter.tolist()
-        year = self.year.tolist()
-        d = len(DOMAINS)
-        sums, means = self.group_means(model.domain_knowledge, model.people)
-        arr = model.customers.arr
-        v = self.values
-        v["bookings"] = week[F["new_bookings"]] + week[F["expansion_bookings"]]
-        v["new_bookings"] = week[F["new_bookings"]]
-        v["arr"] = arr
-        v["customers"] = float(len(model.customers))
-        v["leads"] = week[F["leads"]] + week[F["referrals"]]
-        v["referrals"] = week[F["referrals"]]
-        v["open_leads"] = float(len(model.pipeline.leads))
-        won, lost = quarter[F["won"]], quarter[F["lost"]]
-        v["win_rate"] = _ratio(won, won + lost)
-        v["lead_to_qualified"] = _ratio(quarter[F["qualified"]], quarter[F["worked"]])
-        v["qualified_to_won"] = _ratio(won, quarter[F["qualified"]])
-        v["sales_cycle_weeks"] = _ratio(quarter[F["cycle_weeks"]], won + lost)
-        v["churn_annual"] = _ratio(year[F["churned"]], year[F["renewals_due"]])
-        v["nrr"] = _ratio(year[F["arr_retained"]], year[F["arr_due"]])
-        kept = year[F["arr_retained"]] - year[F["expansion_bookings"]]
-        v["grr"] = _ratio(kept, year[F["arr_due"]])
-        v["revenue_per_employee"] = arr / n
-        everyone = means[ALL].tolist()
-        # every domain has the same number of dimensions: overall knowledge is their mean
-        v["knowledge"] = sum(everyone[:d]) / d
-        served = None if model.territory_knowledge is None else model.served_knowledge
-        v["territory_knowledge"] = territory_knowledge(served, v["knowledge"])
-        accuracy = model.belief_accuracy
-        v["belief_accuracy"] = v["knowledge"] if accuracy is None else accuracy
-        v["playbook_knowledge"] = np.count_nonzero(model.codes == model.reality) / model.codes.size
-        # role-weighted knowledge of a role = its weights applied to its members' mean knowledge
-        role_knowledge = np.add.reduce(self.weights * means[1:FREE_ROW, :d], axis=1).tolist()
-        v.update(zip(ROLE_KEYS, role_knowledge, strict=True))
-        v.update(zip(DOMAIN_KEYS, everyone[:d], strict=True))
-        cross = ordered_sum(self.cross * sums[1:FREE_ROW, :d])
-        v["cross_functional_knowledge"] = cross / n
-        v["belief_diversity"] = belief_diversity(model.people.beliefs)
-        v["cooperation"], v["effort"], _, v["morale"] = everyone[d:]
-        free, coop = means[FREE_ROW, d:].tolist(), means[COOP_ROW, d:].tolist()
-        v["effort_free_riders"], v["payoff_free_riders"] = free[1], free[2]
-        v["effort_cooperators"], v["payoff_cooperators"] = coop[1], coop[2]
-        weeks = min(max(self.weeks, 1), YEAR)  # a burn-in's weeks count: they are stored
-        v["attrition"] = year[F["leavers"]] / n * (YEAR / weeks)
+        people, accuracy = model.people, model.belief_accuracy
+        weekly_metrics(
+            self.row, self.flows, self.quarter, self.year, model.week, self.fresh, self.weeks,
+            model.customers.arr, len(model.customers), len(model.pipeline.leads),
+            model.domain_knowledge, model.served_knowledge, model.territory_knowledge is not None,
+            np.nan if accuracy is None else accuracy, people.cooperation, people.effort,
+            people.payoff, people.morale, self.structure.role, people.type, self.weights,
+            self.cross, model.codes, model.reality, people.beliefs, self.quantities,
+        )  # fmt: skip
+
+
+@kernel
+def record(flows, quarter, year, step, new) -> None:
+    """Store week ``step``'s event counts ``new`` in the ring buffer ``flows`` (52 weeks x
+    flows) and move the 13- and 52-week window sums, in place."""
+    row, leaving = step % YEAR, (step - QUARTER) % YEAR  # Python's modulo: >= 0
+    for f in range(len(new)):
+        year[f] += new[f] - flows[row, f]
+        quarter[f] += new[f] - flows[leaving, f]
+        flows[row, f] = new[f]
+
+
+@kernel
+def python_sum(values) -> float:
+    """Python's ``sum`` of a list of floats (CPython 3.12 on), bit for bit: Neumaier's
+    compensated sum, the compensation added at the end."""
+    total, compensation = values[0], 0.0
+    for k in range(1, len(values)):
+        x = values[k]
+        t = total + x
+        if abs(total) >= abs(x):
+            compensation += (total - t) + x
+        else:
+            compensation += (x - t) + total
+        total = t
+    if compensation != 0.0 and np.isfinite(compensation):
+        total += compensation
+    return total
+
+
+@kernel
+def ratio(num: float, den: float) -> float:
+    """``num / den``, NaN for a rate with no events in its window."""
+    return num / den if den > 0 else np.nan
+
+
+@kernel
+def flow_metrics(row, week, quarter, year, weeks, arr, people) -> None:
+    """The week's bookings, leads, the funnel's 13-week rates, the 52-week churn, retention
+    and attrition rates, and ARR per head (docs/ODD.md 7.6), into ``row``."""
+    row[BOOKINGS] = week[NEW_BOOKINGS_F] + week[EXPANSION_BOOKINGS]
+    row[NEW_BOOKINGS] = week[NEW_BOOKINGS_F]
+    row[LEADS] = week[LEADS_F] + week[REFERRALS_F]
+    row[REFERRALS] = week[REFERRALS_F]
+    won, lost = quarter[WON], quarter[LOST]
+    row[WIN_RATE] = ratio(won, won + lost)
+    row[LEAD_TO_QUALIFIED] = ratio(quarter[QUALIFIED], quarter[WORKED])
+    row[QUALIFIED_TO_WON] = ratio(won, quarter[QUALIFIED])
+    row[SALES_CYCLE_WEEKS] = ratio(quarter[CYCLE_WEEKS], won + lost)
+    row[CHURN_ANNUAL] = ratio(year[CHURNED], year[RENEWALS_DUE])
+    row[NRR] = ratio(year[ARR_RETAINED], year[ARR_DUE])
+    row[GRR] = ratio(year[ARR_RETAINED] - year[EXPANSION_BOOKINGS], year[ARR_DUE])
+    row[REVENUE_PER_EMPLOYEE] = arr / people
+    stored = min(max(weeks, 1), YEAR)  # a burn-in's weeks count: they are stored
+    row[ATTRITION] = year[LEAVERS] / people * (YEAR / stored)
+
+
+@kernel
+def people_metrics(row, quantities, role, types, weights, cross) -> None:
+    """Knowledge (overall, by domain, role-weighted by role, cross-functional), cooperation,
+    effort, morale and the types' effort and payoff (docs/ODD.md 7.6), into ``row``.
+
+    ``quantities`` is people x (domains' knowledge, :data:`PERSON_FIELDS`). Each mean is its
+    group's fixed-order sum (:func:`group_sums`) times one over the group's size (NaN for an
+    empty group); role-weighted knowledge adds a role's weights times its members' mean
+    knowledge in domain order, as numpy adds fewer than eight terms.
+    """
+    n, d, roles = len(role), weights.shape[1], weights.shape[0]
+    kind = np.full(n, -1, np.intp)  # free riders 0, unconditional cooperators 1, else -1
+    size = np.zeros(3 + roles, np.intp)
+    size[ALL] = n
+    for i in range(n):
+        size[1 + role[i]] += 1
+        if types[i] == FREE_RIDER:
+            kind[i] = 0
+        elif types[i] == COOPERATOR:
+            kind[i] = 1
+        if kind[i] >= 0:
+            size[FREE_ROW + kind[i]] += 1
+    sums = group_sums(quantities, role, roles, kind)
+    means = np.empty_like(sums)
+    for g in range(len(size)):
+        inverse = 1.0 / size[g] if size[g] > 0 else np.nan
+        for j in range(sums.shape[1]):
+            means[g, j] = sums[g, j] * inverse
+    # every domain has the same number of dimensions: overall knowledge is their mean
+    for j in range(d):
+        row[DOMAIN_KNOWLEDGE + j] = means[ALL, j]
+    row[KNOWLEDGE] = python_sum(means[ALL, :d]) / d
+    cross_total = 0.0
+    for r in range(roles):
+        weighted = weights[r, 0] * means[1 + r, 0]
+        for j in range(1, d):
+            weighted += weights[r, j] * means[1 + r, j]
+        row[ROLE_KNOWLEDGE + r] = weighted
+        for j in range(d):
+            cross_total += cross[r, j] * sums[1 + r, j]
+    row[CROSS_FUNCTIONAL_KNOWLEDGE] = cross_total / n
+    row[COOPERATION] = means[ALL, d]
+    row[EFFORT] = means[ALL, d + 1]
+    row[MORALE] = means[ALL, d + 3]
+    row[EFFORT_FREE_RIDERS] = means[FREE_ROW, d + 1]
+    row[PAYOFF_FREE_RIDERS] = means[FREE_ROW, d + 2]
+    row[EFFORT_COOPERATORS] = means[COOP_ROW, d + 1]
+    row[PAYOFF_COOPERATORS] = means[COOP_ROW, d + 2]
+
+
+@kernel
+def weekly_metrics(
+    row, flows, quarter, year, step, fresh, weeks, arr, customers, open_leads, knowledge,
+    served, territorial, accuracy, cooperation, effort, payoff, morale, role, types, weights,
+    cross, codes, reality, beliefs, quantities,
+) -> None:  # fmt: skip
+    """Every metric of the week (docs/ODD.md 7.6), in place in ``row`` (METRICS order).
+
+    Args:
+        flows, quarter, year: the ring buffer of weekly flows and its window sums; ``step`` the
+            week, ``fresh`` True when no week was recorded since the record started (week 0's
+            flows are 0), ``weeks`` the weeks stored.
+        arr, customers, open_leads: ARR, live customers, open leads.
+        knowledge, served: people x domains knowledge of the common market and of the
+            territories one serves (``territorial`` False: the common market's).
+        accuracy: the share of right beliefs (NaN: it equals knowledge, no interdependence).
+        cooperation, effort, payoff, morale, role, types: per person.
+        weights, cross: roles x domains role weights and their cross-functional part.
+        codes, reality, beliefs: the playbooks, the common reality, everyone's beliefs.
+        quantities: people x quantities scratch space for the group sums.
+    """
+    n, d = knowledge.shape
+    week = np.zeros(len(FLOWS)) if fresh else flows[step % YEAR]
+    flow_metrics(row, week, quarter, year, weeks, arr, n)
+    row[ARR] = arr
+    row[CUSTOMERS] = customers
+    row[OPEN_LEADS] = open_leads
+    for i in range(n):
+        for j in range(d):
+            quantities[i, j] = knowledge[i, j]
+        quantities[i, d] = cooperation[i]
+        quantities[i, d + 1] = effort[i]
+        quantities[i, d + 2] = payoff[i]
+        quantities[i, d + 3] = morale[i]
+    people_metrics(row, quantities, role, types, weights, cross)
+    row[TERRITORY_KNOWLEDGE] = row[KNOWLEDGE]
+    if territorial:  # mean over people and domains (each domain has the same dimensions)
+        total = 0.0
+        for i in range(n):
+            for j in range(d):
+                total += served[i, j]
+        row[TERRITORY_KNOWLEDGE] = total / (n * d)
+    row[BELIEF_ACCURACY] = row[KNOWLEDGE] if np.isnan(accuracy) else accuracy
+    right = 0
+    for u in range(codes.shape[0]):
+        for j in range(codes.shape[1]):
+            right += codes[u, j] == reality[j]
+    row[PLAYBOOK_KNOWLEDGE] = right / codes.size
+    n_people, dims = beliefs.shape
+    row[BELIEF_DIVERSITY] = (1.0 - agreement(beliefs) / (n_people * n_people * dims)) * 1.5
 
 
 @kernel
@@ -256,15 +370,6 @@ def group_sums(quantities: np.ndarray, role: np.ndarray, roles: int, kind: np.nd
             if k >= 0:
                 sums[FREE_ROW + k, j] += value
     return sums
-
-
-def territory_knowledge(served_knowledge: np.ndarray | None, common: float) -> float:
-    """Mean over people and domains of the knowledge of the territories one serves (each
-    domain has the same number of dimensions); ``common`` when it is the common market's."""
-    if served_knowledge is None:
-        return common
-    n, d = served_knowledge.shape
-    return ordered_sum(served_knowledge) / (n * d)
 
 
 def role_performance(domain_knowledge: np.ndarray, role_weights: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 from salesorg.agents import AGENT_REPORTERS, create_employees
+from salesorg.model.assessment import assess_knowledge, serve_territories
 from salesorg.model.collection import MetricCollector
 from salesorg.model.customers import Customers
 from salesorg.model.draws import Handles
@@ -36,10 +37,10 @@ from salesorg.model.learning import Learning, Market, knowledge_and_performance,
 from salesorg.model.metrics import FLOWS, METRICS, Metrics
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
-from salesorg.model.people import WEEKS_PER_YEAR, People
+from salesorg.model.people import WEEKS_PER_YEAR, People, leavers_of_the_week
 from salesorg.model.pipeline import Pipeline, Workforce
 from salesorg.model.seating import floor_shape, neighbour_table, place
-from salesorg.model.territories import Territories, served_mean, work_shares
+from salesorg.model.territories import Territories, work_shares
 from salesorg.model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs);
@@ -110,7 +111,6 @@ class SalesOrgModel(mesa.Model):
         )
 
         self.pipeline = Pipeline(p, self.structure, self.streams["territory_work"])
-        self.workforce: Workforce = None  # type: ignore[assignment]  # set by motivate() each week
         self.customers = Customers(p, self.structure)
         if p["selling"]:
             initial = round(p["initial_customers"] * n / REFERENCE_EMPLOYEES)
@@ -122,6 +122,7 @@ class SalesOrgModel(mesa.Model):
             self.weights_matrix,
             cross_functional(self.weights_matrix, self.vantage_matrix, p["expertise_threshold"]),
         )
+        self._knowledge_tables()
         self._assess()
         self.burn_in()
         self.datacollector = MetricCollector(
@@ -183,8 +184,8 @@ class SalesOrgModel(mesa.Model):
         s = self.structure
         self.work_shares = work_shares(s.serves)
         role_weights = performance_weights(self.params["performance_weights"], self.weights_matrix)
-        role_weights = role_weights[s.role]
-        self._territory_weights = np.tile(role_weights, (s.n_territories, 1))
+        self._served_weights = role_weights[s.role]  # people x domains, for each territory
+        self._territory_weights = np.tile(self._served_weights, (s.n_territories, 1))
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -293,21 +294,14 @@ class SalesOrgModel(mesa.Model):
             people.sanction_force, structure.unit, structure.unit_sizes,
             p["conditional_slope"], p["cooperation_adaptation"],
         )  # fmt: skip
-        self.productivity = np.empty(len(people))
+        people.output.fill(0.0)  # the week's credit starts at nothing
+        # a new array each week: the crews' loads are cached by the week's productivity array
+        self.productivity = self.workforce.productivity = np.empty(len(people))
         work_effort(
             people.willingness, people.cooperativeness, self.marginal_return, people.tenure,
             people.ramp_speed, p["effort_floor"], p["effort_cost"], p["ramp_weeks"],
             people.effort, people.cooperation, self.productivity,
         )  # fmt: skip
-        people.output = np.zeros(len(people))
-        self.workforce = Workforce(
-            self.productivity,
-            self.performance,
-            self.served_knowledge,
-            people.output,
-            self.territory_performance,
-            self.territory_knowledge,
-        )
 
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2).
@@ -372,52 +366,87 @@ class SalesOrgModel(mesa.Model):
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
         effect = base * p["morale_attrition_effect"]
-        # base x (1 + effect x (1 - morale)); above 1 needs no clip: every draw falls below it
-        hazard = (base + effect) - effect * people.morale
-        people.tenure += 1
-        leavers = (self.streams["attrition"].random(len(people)) < hazard).nonzero()[0]
-        people.replace(leavers, self.streams["attrition"], self.marginal_return)
-        self.flow["leavers"] += len(leavers)
+        leavers = leavers_of_the_week(
+            self.handles["attrition"], base, effect, people.morale, people.tenure
+        )
+        if len(leavers):
+            people.replace(leavers, self.streams["attrition"], self.marginal_return)
+            self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation
+    def _knowledge_tables(self) -> None:
+        """The arrays the assessment rewrites every week (:meth:`_assess`), and the
+        :attr:`workforce` that the week's work reads them through, built once over them."""
+        n, d = self.structure.size, len(DOMAINS)
+        t = self.territories.n if self._territorial else 0
+        self.domain_knowledge, self.common_performance = np.zeros((n, d)), np.zeros(n)
+        self._territory_knowledge = np.zeros((t, n, d))
+        self._territory_performance = np.zeros((t, n))
+        if self._territorial:
+            self.served_knowledge, self.performance = np.zeros((n, d)), np.zeros(n)
+            self.territory_knowledge = self._territory_knowledge
+            self.territory_performance = self._territory_performance
+        else:  # one market: what one knows of one's territories is the common knowledge
+            self.served_knowledge, self.performance = self.domain_knowledge, self.common_performance
+            self.territory_knowledge = self.territory_performance = None
+        self.productivity = np.zeros(n)
+        self.workforce = Workforce(
+            self.productivity,
+            self.performance,
+            self.served_knowledge,
+            self.people.output,
+            self.territory_performance,
+            self.territory_knowledge,
+        )
+
+    @property
+    def correct(self) -> np.ndarray:
+        """People x dimensions: which beliefs are right of the common reality now (with
+        interdependence: right with their dependencies, the right beliefs that count)."""
+        correct = self.people.beliefs == self.reality
+        return correct if self.depends is None else effective(correct, self.depends)
+
     def _assess(self) -> None:
         """What people know now (used by next week's work) and this week's metrics."""
-        self.correct = self.people.beliefs == self.reality
-        self.belief_accuracy = None  # the share of right beliefs, when it differs from knowledge
-        if self.depends is not None:
-            self.belief_accuracy = float(np.count_nonzero(self.correct) / self.correct.size)
-            self.correct = effective(self.correct, self.depends)  # the right beliefs that count
-        self.domain_knowledge, self.performance = knowledge_and_performance(
-            self.correct, len(DOMAINS), self._role_weights
-        )
-        self._assess_territories()
+        if self._territorial != (self.territory_knowledge is not None):  # the market changed
+            self._knowledge_tables()
+        if self.depends is None:
+            self.belief_accuracy = None  # the share of right beliefs equals knowledge
+            assess_knowledge(
+                self.people.beliefs, self.reality, self.territories.reality, self._role_weights,
+                self._served_weights, self.work_shares, self._territorial, self.domain_knowledge,
+                self.common_performance, self._territory_knowledge,
+                self._territory_performance, self.served_knowledge, self.performance,
+            )  # fmt: skip
+        else:
+            self._assess_interdependent()
         self.metrics_state.update(self)
 
-    def _assess_territories(self) -> None:
-        """Knowledge against each territory's reality, and of the territories one serves.
-
-        ``territory_knowledge`` (territories x people x domains) and ``territory_performance``
-        are what a case of each territory is worked with; ``served_knowledge`` and
-        ``performance`` average them over the territories one serves by work share. One market
-        (``_territorial`` False): they are the common-market values.
-        """
+    def _assess_interdependent(self) -> None:
+        """:meth:`_assess`'s knowledge with interdependence: a right belief counts only with
+        its dependencies right (docs/ODD.md 7.10); ``belief_accuracy`` is the plain share."""
+        right = self.people.beliefs == self.reality
+        self.belief_accuracy = float(np.count_nonzero(right) / right.size)
+        knowledge, performance = knowledge_and_performance(
+            effective(right, self.depends), len(DOMAINS), self._role_weights
+        )
+        self.domain_knowledge[:] = knowledge
+        self.common_performance[:] = performance
         if not self._territorial:
-            self.territory_knowledge = self.territory_performance = None
-            self.served_knowledge = self.domain_knowledge
             return
         beliefs, t = self.people.beliefs, self.territories.n
         n, dims = beliefs.shape
-        correct = beliefs[None] == self.territories.reality[:, None]
-        if self.depends is not None:
-            correct = effective(correct, self.depends)
+        correct = effective(beliefs[None] == self.territories.reality[:, None], self.depends)
         knowledge, performance = knowledge_and_performance(
             correct.reshape(t * n, dims), len(DOMAINS), self._territory_weights
         )
-        self.territory_knowledge = knowledge.reshape(t, n, -1)
-        self.territory_performance = performance.reshape(t, n)
-        shares = self.work_shares
-        self.served_knowledge = served_mean(self.domain_knowledge, self.territory_knowledge, shares)
-        self.performance = served_mean(self.performance, self.territory_performance, shares)
+        self.territory_knowledge[:] = knowledge.reshape(t, n, -1)
+        self.territory_performance[:] = performance.reshape(t, n)
+        serve_territories(
+            self.work_shares, self.domain_knowledge, self.common_performance,
+            self.territory_knowledge, self.territory_performance, self.served_knowledge,
+            self.performance,
+        )  # fmt: skip
 
     def knowledge_by_role_and_domain(self):
         """Mean knowledge of each domain (columns) by role (rows) now, as a DataFrame.

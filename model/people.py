@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
+from salesorg.model.draws import generator
 from salesorg.model.incentives import (
     CONDITIONAL,
     COOPERATOR,
@@ -136,6 +137,30 @@ class People:
             self.output, self.pay, self.payoff, self.morale, self.tenure, self.hire_id,
         )  # fmt: skip
         self.next_hire_id += k
+
+
+@kernel
+def leavers_of_the_week(address, base, effect, morale, tenure) -> np.ndarray:
+    """Who leaves this week (docs/ODD.md 7.4), after everyone's tenure grows by a week.
+
+    Each person leaves with the weekly hazard ``base x (1 + effect' (1 - morale))``, written
+    ``(base + effect) - effect x morale`` with ``effect = base x morale_attrition_effect``
+    (above 1 needs no clip: every uniform falls below it), one uniform per person in person
+    order from the stream behind ``address`` (:mod:`model.draws`). Returns the leavers'
+    positions, ascending.
+    """
+    rng = generator(address)
+    n = len(morale)
+    for i in range(n):
+        tenure[i] += 1
+    u = rng.random(n)
+    leaving = np.empty(n, np.intp)
+    k = 0
+    for i in range(n):
+        if u[i] < (base + effect) - effect * morale[i]:
+            leaving[k] = i
+            k += 1
+    return leaving[:k]
 
 
 @kernel

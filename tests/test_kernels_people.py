@@ -1,6 +1,6 @@
 """The weekly people kernels (model/incentives.py, model/people.py) equal the numpy functions
 they replaced, bit for bit, on the same states: willingness, effort and ramp-up (motivate), pay
-and morale, and new hires."""
+and morale, leavers (their draws inside the kernel) and new hires."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import copy
 import numpy as np
 import pytest
 from salesorg.model import SalesOrgModel
+from salesorg.model.draws import handle
 from salesorg.model.incentives import (
     adjust_willingness,
     choose_effort,
@@ -19,6 +20,7 @@ from salesorg.model.incentives import (
     update_willingness,
     work_effort,
 )
+from salesorg.model.people import leavers_of_the_week
 
 FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output", "pay", "payoff",
           "morale")  # fmt: skip
@@ -121,3 +123,20 @@ def test_hire_kernel_equals_the_numpy_replace(settings):
         np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), name)
     assert fast.next_hire_id == reference.next_hire_id
     assert len(set(reference.type[leavers].tolist())) == 3  # every type was hired
+
+
+@pytest.mark.parametrize("morale_effect", [0.0, 3.0, 40.0])  # 40: some hazards above 1
+def test_leavers_kernel_equals_the_numpy_draws(morale_effect):
+    rng = np.random.default_rng(4)
+    morale, tenure = rng.uniform(0.0, 1.0, 300), rng.integers(0, 260, 300)
+    base = 1.0 - (1.0 - 0.6) ** (1.0 / 52)
+    effect = base * morale_effect
+    stream, reference = np.random.default_rng(8), np.random.default_rng(8)
+    fast_tenure = tenure.copy()
+    leavers = leavers_of_the_week(handle(stream), base, effect, morale, fast_tenure)
+    hazard = (base + effect) - effect * morale
+    expected = (reference.random(len(morale)) < hazard).nonzero()[0]
+    np.testing.assert_array_equal(leavers, expected)
+    np.testing.assert_array_equal(fast_tenure, tenure + 1)
+    assert stream.random() == reference.random()  # the stream moved on by the same draws
+    assert 0 < len(leavers) < len(morale)

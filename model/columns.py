@@ -5,7 +5,8 @@ whole table weekly; a :class:`ColumnStore` keeps spare capacity instead (doublin
 an arrival writes only the new rows. Each column reads as a view of the live rows
 (``leads.stage``); writing into that view (``leads.stage[i] = WON``) writes the store.
 A :class:`FifoStore` whose fields share one dtype keeps them as the rows of one 2-D table, so
-that some rows of every field are one gather.
+that some rows of every field are one gather, and compiled kernels (:mod:`model.jit`) can
+append and remove rows of every field at once (:func:`fifo_room`, :func:`fifo_keep`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from salesorg.model.jit import kernel
 
 MIN_CAPACITY = 64
 
@@ -99,6 +101,9 @@ class FifoStore:
     the live rows, oldest first, valid until the next :meth:`append` or :meth:`remove`.
     When all fields share one dtype, the columns are the rows of one 2-D ``table`` (else
     ``table`` is None): gathering some rows of every field is then one call (:meth:`rows`).
+    ``head`` and ``tail`` are kept in the array ``ends``, so that a kernel given ``table`` and
+    ``ends`` works the store in place (it returns the table, a new one if it grew:
+    :meth:`adopt`).
     """
 
     FIELDS: tuple[tuple[str, type], ...] = ()
@@ -117,22 +122,46 @@ class FifoStore:
         cls._dtype = dtypes.pop() if len(dtypes) == 1 else None
 
     def __init__(self) -> None:
-        self.head = self.tail = 0
+        self.ends = np.zeros(2, np.intp)  # head, tail
         self._allocate(MIN_CAPACITY)
 
+    @property
+    def head(self) -> int:
+        return int(self.ends[0])
+
+    @head.setter
+    def head(self, value: int) -> None:
+        self.ends[0] = value
+
+    @property
+    def tail(self) -> int:
+        return int(self.ends[1])
+
+    @tail.setter
+    def tail(self, value: int) -> None:
+        self.ends[1] = value
+
     def __len__(self) -> int:
-        return self.tail - self.head
+        ends = self.ends
+        return int(ends[1] - ends[0])
 
     def _allocate(self, capacity: int) -> None:
         """New, zeroed columns of ``capacity`` rows (the old ones stay readable by the caller
         until it drops them)."""
         self.table: np.ndarray | None
         if self._dtype is not None:
-            self.table = np.zeros((len(self.FIELDS), capacity), self._dtype)
-            self.columns = {name: self.table[i] for i, (name, _) in enumerate(self.FIELDS)}
+            self.adopt(np.zeros((len(self.FIELDS), capacity), self._dtype))
         else:
             self.table = None
             self.columns = {name: np.zeros(capacity, dtype) for name, dtype in self.FIELDS}
+            self._ordered = list(self.columns.values())
+
+    def adopt(self, table: np.ndarray) -> None:
+        """Keep the columns in ``table`` (one field per row): a kernel's grown table."""
+        if table is getattr(self, "table", None):
+            return
+        self.table = table
+        self.columns = {name: table[i] for i, (name, _) in enumerate(self.FIELDS)}
         self._ordered = list(self.columns.values())
 
     def rows(self, index: np.ndarray) -> np.ndarray:
@@ -177,6 +206,9 @@ class FifoStore:
         self.head, self.tail = 0, m
 
     def _make_room(self, k: int) -> None:
+        if self.table is not None:
+            self.adopt(fifo_room(self.table, self.ends, k))
+            return
         head, n, capacity = self.head, self.tail - self.head, len(self._ordered[0])
         if n + k > capacity // 2:  # more than half full after the arrival: double
             capacity = max(2 * capacity, 2 * (n + k))
@@ -187,6 +219,48 @@ class FifoStore:
         for column, source in zip(self._ordered, old, strict=True):
             column[:n] = source[head : head + n]  # move the live rows to the front
         self.head, self.tail = 0, n
+
+
+@kernel
+def fifo_room(table, ends, k):
+    """Room for ``k`` more rows at the back of a :class:`FifoStore` table (``ends``: head,
+    tail): where they do not fit, the live rows move to the front, into a table twice as long
+    if they would fill more than half of this one. Returns the table (a new one if it grew)."""
+    head, tail = ends[0], ends[1]
+    capacity = table.shape[1]
+    if tail + k <= capacity:
+        return table
+    n = tail - head
+    room = table
+    if n + k > capacity // 2:  # more than half full after the arrival: double
+        room = np.zeros((table.shape[0], max(2 * capacity, 2 * (n + k))), table.dtype)
+    for field in range(table.shape[0]):
+        for i in range(n):  # front to back: a row never lands on one not yet moved
+            room[field, i] = table[field, head + i]
+    ends[0], ends[1] = 0, n
+    return room
+
+
+@kernel
+def fifo_drop(ends, k):
+    """The ``k`` oldest rows of a :class:`FifoStore` leave (:meth:`FifoStore.drop`)."""
+    ends[0] += k
+    if ends[0] >= ends[1]:  # empty: start again at the front of the columns
+        ends[0] = ends[1] = 0
+
+
+@kernel
+def fifo_keep(table, ends, keep):
+    """The live rows of a :class:`FifoStore` table where ``keep`` (one flag per live row) stay,
+    in their order, moved to the front; the others leave."""
+    head, tail = ends[0], ends[1]
+    m = 0
+    for i in range(tail - head):
+        if keep[i]:
+            for field in range(table.shape[0]):
+                table[field, m] = table[field, head + i]
+            m += 1
+    ends[0], ends[1] = 0, m
 
 
 def _fifo_reader(name: str):

@@ -102,6 +102,8 @@ class Handoffs:
         csm, support = ROLE_INDEX["csm"], ROLE_INDEX["support"]
         self._pools = {}
         self.support_keep = np.ones(self.n_queues)
+        #: what the selling kernels hand accounts on with (:func:`hand_on`, :func:`service_context`)
+        self.tables = inactive_tables(structure.size, self.n_queues)
         if not self.active:
             return
         for role in (csm, support):
@@ -112,6 +114,10 @@ class Handoffs:
             total = np.bincount(self.queue[csms], keep, self.n_queues)
             count = np.bincount(self.queue[csms], None, self.n_queues)
             self.support_keep = np.divide(total, count, out=np.ones(self.n_queues), where=count > 0)
+        size, same_unit = self._pools[ROLE_CSM]
+        self.tables = (True, self.loss, self._person[UNIT], np.asarray(neighbours, np.intp),
+                       self._person, size.astype(np.intp), same_unit.astype(np.intp),
+                       self.support_keep)  # fmt: skip
 
     def __repr__(self) -> str:
         return f"Handoffs(handoff_loss={self.loss}, queues={self.n_queues})"
@@ -142,9 +148,7 @@ class Handoffs:
     def to_service(self, giver: np.ndarray, queue: np.ndarray, context: np.ndarray) -> np.ndarray:
         """The context (a share) of won accounts once ``giver[i]`` (their AE) has handed them to
         the CSMs of ``queue[i]`` and these to the queue's support staff."""
-        size, same_unit = self._pools[ROLE_CSM]
-        return _service_context(giver, queue, context, size, same_unit, self._person,
-                                self.neighbours, self.loss, self.support_keep)  # fmt: skip
+        return service_context(giver, queue, context, self.tables)
 
     def _pool_table(self, role: int):
         """Pool size per queue, and per queue and unit the pool's people in that unit."""
@@ -234,11 +238,32 @@ def _pool_keeps(giver, queue, role, size, same_unit, person, neighbours, loss):
     return kept
 
 
+def inactive_tables(n: int, n_queues: int) -> tuple:
+    """:attr:`Handoffs.tables` where nothing is lost (the arrays are never read)."""
+    people, queues = np.zeros(n, np.intp), np.zeros(n_queues, np.intp)
+    neighbours, person = np.zeros((n, 1), np.intp), np.zeros((3, n), np.intp)
+    same_unit = np.zeros((n_queues, 1), np.intp)
+    return False, 0.0, people, neighbours, person, queues, same_unit, np.ones(n_queues)
+
+
 @kernel
-def _service_context(giver, queue, context, size, same_unit, person, neighbours, loss, support):
+def hand_on(giver, receiver, context, tables):
+    """The context (in units of :data:`CONTEXT_ONE`) of an account ``giver`` hands to
+    ``receiver``: ``context x`` the share kept, rounded to the nearest unit; all of it where
+    nothing is lost or there is no giver (-1). ``tables``: :attr:`Handoffs.tables`."""
+    active, loss, unit, neighbours = tables[0], tables[1], tables[2], tables[3]
+    if not active or giver < 0:
+        return context
+    kept = _pair_keep(giver, receiver, unit, neighbours, loss) * context
+    return int(np.rint(kept))
+
+
+@kernel
+def service_context(giver, queue, context, tables):
     """Context of won accounts once the AE ``giver[i]`` has handed each to the CSMs of
     ``queue[i]`` (:func:`_pool_keep`) and these to the queue's support staff (keeping
-    ``support[queue[i]]``)."""
+    ``support[queue[i]]``). ``tables``: :attr:`Handoffs.tables` (of handoffs that lose)."""
+    _, loss, _, neighbours, person, size, same_unit, support = tables
     served = np.empty(len(context))
     for i in range(len(context)):
         q = queue[i]

@@ -306,21 +306,18 @@ class SalesOrgModel(mesa.Model):
     def sell(self) -> None:
         """Leads through qualification and deals to new customers; credit the closers (7.2).
 
-        Nothing happens in an organization that does not sell (``selling`` False).
+        One compiled call (:meth:`model.pipeline.Pipeline.sell`) runs the pipeline's week and
+        books the credit to marketers, SDRs, AEs and SEs; the won accounts join the customer
+        base with the context that reached the CSMs and support (docs/ODD.md 7.11). Nothing
+        happens in an organization that does not sell (``selling`` False).
         """
         if not self.params["selling"]:
             return
-        wf, s, flow, pipeline = self.workforce, self.streams, self.flow, self.pipeline
         week = self.week
-        pipeline.generate(week, wf, s["leads"], flow)
-        pipeline.qualify(week, wf, s["qualification"], flow)
-        pipeline.assign(week, wf, s["deals"])
-        territory, fit, expectations, ae, se = pipeline.close(week, wf, s["deals"], flow)
-        acv = self.customers.draw_acv(len(ae), s["deals"])
-        context = pipeline.won_context  # what reached the CSMs and support (docs/ODD.md 7.11)
+        territory, fit, expectations, acv, context = self.pipeline.sell(
+            week, self.workforce, self.handles, self.flow
+        )
         self.customers.add(territory, fit, expectations, acv, week, 0.5, context)
-        flow["new_bookings"] += float(np.add.reduce(acv))
-        pipeline.credit(wf, ae, se, acv)  # the week's credit to marketers, SDRs, AEs and SEs
 
     def serve_customers(self) -> None:
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""

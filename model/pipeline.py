@@ -1,4 +1,4 @@
-"""The sales pipeline: leads and customers as numpy arrays, worked by the people's capacity.
+"""The sales pipeline: leads and deals in integer tables, worked by the people's capacity.
 
 Stages (docs/ODD.md, 7.2): marketers generate leads (volume from productivity, fit from
 knowledge); SDRs qualify them first-in first-out within their queue (accuracy from knowledge);
@@ -13,11 +13,11 @@ first-out work is a prefix of its line and expiry a prefix of the whole line); a
 are kept in a log (:class:`Deals`) with the close week each drew when it started. Closed
 leads are only counted. :class:`Leads` shows the open leads of all stages at once.
 
-The weekly cost is fixed overhead (a few hundred leads, a hundred numpy calls), so the code
-favours fewer calls: traits packed in one ``code``, one batch of uniforms per stream and
-stage, credit booked once a week (:meth:`Pipeline.credit`). With several
-queues, the active and SE-helped deals per queue are kept up to date as deals open and close
-(:class:`QueueDeals`), and the SDR, AE and SE crews share one running sum of the week's
+The week is one compiled call (:meth:`Pipeline.sell`, :func:`model.selling.sell_week`), which
+draws from the model's named streams inside the kernels; :meth:`Pipeline.generate`,
+:meth:`~Pipeline.qualify`, :meth:`~Pipeline.assign`, :meth:`~Pipeline.close` and
+:meth:`~Pipeline.credit` run its steps one at a time from numpy Generators (for tests and
+inspection). The SDR, AE and SE crews with several queues share one running sum of the week's
 weights (:class:`model.queues.CrewGroup`).
 """
 
@@ -27,26 +27,42 @@ from dataclasses import dataclass
 
 import numpy as np
 from salesorg.model.columns import FifoStore
-from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
+from salesorg.model.draws import handle
+from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs, inactive_tables
 from salesorg.model.knowledge import DOMAINS, ROLE_INDEX, as_matrix
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
-from salesorg.model.selling import (  # a lead's traits packed in ``code``, and the loops
+from salesorg.model.selling import (  # a lead's traits packed in ``code``, and the kernels
+    ACTIVE,
+    DISQUALIFIED,
+    EXPIRED,
     FIT,
+    FLOWS,
+    GENERATED,
     HELPED,
+    LOST,
+    NEW,
     REFERRAL,
+    STAGES,
     TECH,
     TECHNICAL,
     TERRITORY_SHIFT,
+    WAITING,
+    WON,
     book_credit,
-    call_leads,
-    decide_deals,
-    join_ses,
-    lead_codes,
-    lead_rates,
+    close_deals,
+    count_cases,
+    generate_leads,
+    qualify_leads,
+    sell_week,
+    start_deals,
 )
 
-NEW, WAITING, ACTIVE, DISQUALIFIED, EXPIRED, WON, LOST = range(7)
-STAGES = ("new", "waiting", "active", "disqualified", "expired", "won", "lost")
+__all__ = [
+    "ACTIVE", "DISQUALIFIED", "EXPIRED", "FIT", "HELPED", "LOST", "NEW", "REFERRAL", "STAGES",
+    "TECHNICAL", "TERRITORY_SHIFT", "WAITING", "WON", "Deals", "Leads", "Line", "Pipeline",
+    "Workforce",
+]  # fmt: skip
+
 OPEN_STAGES = (NEW, WAITING, ACTIVE)
 
 _AE = ROLE_INDEX["ae"]
@@ -76,22 +92,13 @@ def trait(code: np.ndarray, bit: int) -> np.ndarray:
 
 class Line(FifoStore):
     """Leads waiting in line for one stage (new ones for an SDR, qualified ones for an AE),
-    oldest first; ``since`` is the week they joined the line. With one shared queue there is
-    no queue column (every lead is in queue 0).
+    oldest first; ``since`` is the week they joined the line and ``queue`` the queue they wait
+    in (0 where the stage has one shared queue).
 
     ``holder`` is the person who last worked the lead (-1: none, e.g. a referral) and
     ``context`` the share of what was learned about it that is still held, in units of
-    :data:`model.handoffs.CONTEXT_ONE` (docs/ODD.md section 7.11)."""
-
-    FIELDS = (("code", np.intp), ("since", np.intp), ("holder", np.intp), ("context", np.intp))
-
-    @property
-    def queue(self) -> np.ndarray:
-        return np.zeros(len(self), np.intp)
-
-
-class QueueLine(Line):
-    """A :class:`Line` shared by several queues: each lead also keeps its queue."""
+    :data:`model.handoffs.CONTEXT_ONE` (docs/ODD.md section 7.11). The fields are the rows of
+    ``table`` in this order (:data:`model.selling.CODE` and the names after it)."""
 
     FIELDS = (
         ("code", np.intp),
@@ -102,44 +109,34 @@ class QueueLine(Line):
     )
 
     def take_first(self, room) -> np.ndarray:
-        """The leads each queue takes: the first ``room[q]`` of queue ``q`` (as
-        :func:`model.queues.first_in_line`) leave the line.
+        """The leads each queue takes: the first ``room[q]`` of queue ``q``
+        (:func:`model.queues.first_in_line`) leave the line.
 
         Returns:
             The leads taken, one row per field (``code, since, queue, holder, context``),
             grouped by queue (first-in first-out within each).
         """
-        head, tail = self.head, self.tail
-        table = self.table
-        live = table[:, head:tail]
-        queue = live[2]
-        order = queue.argsort(kind="stable")
-        by_queue = queue[order]
-        # 1-based position within its queue: index in the queue-sorted list minus its start
-        position = np.arange(1, tail - head + 1) - by_queue.searchsorted(by_queue)
-        taken = position <= room[by_queue]
-        block = live.take(order[taken], 1)  # every field of the taken leads in one gather
-        left = order[~taken]
-        if len(left) < tail - head:  # the others keep their order, at the front
-            left.sort()
-            m = len(left)
-            table[:, :m] = live.take(left, 1)
-            self.head, self.tail = 0, m
+        taken = first_in_line(self.queue, np.asarray(room, float))[0]
+        block = self.table[:, self.head :].take(taken, 1)
+        self.remove(taken)
         return block
 
 
 class Deals(FifoStore):
     """Active deals, as a log: new deals join at the back, closed ones stay (their close week
     has passed) until the log is compacted to make room; the log starts at row 0.
-    ``se`` is the AE where no SE helps, so pairing an AE with it is a no-op.
+    ``se`` is the AE where no SE helps, so pairing an AE with it is a no-op. The fields are the
+    rows of ``table`` in this order (:data:`model.selling.CLOSE_AT` and the names after it).
 
     A deal's close week is drawn when it starts: closing with probability 1 / sales cycle each
     week it is active (from its first week on) makes the weeks to close geometric, and nothing
     else ends a deal.
 
     Attributes:
-        count: active deals; ``helped``: those an SE works.
-        week: the last week whose deals have closed.
+        tally: the active deals per queue, kept up to date as deals open and close (no recount
+            of the log each week): without an SE in its first ``n_queues`` entries, with one in
+            the others.
+        ends: head (always 0), tail, and the last week whose deals have closed (``week``).
     """
 
     FIELDS = (
@@ -149,55 +146,30 @@ class Deals(FifoStore):
         ("se", np.intp),
         ("qualified_at", np.intp),
         ("context", np.intp),  # in units of CONTEXT_ONE, as in Line
+        ("queue", np.intp),
     )
 
-    helped = 0  # an instance attribute once deals open (a tally per queue in QueueDeals)
-
-    def __init__(self) -> None:
+    def __init__(self, n_queues: int = 1) -> None:
         super().__init__()
-        self.count = 0
-        self.week = -1
+        self.ends = np.array([0, 0, -1], np.intp)
+        self.n_queues = n_queues
+        self.tally = np.zeros(2 * n_queues, np.intp)
 
     def __len__(self) -> int:
         return self.count
 
     @property
-    def live(self) -> np.ndarray:
-        """Which rows of the log hold an active deal."""
-        return self.close_at > self.week
+    def week(self) -> int:
+        return int(self.ends[2])
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at, context=CONTEXT_ONE) -> None:
-        """Start ``k`` deals: per field, an array."""
-        self.append(k, close_at, code, ae, se, qualified_at, context)
-        self.count += k
+    @week.setter
+    def week(self, value: int) -> None:
+        self.ends[2] = value
 
-    def _make_room(self, k: int) -> None:
-        """Compact the log to its active deals, with room for four times as many (compactions
-        stay rare; a longer log costs little to scan)."""
-        keep = self.live.nonzero()[0]
-        n = len(keep)
-        active = self.rows(keep)
-        self._allocate(max(len(self._ordered[0]), 4 * (n + k)))
-        self.table[:, :n] = active
-        self.head, self.tail = 0, n
-
-
-class QueueDeals(Deals):
-    """:class:`Deals` shared by several queues: each deal also keeps its queue.
-
-    ``tally`` keeps the active deals per queue up to date as deals open and close (no
-    recount of the log each week): without an SE in its first ``n_queues`` entries, with one
-    in the others.
-    """
-
-    FIELDS = (*Deals.FIELDS, ("queue", np.intp))
-
-    def __init__(self, n_queues: int, n_territories: int = 1) -> None:
-        super().__init__()
-        self.n_queues = n_queues
-        self.tally = np.zeros(2 * n_queues, np.intp)
-        #: per code, the offset of its deals' entries in ``tally``
-        self.offset = by_territory(HAS_HELPED * n_queues, n_territories)
+    @property
+    def count(self) -> int:
+        """Active deals."""
+        return int(self.tally.sum())
 
     @property
     def busy(self) -> np.ndarray:
@@ -215,15 +187,27 @@ class QueueDeals(Deals):
         """Active deals an SE works."""
         return int(self.tally[self.n_queues :].sum())
 
-    def settle(self, code: np.ndarray, queue: np.ndarray) -> None:
-        """Deals with trait ``code`` in queue ``queue`` closed: take them off the tally."""
-        self.tally -= np.bincount(queue + self.offset[code], None, len(self.tally))
+    @property
+    def live(self) -> np.ndarray:
+        """Which rows of the log hold an active deal."""
+        return self.close_at > self.week
 
-    def open(self, k: int, close_at, code, ae, se, qualified_at, queue, context=CONTEXT_ONE):
-        """Start ``k`` deals in their queues (and count them in the tally)."""
+    def open(self, k: int, close_at, code, ae, se, qualified_at, context=CONTEXT_ONE, queue=0):
+        """Start ``k`` deals in their queues (per field, an array or one value for all)."""
         self.append(k, close_at, code, ae, se, qualified_at, context, queue)
-        self.count += k
-        self.tally += np.bincount(queue + self.offset[code], None, len(self.tally))
+        helped = (np.broadcast_to(code, k) & HELPED) != 0
+        entry = np.broadcast_to(queue, k) + self.n_queues * helped
+        self.tally += np.bincount(entry, None, len(self.tally))
+
+    def _make_room(self, k: int) -> None:
+        """Compact the log to its active deals, with room for four times as many (compactions
+        stay rare; a longer log costs little to scan)."""
+        keep = self.live.nonzero()[0]
+        n = len(keep)
+        active = self.rows(keep)
+        self._allocate(max(len(self._ordered[0]), 4 * (n + k)))
+        self.table[:, :n] = active
+        self.head, self.tail = 0, n
 
 
 class Leads:
@@ -332,7 +316,7 @@ class Pipeline:
     """Leads from generation to close; customers are kept by :class:`model.customers.Customers`."""
 
     def __init__(self, params: dict, structure, territory_rng=None) -> None:
-        self.p = params
+        self.p = p = params
         self.structure = structure
         self.n_queues = structure.n_queues
         self.single = self.n_queues == 1  # one new-lead (SDR) queue
@@ -342,11 +326,9 @@ class Pipeline:
         self.n_territories = n_territories
         n_deal_queues = getattr(structure, "n_deal_queues", self.n_queues)
         self.deal_single = n_deal_queues == 1
-        self.new = Line() if self.single else QueueLine()
-        self.waiting = Line() if self.deal_single else QueueLine()
-        self.deals = Deals() if self.deal_single else QueueDeals(n_deal_queues, n_territories)
-        self.generated = 0
-        self._closed = [0] * len(STAGES)
+        self.new, self.waiting, self.deals = Line(), Line(), Deals(n_deal_queues)
+        #: leads generated (entry 0), then closed per stage (:data:`model.selling.GENERATED`)
+        self.ledger = np.zeros(1 + len(STAGES), np.intp)
         self.members = {role: structure.members(i) for role, i in ROLE_INDEX.items()}
         deal_queue = getattr(structure, "deal_queue", structure.queue)
         self.crews = {
@@ -359,31 +341,27 @@ class Pipeline:
         if not (self.single or self.deal_single):  # the week's SDR, AE and SE weights at once
             CrewGroup([crew for role, crew in self.crews.items() if role != "marketer"])
         self._init_territories(structure, territory_rng)
-        self.win_base = logit(params["win_rate_reference"])
-        self.close_chance = 1.0 / params["sales_cycle_weeks"]
-        self.log_odds = by_territory(self._log_odds_by_code(params), n_territories)
-        self.referred = (0, None, None, None)
+        self.win_base = logit(p["win_rate_reference"])
+        self.close_chance = 1.0 / p["sales_cycle_weeks"]
+        self.log_odds = by_territory(self._log_odds_by_code(p), n_territories)
         self.no_queue = np.zeros(0, np.intp)
-        p = params
-        self._fit_range = (p["lead_fit_min"], p["lead_fit_max"] - p["lead_fit_min"])
-        self._technical_share = p["technical_deal_share"]
-        self._accuracy_range = (
-            p["qualification_accuracy_min"],
-            p["qualification_accuracy_max"] - p["qualification_accuracy_min"],
-        )
-        self._effect = p["knowledge_win_effect"]
+        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
         self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
+        self._effect = p["knowledge_win_effect"]
         self._effect_tech = float(
             p["knowledge_win_effect"] * p["role_weights"]["ae"][DOMAINS[TECH]]
         )
         #: the AE's weights of the buyer's language and problem (the account's domains)
         self._account_weights = tuple(float(self._weights[_AE, d]) for d in ACCOUNT_DOMAINS)
         self._per_median = 1.0 / p["acv_median"]
-        self._credited = []  # this week's unit credits, booked by credit()
-        self._worked = []  # this week's leads by marketer and by SDR, tallied by cases()
-        self._arrivals = None  # this week's new leads (code, week, queue, holder) before the line
+        self._settings = self._kernel_settings(p)
+        n = structure.size
+        #: this week's credit per person (booked by credit()) and cases worked (see cases())
+        self.credit_due, self.worked = np.zeros(n), np.zeros(n, np.intp)
+        self.flows = np.zeros(len(FLOWS))  # this week's flows (model.selling.FLOWS)
         #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
         self.handoffs: Handoffs | None = None
+        self._no_handoffs = inactive_tables(n, self.n_queues)
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
 
     def _init_territories(self, structure, rng) -> None:
@@ -414,26 +392,87 @@ class Pipeline:
             + p["referral_win_bonus"] * trait(code, REFERRAL)
         )
 
+    def _kernel_settings(self, p: dict) -> tuple:
+        """The parameters and the layout the kernels read (:mod:`model.selling`), per step."""
+        generating = (float(p["leads_per_marketer"]), float(p["lead_fit_min"]),
+                      float(p["lead_fit_max"] - p["lead_fit_min"]),
+                      float(p["technical_deal_share"]))  # fmt: skip
+        accuracy_min = float(p["qualification_accuracy_min"])
+        accuracy_span = float(p["qualification_accuracy_max"] - accuracy_min)
+        qualifying = (float(p["sdr_capacity"]), accuracy_min, accuracy_span)
+        starting = (float(p["ae_capacity"]), float(p["se_capacity"]), self.close_chance)
+        # log(acv_median) and acv_spread: Customers.draw_acv's lognormal
+        acv_law = (float(np.log(p["acv_median"])), float(p["acv_spread"]))
+        closing = (float(self._effect), self._effect_tech, *self._account_weights,
+                   self._per_median, *acv_law)  # fmt: skip
+        crews = self.crews
+        layout = (int(p["lead_expiry_weeks"]), int(self.n_territories), self.single,
+                  self.deal_single, self.shared_marketers, "se" in crews,
+                  "se" in crews and crews["se"].single)  # fmt: skip
+        return generating, qualifying, starting, closing, layout, self.log_odds
+
+    def bundles(self, wf: Workforce, rngs: tuple) -> tuple:
+        """The arguments of the selling kernels (:mod:`model.selling`): ``rngs`` (the handles of
+        the leads, territory, qualification and deals streams), the week's work, the crews,
+        the stores' tables, their state and the settings."""
+        work = (wf.productivity, wf.performance, wf.output, *wf.tables())
+        crews = [self.marketer_people(), self.marketer_territory]
+        nobody = self._nobody()
+        for role in ("sdr", "ae", "se"):
+            crew = self.crews.get(role, nobody)
+            crews += (crew.loading, crew.weights)
+        deals = self.deals
+        tables = (self.new.table, self.waiting.table, deals.table)
+        state = (self.new.ends, self.waiting.ends, deals.ends, deals.tally, self.ledger,
+                 self.credit_due, self.worked, self.flows)  # fmt: skip
+        tables_of = self._no_handoffs if self.handoffs is None else self.handoffs.tables
+        settings = (*self._settings, tables_of)
+        return rngs, work, tuple(crews), tables, state, settings
+
+    def marketer_people(self) -> np.ndarray:
+        crew = self.crews.get("marketer")
+        return crew.people if crew is not None else self.no_queue
+
+    def _nobody(self) -> Crew:
+        """An empty crew standing in for a missing role (its arrays are never drawn from)."""
+        if not hasattr(self, "_empty_crew"):
+            self._empty_crew = Crew(self.no_queue, self.structure.queue, self.n_queues)
+        return self._empty_crew
+
+    def _adopt(self, tables: tuple) -> None:
+        """Keep the stores' tables after a kernel (new ones where a store grew)."""
+        self.new.adopt(tables[0])
+        self.waiting.adopt(tables[1])
+        self.deals.adopt(tables[2])
+
+    def _flow(self, flow: dict, names: tuple) -> None:
+        """Add the week's ``names`` flows to ``flow`` and clear them."""
+        values = self.flows.tolist()
+        for name in names:
+            flow[name] += values[FLOWS.index(name)]
+        self.flows[:] = 0.0
+
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
 
     @property
     def leads(self) -> Leads:
         """The open leads of every stage (a view for inspection; the stages keep them)."""
-        self._admit()
         return Leads(self.new, self.waiting, self.deals)
 
-    def _admit(self) -> None:
-        """This week's new leads held for the SDRs (see :meth:`generate`) join the line."""
-        if self._arrivals is not None:
-            code, step, queue, holder = self._arrivals
-            self._arrivals = None
-            self._write_line(code, queue, step, holder)
+    @property
+    def generated(self) -> int:
+        """Leads generated so far (referrals included)."""
+        return int(self.ledger[GENERATED])
+
+    @generated.setter
+    def generated(self, value: int) -> None:
+        self.ledger[GENERATED] = value
 
     @property
     def closed(self) -> np.ndarray:
         """Leads closed so far, per stage of :data:`STAGES` (zero for the open stages)."""
-        return np.array(self._closed, dtype=np.int64)
+        return self.ledger[1:].astype(np.int64)
 
     def reorganized(self, structure) -> Pipeline:
         """This pipeline's open work in a new ``structure`` (a reorganization, docs/ODD.md 5.2).
@@ -446,292 +485,124 @@ class Pipeline:
         ledger (generated, closed) carries over, so :meth:`accounted` still holds. Holders and
         context (docs/ODD.md 7.11) stay with every lead and deal.
         """
-        self._admit()
         moved = Pipeline(self.p, structure, self.territory_rng)
-        moved.generated, moved._closed = self.generated, list(self._closed)
+        moved.ledger[:] = self.ledger
         for line, into, single in ((self.new, moved.new, moved.single),
                                    (self.waiting, moved.waiting, moved.deal_single)):  # fmt: skip
             code = line.code.copy()
-            queue = () if single else (code >> TERRITORY_SHIFT,)
-            held = (line.holder.copy(), line.context.copy())
-            into.append(len(code), code, line.since.copy(), *queue, *held)
+            queue = 0 if single else code >> TERRITORY_SHIFT
+            into.append(len(code), code, line.since.copy(), queue, line.holder.copy(),
+                        line.context.copy())  # fmt: skip
         deals = self.deals
         live = deals.live.nonzero()[0]
         close_at, code, ae, se, qualified_at, context = deals.rows(live)[:6]
         moved.deals.week = deals.week
-        if moved.deal_single:
-            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, context)
-            moved.deals.helped = int(np.count_nonzero(moved.has_helped[code]))
-        else:
-            queue = getattr(structure, "deal_queue", structure.queue)[ae]
-            moved.deals.open(len(live), close_at, code, ae, se, qualified_at, queue, context)
+        queue = 0 if moved.deal_single else getattr(structure, "deal_queue", structure.queue)[ae]
+        moved.deals.open(len(live), close_at, code, ae, se, qualified_at, context, queue)
         moved.referred = self.referred  # referrals keep their referrers' territories
         return moved
 
     def start_record(self) -> None:
         """The record starts (after a burn-in): the open leads count as its first generated
         ones and nothing is closed yet, so :meth:`accounted` holds from here on."""
+        self.ledger[:] = 0
         self.generated = len(self.leads)
-        self._closed = [0] * len(STAGES)
 
     def accounted(self) -> bool:
         """Every lead ever generated is open in one stage or closed exactly once."""
-        return self.generated == len(self.leads) + sum(self._closed)
+        return self.generated == len(self.leads) + int(self.ledger[1:].sum())
 
     def add_leads(self, territory, fit, technical, referral, step: int) -> None:
         """New leads of ``territory`` join the line of their queue (arrays of equal length;
         in pods a territory's queue is its pod's, in the assembly line the one shared queue)."""
-        self._admit()
         territory = np.asarray(territory)
         code = np.asarray(fit) * FIT + np.asarray(technical) * TECHNICAL
         code = code + np.asarray(referral) * REFERRAL + (territory << TERRITORY_SHIFT)
-        self._join_line(code, territory, step)
-
-    def _join_line(self, code: np.ndarray, queue, step: int, holder=-1) -> None:
-        """Newly generated leads join the new-lead line (``holder``: their marketer, -1 for a
-        referral); a new lead's context is whole."""
-        self._write_line(code, queue, step, holder)
+        queue = 0 if self.single else territory
+        self.new.append(len(code), code, step, queue, -1, CONTEXT_ONE)
         self.generated += len(code)
 
-    def _write_line(self, code: np.ndarray, queue, step: int, holder, context=CONTEXT_ONE):
-        if self.single:
-            self.new.append(len(code), code, step, holder, context)
-        else:
-            self.new.append(len(code), code, step, queue, holder, context)
-
     def refer(self, territory, fit, technical) -> None:
-        """Hold referred leads (of their referrers' territories) until next week's lead intake
-        (one array append per week)."""
-        self.referred = (len(territory), territory, fit, technical)
+        """Hold referred leads (of their referrers' territories) until next week's lead intake."""
+        self.referred = (np.asarray(territory, np.intp), np.asarray(fit, bool),
+                         np.asarray(technical, bool))  # fmt: skip
+
+    # ------------------------------------------------------------------ the week
+    def sell(self, step: int, wf: Workforce, handles, flow: dict) -> tuple:
+        """The week's selling, in one compiled call (:func:`model.selling.sell_week`): leads,
+        qualification, new deals, closing deals, the week's credit into ``wf.output`` and the
+        flows into ``flow``. ``handles`` are the model's streams' (:class:`model.draws.Handles`).
+
+        Returns:
+            ``(territory, fit, expectations, acv, context)`` of the won accounts, for
+            :meth:`model.customers.Customers.add`.
+        """
+        leads = handles["leads"]
+        territory = handles["territory_work"] if self.territory_rng is not None else leads
+        rngs = (leads, territory, handles["qualification"], handles["deals"])
+        referred = self.referred
+        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        tables, won = sell_week(step, *self.bundles(wf, rngs), referred)
+        self._adopt(tables)
+        self._flow(flow, FLOWS)
+        self.won_context = won[4]
+        return won
+
+    def _stage(self, stage, step: int, wf: Workforce, rng, uses: int, *extra):
+        """Run one step's kernel, drawing from the numpy Generator ``rng`` (as stream ``uses``
+        of ``rngs``; the territory stream is the pipeline's own, else ``rng``)."""
+        address = handle(rng)
+        rngs = [address] * 4
+        if self.territory_rng is not None:
+            rngs[1] = handle(self.territory_rng)
+        rngs[uses] = address
+        rngs, work, crews, tables, state, settings = self.bundles(wf, tuple(rngs))
+        if stage is close_deals:
+            return close_deals(step, rngs, work, tables, state, settings)
+        result = stage(step, rngs, work, crews, tables, state, settings, *extra)
+        self._adopt(result)
+        return None
 
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
-        """Marketers generate leads (volume from productivity and knowledge, fit from knowledge);
-        last week's referrals join them.
-
-        The marketers' Poisson counts are drawn as one Poisson total split among them in
-        proportion to their rates (the same joint distribution); the week's leads are ordered
-        by marketer, as if each marketer's were drawn in turn.
-        """
-        self._admit()
-        self._worked = []
-        crew = self.crews["marketer"]
-        cumulative = lead_rates(wf.productivity, wf.performance, crew.people)
-        total = float(cumulative[-1])
-        k = int(rng.poisson(self.p["leads_per_marketer"] * total)) if total > 0 else 0
-        referred, ref_territory, ref_fit, ref_technical = self.referred
-        self.referred = (0, None, None, None)
-        if referred:  # a referral stays in its referrer's territory
-            ref_code = ref_technical * TECHNICAL + ref_fit + REFERRAL
-            ref_code += ref_territory << TERRITORY_SHIFT
-            ref_queue = None if self.single else ref_territory
-        if not k:
-            if referred:
-                self._join_line(ref_code, ref_queue, step)
-            return
-        u = rng.random(3 * k)  # three per lead (so that one more lead leaves the others' alone)
-        share = u[0::3]
-        share.sort()
-        # the marketer of each lead: the last bound is left out, so a draw rounded up to the
-        # total stays with the last marketer
-        source = cumulative[:-1].searchsorted(share * cumulative[-1:], "right")
-        territory = self._lead_territories(source, rng)
-        marketer = crew.people[source]
-        # a lead's fit comes from its marketer's knowledge of the lead's territory
-        performance = wf.tables()[0]
-        code = lead_codes(
-            u, marketer, territory, performance, self._fit_range, self._technical_share
-        )
-        queue = None if self.single else territory
-        holder = marketer
-        if referred:  # they join the line after this week's generated leads
-            code = np.concatenate((code, ref_code))
-            queue = None if self.single else np.concatenate((queue, ref_queue))
-            holder = np.concatenate((marketer, np.full(referred, -1, np.intp)))
-        if not len(self.new):
-            # the usual case: last week's line was worked off, and the SDRs take these leads
-            # straight from here (qualify), without writing and reading back the line
-            self._arrivals = (code, step, queue, holder)
-            self.generated += len(code)
-        else:
-            self._join_line(code, queue, step, holder)
-        self._credited.append(marketer)  # one credit per lead (see credit())
-        self._worked.append(marketer)
-        flow["leads"] += k
-
-    def _lead_territories(self, source: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Each new lead's territory: its marketer's, or for a marketer who serves every
-        territory one drawn evenly (leads arrive spread over the territories), from the
-        pipeline's territory stream (the model's), else from ``rng``."""
-        territory = self.marketer_territory[source]
-        if self.shared_marketers and self.n_territories > 1:
-            shared = (territory < 0).nonzero()[0]
-            draw = self.territory_rng if self.territory_rng is not None else rng
-            territory[shared] = draw.integers(0, self.n_territories, len(shared))
-        return np.maximum(territory, 0)
+        """Marketers generate leads; last week's referrals join them
+        (:func:`model.selling.generate_leads`)."""
+        referred = self.referred
+        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        self._stage(generate_leads, step, wf, rng, 0, referred)
+        self._flow(flow, ("leads",))
 
     def qualify(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
-        """SDRs work new leads first-in first-out up to their capacity; accuracy from knowledge."""
-        crew, line = self.crews["sdr"], self.new
-        capacity = self.p["sdr_capacity"] * crew.load(wf.productivity)
-        # one batch of uniforms: r to round the capacities (one per queue), then two per lead
-        # (SDR, call) for at most `most` leads worked
-        r = 1 if self.single else self.n_queues
-        pending, self._arrivals = self._arrivals, None  # this week's, if the line was empty
-        if pending is None:
-            leads, lead_queue = line.code, (None if self.single else line.queue)
-            holders, contexts = line.holder, line.context
-        else:
-            leads, _, lead_queue, holders = pending
-            contexts = CONTEXT_ONE
-        n = len(leads)
-        most = min(n, int(capacity if self.single else capacity.sum()) + r)
-        u = rng.random(r + 2 * most)
-        if self.single:  # the oldest floor(capacity + U) leads
-            k = min(int(capacity + u[0]), n)
-            rows, code, queue = slice(0, k), leads[:k], None
-            rest = slice(k, n)
-        elif (np.bincount(lead_queue, None, r) <= capacity + u[:r]).all():
-            rows, code, queue, rest = None, leads, lead_queue, None  # each queue works all
-        else:
-            rows, queue = first_in_line(lead_queue, capacity + u[:r])
-            code = leads[rows]
-            rest = np.ones(n, dtype=bool)
-            rest[rows] = False
-        k = len(code)
-        if pending is not None and k < n:  # the others join the line
-            rest_queue = None if self.single else lead_queue[rest]
-            self._write_line(leads[rest], rest_queue, pending[1], holders[rest])
-        if not k:
-            return self._expire(line, step)
-        sdr = crew.pick(u[r : r + 2 * k : 2], queue)
-        self._worked.append(sdr)
-        # the call is made with the SDR's knowledge of the lead's territory
-        kept = call_leads(code, sdr, u[r + 1 :], wf.tables()[0], self._accuracy_range)
-        passer = sdr[kept]
-        self._credited.append(passer)  # one credit per lead passed
-        held = (passer, self._hand_over(holders, contexts, rows, kept, sdr))
-        if self.deal_single:
-            self.waiting.append(len(kept), code[kept], step, *held)
-        else:  # an AE-stage queue per territory
-            self.waiting.append(len(kept), code[kept], step, code[kept] >> TERRITORY_SHIFT, *held)
-        if pending is None:  # the worked leads leave the line
-            if rows is None or isinstance(rows, slice):
-                line.drop(k)
-            else:
-                line.remove(rows)
-        self._closed[DISQUALIFIED] += k - len(kept)
-        flow["worked"] += k
-        flow["qualified"] += len(kept)
-        self._expire(line, step)
+        """SDRs work new leads first-in first-out up to their capacity; accuracy from knowledge
+        (:func:`model.selling.qualify_leads`)."""
+        self._stage(qualify_leads, step, wf, rng, 2)
+        self._flow(flow, ("worked", "qualified"))
 
     def assign(self, step: int, wf: Workforce, rng: np.random.Generator) -> None:
-        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals.
-
-        Each new deal's close week is drawn now (see :class:`Deals`).
-        """
-        line, deals, crew = self.waiting, self.deals, self.crews["ae"]
-        # floor(capacity) - busy free slots: the leads at 1-based positions up to
-        # capacity - busy in their queue's line
-        room = self.p["ae_capacity"] * crew.load(wf.productivity)
-        if self.deal_single:
-            k = max(0, min(int(room - deals.count), len(line)))
-            code, queue = line.code[:k], None
-            holder, context = line.holder[:k], line.context[:k]
-        else:
-            code, since, queue, holder, context = line.take_first(room - deals.busy)
-            k = len(code)
-        if not k:
-            return self._expire(line, step)
-        u = rng.random(2 * k)  # two per deal: AE, SE
-        ae = crew.pick(u[0::2], queue)
-        se = self._join_se(code, ae, queue, u[1::2], wf)
-        close_at = rng.geometric(self.close_chance, k)
-        close_at += step - 1  # a deal can close in its first week
-        context = self._hand_over(holder, context, slice(None), slice(None), ae)
-        if self.deal_single:
-            deals.open(k, close_at, code, ae, se, line.since[:k], context)
-            line.drop(k)
-        else:
-            deals.open(k, close_at, code, ae, se, since, queue, context)
-        self._expire(line, step)
-
-    def _hand_over(self, holder, context, rows, kept, receiver) -> np.ndarray:
-        """Context of the leads ``[rows][kept]`` after their holders hand them to
-        ``receiver[kept]``: each keeps ``1 - handoff_loss x distance`` of it (docs/ODD.md 7.11).
-
-        ``rows`` picks the worked leads out of ``holder`` and ``context`` (None: all of them)
-        and ``kept`` those handed on; ``context`` may be one number for all.
-        """
-        scalar = np.ndim(context) == 0
-        if not scalar and rows is not None:
-            context = context[rows]
-        if self.handoffs is None or not self.handoffs.active:
-            return context if scalar else context[kept]
-        holder = (holder if rows is None else holder[rows])[kept]
-        return self.handoffs.hand_over(holder, receiver[kept], context if scalar else context[kept])
-
-    def _join_se(self, code, ae, queue, u, wf: Workforce) -> np.ndarray:
-        """SEs join new technical deals, first-in first-out, as SE slots allow; marks them
-        HELPED in ``code`` (in place). Returns each deal's SE (its AE where none)."""
-        if "se" not in self.crews:
-            return ae
-        crew, deals = self.crews["se"], self.deals
-        room = self.p["se_capacity"] * crew.load(wf.productivity)
-        if crew.single:  # SEs serve every AE queue
-            free, se_queue = np.array([room - deals.helped]), self.no_queue
-        else:  # this week's deals are grouped by queue, first-in first-out within each
-            free, se_queue = room - deals.helped_busy, queue
-        se, helped = join_ses(code, ae, se_queue, u, free, *crew.weights)
-        if self.deal_single:  # several queues: QueueDeals.open tallies them
-            deals.helped += helped
-        return se
+        """Qualified opportunities become active deals as AE slots free up; SEs join tech deals
+        (:func:`model.selling.start_deals`)."""
+        self._stage(start_deals, step, wf, rng, 3)
 
     def close(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict):
-        """Deals close in their close week; won or lost by a logistic model.
-
-        A deal is worked with the AE's (and SE's) knowledge of the deal's territory. A deal's
-        lost context (docs/ODD.md 7.11) costs the AE the account-specific part of that
-        knowledge, which falls back to a guess (knowledge 0.5): the log-odds fall by
-        ``knowledge_win_effect x (1 - context) x`` the AE's weighted knowledge of the buyer's
-        language and problem above 0.5.
+        """Deals close in their close week; won or lost by a logistic model
+        (:func:`model.selling.close_deals`).
 
         Returns:
             ``(territory, fit, expectations, ae, se)`` of the won deals (``se`` is the AE where
             no SE helped); :attr:`won_context` holds their context (a share) once the AE has
             handed them to the CSMs of their queue and these to its support staff.
         """
-        deals = self.deals
-        deals.week = step
-        # the log starts at row 0: its rows are the columns' indices
-        closing = (deals.close_at == step).nonzero()[0]
-        n = len(closing)
-        if not n:
-            self.won_context = np.zeros(0)
-            return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
-        closed = deals.rows(closing)  # every field of the closing deals, in one gather
-        draw = rng.logistic(0.0, 1.0, n)  # won where it falls below the deal's log-odds
-        performance, knowledge = wf.tables()
-        lose_context = self.handoffs is not None and self.handoffs.active
-        effects = (self._effect, self._effect_tech, *self._account_weights)
-        territory, fit, expectations, ae, se, context = decide_deals(
-            closed, draw, self.log_odds, performance, knowledge, effects, lose_context
-        )
-        won, code = len(ae), closed[1]
-        deals.count -= n
-        if self.deal_single:
-            deals.helped -= int(np.count_nonzero(self.has_helped[code]))
-        else:
-            deals.settle(code, closed[6])  # closed[6]: the deals' queues
-        self._closed[WON] += won
-        self._closed[LOST] += n - won
-        flow["won"] += won
-        flow["lost"] += n - won
-        flow["cycle_weeks"] += step * n - int(np.add.reduce(closed[4]))  # from qualified_at
+        territory, fit, expectations, ae, se, context = self._stage(close_deals, step, wf, rng, 3)
+        self._flow(flow, ("won", "lost", "cycle_weeks"))
         self.won_context = context
-        if lose_context:  # to the CSMs, then support
-            account_queue = np.zeros_like(territory) if self.single else territory
-            self.won_context = self.handoffs.to_service(ae, account_queue, context)
         return territory, fit, expectations, ae, se
+
+    def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
+        """Book the week's credit into ``wf.output``, all at once
+        (:func:`model.selling.book_credit`): a marketer's per lead generated and an SDR's per
+        lead passed (noted by :meth:`generate` and :meth:`qualify`), and the value of each won
+        deal (ACV in units of the median) to its AE and to the SE who helped (``se`` is the AE
+        where none helped: no second credit)."""
+        book_credit(wf.output, self.credit_due, ae, se, acv, self._per_median)
 
     def cases(self, step: int, n: int) -> np.ndarray:
         """Cases each of ``n`` people worked this week: leads a marketer generated, leads an
@@ -739,24 +610,4 @@ class Pipeline:
         deals an SE helped with. Call after :meth:`close`; the tally restarts with the next
         week's :meth:`generate`."""
         deals = self.deals
-        worked = (deals.close_at >= step).nonzero()[0]
-        ae, se = deals.ae.take(worked), deals.se.take(worked)
-        people = np.concatenate((*self._worked, ae, se[se != ae]))
-        return np.bincount(people, minlength=n).astype(float)
-
-    def credit(self, wf: Workforce, ae: np.ndarray, se: np.ndarray, acv: np.ndarray) -> None:
-        """Book the week's credit into ``wf.output``, all at once: a marketer's per lead
-        generated and an SDR's per lead passed (noted by :meth:`generate` and :meth:`qualify`),
-        and the value of each won deal (ACV in units of the median) to its AE and to the SE
-        who helped (``se`` is the AE where none helped: no second credit)."""
-        units = np.concatenate(self._credited) if self._credited else self.no_queue
-        self._credited = []
-        book_credit(wf.output, units, ae, se, acv, self._per_median)
-
-    def _expire(self, line: Line, step: int) -> None:
-        """Leads left waiting too long go cold (a prefix of the line: it is oldest first)."""
-        last = step - self.p["lead_expiry_weeks"]  # joined the line in this week or before
-        if len(line) and line.columns["since"][line.head] <= last:
-            cold = int(line.since.searchsorted(last, "right"))
-            line.drop(cold)
-            self._closed[EXPIRED] += cold
+        return count_cases(self.worked, deals.table, deals.ends, step, n)

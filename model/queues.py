@@ -11,7 +11,8 @@ import numpy as np
 from salesorg.model.jit import kernel
 
 
-def first_in_line(queue: np.ndarray, room) -> tuple[np.ndarray, np.ndarray]:
+@kernel
+def first_in_line(queue, room):
     """The items each queue takes this week: the first ``room[q]`` of queue ``q``, in line order.
 
     Args:
@@ -23,12 +24,25 @@ def first_in_line(queue: np.ndarray, room) -> tuple[np.ndarray, np.ndarray]:
         ``(taken, taken_queue)``: indices of the taken items grouped by queue (first-in
         first-out within each queue) and their queues.
     """
-    order = queue.argsort(kind="stable")
-    by_queue = queue[order]
-    # 1-based position within its queue: index in the queue-sorted list minus the queue's start
-    position = np.arange(1, len(queue) + 1) - by_queue.searchsorted(by_queue)
-    taken = position <= room[by_queue]
-    return order[taken], by_queue[taken]
+    n_queues = len(room)
+    seen = np.zeros(n_queues, np.intp)
+    start = np.zeros(n_queues + 1, np.intp)  # where each queue's taken items begin
+    is_taken = np.zeros(len(queue), np.bool_)
+    for i in range(len(queue)):
+        q = queue[i]
+        seen[q] += 1
+        if seen[q] <= room[q]:  # its 1-based position in its queue
+            is_taken[i] = True
+            start[q + 1] += 1
+    for q in range(n_queues):
+        start[q + 1] += start[q]
+    taken, taken_queue = np.empty(start[n_queues], np.intp), np.empty(start[n_queues], np.intp)
+    for i in range(len(queue)):
+        if is_taken[i]:
+            q = queue[i]
+            taken[start[q]], taken_queue[start[q]] = i, q
+            start[q] += 1
+    return taken, taken_queue
 
 
 class Crew:
@@ -79,6 +93,13 @@ class Crew:
     def weights(self) -> tuple:
         """What :func:`pick_one` draws from: ``(start, span, cumulative, last, pool)``."""
         return self.start, self.span, self.cumulative, self.last, self.pool
+
+    @property
+    def loading(self) -> tuple:
+        """What :func:`running_weights` fills (after the week's productivity): ``(pool,
+        cumulative, first, end, start, span)``, of the crew's :class:`CrewGroup` if it has one."""
+        owner = self if self.group is None else self.group
+        return owner.pool, owner.cumulative, owner.first, owner.end, owner.start, owner.span
 
 
 class CrewGroup:

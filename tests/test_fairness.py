@@ -180,7 +180,7 @@ def test_work_share_is_the_cases_worked_over_a_full_load():
     work, role = model.work_share(), model.structure.role
     sdr, marketer = role == ROLE_INDEX["sdr"], role == ROLE_INDEX["marketer"]
     assert np.isclose(work[sdr].sum() * 40.0, model.flow["worked"])
-    leads = np.bincount(model.pipeline._worked[0], minlength=len(work))  # by marketer
+    leads = model.pipeline.worked  # the week's cases: leads generated, by marketer
     assert leads[marketer].sum() == model.flow["leads"]
     full = model.params["leads_per_marketer"]
     np.testing.assert_allclose(work[marketer], np.minimum(1.0, leads[marketer] / full))

@@ -24,8 +24,8 @@ from salesorg.model.pipeline import (
     STAGES,
     TECHNICAL,
     WAITING,
+    Line,
     Pipeline,
-    QueueLine,
     Workforce,
     logit,
     sigmoid,
@@ -99,13 +99,13 @@ def test_first_in_line_takes_each_queues_first_room_items(seed):
 @pytest.mark.parametrize("seed", range(6))
 def test_a_queue_line_gives_up_each_queues_first_room_leads_and_keeps_the_rest(seed):
     rng = np.random.default_rng(seed)
-    line = QueueLine()
+    line = Line()
     for week in range(3):  # appends and a dropped front: the live rows start past row 0
         k = int(rng.integers(5, 40))
         queue, holder = rng.integers(0, 4, k), rng.integers(-1, 90, k)
         line.append(k, rng.integers(0, 16, k), week, queue, holder, rng.integers(0, 2**40, k))
     line.drop(int(rng.integers(0, 5)))
-    fields = [name for name, _ in QueueLine.FIELDS]
+    fields = [name for name, _ in Line.FIELDS]
     before = {name: getattr(line, name).copy() for name in fields}
     queue = before["queue"]
     room = rng.random(4) * 12 - 2 if seed else np.full(4, 100.0)  # seed 0: all are taken

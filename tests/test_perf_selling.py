@@ -1,8 +1,9 @@
 """The selling phase's compiled kernels (docs/ODD.md 7.2, 7.11) against the numpy code they
-replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`, and
-whole runs with the numpy ``close`` put back in place of :func:`model.selling.decide_deals`; the
-leads marketers generate, the SDRs' calls, the SEs joining deals and the week's credit
-(:mod:`model.selling`); who works an item (:class:`model.queues.Crew`).
+replaced, bit for bit on the same inputs: the handoff kernels of :mod:`model.handoffs`; whole
+runs of the compiled week (:func:`model.selling.sell_week`) against the numpy week
+(tests/reference_selling.py) on the same draws; the win log-odds, the leads marketers generate,
+the SDRs' calls, the SEs joining deals and the week's credit (:mod:`model.selling`); who works
+an item (:class:`model.queues.Crew`).
 
 The references below are the whole-population numpy versions the kernels replaced (each
 computes the same float operations in the same order); ``tests/test_model_handoffs.py`` checks
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference_selling import reference_sell
 from salesorg.model import SalesOrgModel
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, Handoffs
 from salesorg.model.knowledge import DOMAINS, ROLE_INDEX
-from salesorg.model.pipeline import LOST, WON, Pipeline
+from salesorg.model.pipeline import Deals, Line
 from salesorg.model.queues import Crew
 from salesorg.model.selling import (
     EXPECT,
@@ -25,6 +27,7 @@ from salesorg.model.selling import (
     TECH,
     TECHNICAL,
     TERRITORY_SHIFT,
+    WON,
     book_credit,
     call_leads,
     decide_deals,
@@ -101,83 +104,52 @@ def test_handoff_kernels_equal_the_numpy_code_bit_for_bit(design, seating):
     np.testing.assert_array_equal(h.to_service(giver[:400], queue, share), served)
 
 
-# ------------------------------------------------------------ closing deals (ODD 7.2, 7.11)
-def reference_close(self: Pipeline, step, wf, rng, flow):
-    """The numpy ``Pipeline.close`` that :func:`model.pipeline.decide_deals` replaced."""
-    deals = self.deals
-    deals.week = step
-    closing = (deals.close_at == step).nonzero()[0]
-    n = len(closing)
-    if not n:
-        self.won_context = np.zeros(0)
-        return self.no_queue, np.zeros(0, bool), np.zeros(0), self.no_queue, self.no_queue
-    closed = deals.rows(closing)
-    code, ae, se, qualified_at = closed[1], closed[2], closed[3], closed[4]
-    territory = code >> TERRITORY_SHIFT
-    performance, knowledge = wf.territory_performance, wf.territory_knowledge
-    if performance is None:  # one market: every territory reads the common values
-        t = self.n_territories
-        performance = np.broadcast_to(wf.performance, (t, *wf.performance.shape))
-        knowledge = np.broadcast_to(wf.knowledge, (t, *wf.knowledge.shape))
-    ae_tech = knowledge[territory, ae, TECH]
-    lift = np.maximum(knowledge[territory, se, TECH] - ae_tech, 0.0)
-    log_odds = self.log_odds[code]
-    log_odds += self._effect * performance[territory, ae]
-    log_odds += self._effect_tech * lift
-    context = closed[5] / CONTEXT_ONE
-    if self.handoffs is not None and self.handoffs.active:
-        weights, first, second = self._weights, *ACCOUNT_DOMAINS
-        own = knowledge[territory, ae]
-        language = weights[AE, first] * (own[:, first] - 0.5)
-        known = language + weights[AE, second] * (own[:, second] - 0.5)
-        log_odds -= self._effect * (1.0 - context) * known
-    winners = (rng.logistic(0.0, 1.0, n) < log_odds).nonzero()[0]
-    won = len(winners)
-    deals.count -= n
-    if self.deal_single:
-        deals.helped -= int(np.count_nonzero(self.has_helped[code]))
-    else:
-        deals.settle(code, closed[6])
-    self._closed[WON] += won
-    self._closed[LOST] += n - won
-    flow["won"] += won
-    flow["lost"] += n - won
-    flow["cycle_weeks"] += step * n - int(np.add.reduce(qualified_at))
-    ae, se, territory = ae[winners], se[winners], territory[winners]
-    expectations = knowledge[territory, ae, EXPECT] + knowledge[territory, se, EXPECT]
-    expectations *= 0.5
-    fit = (code[winners] & FIT) != 0
-    self.won_context = context[winners]
-    if self.handoffs is not None and self.handoffs.active:
-        queue = np.zeros_like(territory) if self.single else territory
-        self.won_context = self.won_context * pool_keep_reference(self.handoffs, ae, queue, CSM)
-        self.won_context *= self.handoffs.support_keep[queue]
-    return territory, fit, expectations, ae, se
-
-
-def _weeks(params: dict, weeks: int) -> list[dict]:
-    model = SalesOrgModel(rng=7, burn_in_weeks=0, **params)
+# ------------------------------------------------------------ the whole week (ODD 7.2, 7.11)
+def _weeks(params: dict, weeks: int, seed: int = 7) -> list[dict]:
+    """Each week's metrics and the pipeline's books and stores after it."""
+    model = SalesOrgModel(rng=seed, burn_in_weeks=0, **params)
     rows = []
     for _ in range(weeks):
         model.step()
-        rows.append({**model.metrics, "won_context": model.pipeline.won_context.copy()})
+        pipeline = model.pipeline
+        rows.append({
+            **model.metrics,
+            "won_context": pipeline.won_context.copy(),
+            "ledger": pipeline.ledger.copy(),
+            "tally": pipeline.deals.tally.copy(),
+            "worked": pipeline.worked.copy(),
+            "output": model.people.output.copy(),
+            "acv": model.customers.acv.copy(),
+            "satisfaction": model.customers.satisfaction.copy(),
+            **{f"new.{name}": getattr(pipeline.new, name).copy() for name, _ in Line.FIELDS},
+            **{f"waiting.{n}": getattr(pipeline.waiting, n).copy() for n, _ in Line.FIELDS},
+            **{f"deals.{name}": getattr(pipeline.deals, name)[pipeline.deals.live].copy()
+               for name, _ in Deals.FIELDS},
+        })  # fmt: skip
     return rows
 
 
 SETTINGS = [
     {"design": "the_model"},  # one market, one shared queue
     {"design": "pods", "territory_correlation": 0.3, "handoff_loss": 0.7},  # a market each
-    {"design": "functional", "ae_territories": True, "interdependence": 2},
+    {"design": "functional", "ae_territories": True, "interdependence": 2},  # shared marketers
     {"design": "pods", "handoff_loss": 0.0},  # no context lost
+    # capacities that bind: leads left in line, queues taking part of theirs, few SE slots
+    {"design": "pods", "sdr_capacity": 1.0, "ae_capacity": 2.0, "se_capacity": 0.5},
+    {"design": "functional", "sdr_capacity": 1.0, "leads_per_marketer": 30.0},
+    {"design": "the_model", "reorganize_at": 12, "reorganize_to": "pods", "handoff_loss": 0.5},
 ]
 
 
 @pytest.mark.parametrize("params", SETTINGS)
-def test_closing_kernel_runs_the_model_as_the_numpy_close_did(params, monkeypatch):
-    """Every metric and every won account's context, week by week, equal with either close."""
-    fast = _weeks(params, 30)
-    monkeypatch.setattr(Pipeline, "close", reference_close)
-    np.testing.assert_equal(fast, _weeks(params, 30))
+def test_the_compiled_week_runs_the_model_as_the_numpy_week_did(params, monkeypatch):
+    """Every metric, the pipeline's books and stores, the customers and the credit, week by
+    week, equal with the compiled week and with the numpy reference (the same draws)."""
+    weeks = 25
+    fast = _weeks(params, weeks)
+    monkeypatch.setattr(SalesOrgModel, "sell", reference_sell)
+    np.testing.assert_equal(fast, _weeks(params, weeks))
+    assert fast[-1]["ledger"][1 + WON] > 0 and len(fast[-1]["acv"]) > 0
 
 
 def reference_log_odds(closed, base_log_odds, performance, knowledge, effects, lose_context):
@@ -278,8 +250,10 @@ def test_book_credit_equals_numpys_bincount_of_the_week_bit_for_bit():
     value = acv * per_median
     weight = np.concatenate((np.ones(len(units)), value, value * (se != ae)))
     expected = output + np.bincount(np.concatenate((units, ae, se)), weight, people)
-    book_credit(output, units, ae, se, acv, per_median)
+    credit = np.bincount(units, minlength=people).astype(float)  # the units noted in the week
+    book_credit(output, credit, ae, se, acv, per_median)
     np.testing.assert_array_equal(output, expected)
+    assert not credit.any()  # cleared for the next week
 
 
 # ------------------------------------------------------------ who works an item (model.queues)

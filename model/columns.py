@@ -149,6 +149,7 @@ class FifoStore:
         """New, zeroed columns of ``capacity`` rows (the old ones stay readable by the caller
         until it drops them)."""
         self.table: np.ndarray | None
+        self.columns: dict[str, np.ndarray]
         if self._dtype is not None:
             self.adopt(np.zeros((len(self.FIELDS), capacity), self._dtype))
         else:

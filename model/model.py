@@ -169,6 +169,7 @@ class SalesOrgModel(mesa.Model):
         """
         p, s = self.params, self.structure
         k = p["interdependence"]
+        self.depends: np.ndarray | None
         self.depends = dependency_map(dims, k, self.streams["market"]) if k else None
         self.territories = Territories(
             s.n_territories,
@@ -379,6 +380,9 @@ class SalesOrgModel(mesa.Model):
         self.domain_knowledge, self.common_performance = np.zeros((n, d)), np.zeros(n)
         self._territory_knowledge = np.zeros((t, n, d))
         self._territory_performance = np.zeros((t, n))
+        self.territory_knowledge: np.ndarray | None
+        self.territory_performance: np.ndarray | None
+        self.workforce: Workforce
         if self._territorial:
             self.served_knowledge, self.performance = np.zeros((n, d)), np.zeros(n)
             self.territory_knowledge = self._territory_knowledge
@@ -407,6 +411,7 @@ class SalesOrgModel(mesa.Model):
         """What people know now (used by next week's work) and this week's metrics."""
         if self._territorial != (self.territory_knowledge is not None):  # the market changed
             self._knowledge_tables()
+        self.belief_accuracy: float | None
         if self.depends is None:
             self.belief_accuracy = None  # the share of right beliefs equals knowledge
             assess_knowledge(
@@ -416,16 +421,16 @@ class SalesOrgModel(mesa.Model):
                 self._territory_performance, self.served_knowledge, self.performance,
             )  # fmt: skip
         else:
-            self._assess_interdependent()
+            self._assess_interdependent(self.depends)
         self.metrics_state.update(self)
 
-    def _assess_interdependent(self) -> None:
+    def _assess_interdependent(self, depends: np.ndarray) -> None:
         """:meth:`_assess`'s knowledge with interdependence: a right belief counts only with
         its dependencies right (docs/ODD.md 7.10); ``belief_accuracy`` is the plain share."""
         right = self.people.beliefs == self.reality
         self.belief_accuracy = float(np.count_nonzero(right) / right.size)
         knowledge, performance = knowledge_and_performance(
-            effective(right, self.depends), len(DOMAINS), self._role_weights
+            effective(right, depends), len(DOMAINS), self._role_weights
         )
         self.domain_knowledge[:] = knowledge
         self.common_performance[:] = performance
@@ -433,12 +438,12 @@ class SalesOrgModel(mesa.Model):
             return
         beliefs, t = self.people.beliefs, self.territories.n
         n, dims = beliefs.shape
-        correct = effective(beliefs[None] == self.territories.reality[:, None], self.depends)
+        correct = effective(beliefs[None] == self.territories.reality[:, None], depends)
         knowledge, performance = knowledge_and_performance(
             correct.reshape(t * n, dims), len(DOMAINS), self._territory_weights
         )
-        self.territory_knowledge[:] = knowledge.reshape(t, n, -1)
-        self.territory_performance[:] = performance.reshape(t, n)
+        self._territory_knowledge[:] = knowledge.reshape(t, n, -1)
+        self._territory_performance[:] = performance.reshape(t, n)
         serve_territories(
             self.work_shares, self.domain_knowledge, self.common_performance,
             self.territory_knowledge, self.territory_performance, self.served_knowledge,

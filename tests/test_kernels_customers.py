@@ -58,7 +58,7 @@ def check_every_week(model: SalesOrgModel, seen: dict) -> None:
         np.testing.assert_array_equal(model.customers.levels, levels)
         np.testing.assert_array_equal(wf.output, reference_wf.output)
         assert flow == model.flow
-        _, territory, fit, technical = model.pipeline.referred
+        territory, fit, technical = model.pipeline.referred
         for got, expected in zip((territory, fit, technical), referrals, strict=True):
             np.testing.assert_array_equal(got, expected)
         for name, stream in (("churn", churn), ("leads", leads)):  # the same draws were made

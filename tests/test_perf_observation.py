@@ -10,12 +10,18 @@ from salesorg.model import SalesOrgModel
 from salesorg.model.assessment import assess_knowledge
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 from salesorg.model.knowledge import DOMAINS, ROLES
-from salesorg.model.learning import belief_diversity, knowledge_and_performance
+from salesorg.model.learning import (
+    _agreement,
+    belief_diversity,
+    belief_diversity_reference,
+    knowledge_and_performance,
+)
 from salesorg.model.metrics import (
     FLOWS,
     METRICS,
     QUARTER,
     YEAR,
+    agreement,
     group_sums,
     python_sum,
     record,
@@ -224,3 +230,18 @@ def test_the_kernels_columns_name_the_metrics_and_flows():
     for position, name in enumerate(FLOWS):
         column = renamed[name] if name in renamed else getattr(m, name.upper())
         assert column == position, name
+
+
+@pytest.mark.parametrize("shape", [(90, 50), (7, 3), (1, 30), (2000, 30)])
+def test_agreement_counts_as_the_diversity_kernel_of_learning(shape):
+    """The metrics' count equals :func:`model.learning.belief_diversity`'s, so the metric is
+    that function bit for bit, and near the plain Gini-Simpson reference."""
+    beliefs = np.random.default_rng(shape[0]).integers(-1, 2, shape).astype(np.int8)
+    beliefs[: shape[0] // 3] = 1  # some agreement
+    n, dims = shape
+    assert agreement(beliefs) == _agreement(beliefs)
+    diversity = (1.0 - agreement(beliefs) / (n * n * dims)) * 1.5
+    assert diversity == belief_diversity(beliefs)
+    assert diversity == pytest.approx(belief_diversity_reference(beliefs), abs=1e-12)
+    beliefs[:] = -1  # everyone agrees: no diversity
+    assert agreement(beliefs) == n * n * dims

@@ -324,13 +324,13 @@ class SalesOrgModel(mesa.Model):
         """Service, renewals and referrals; CSMs share credit for retained ARR (7.3)."""
         if not self.params["selling"]:
             return
-        wf, s, customers = self.workforce, self.streams, self.customers
-        customers.serve(wf, self.pipeline.members)
-        retained = customers.renew(self.week, s["churn"], self.flow)
-        customers.credit_staff(wf, retained)
-        ref_territory, ref_fit, technical = customers.refer(s["leads"])
-        self.pipeline.refer(ref_territory, ref_fit, technical)
-        self.flow["referrals"] += len(ref_territory)
+        # one compiled call: service, satisfaction, renewals (churn stream), the staff's
+        # credit, referrals (leads stream)
+        territory, fit, technical = self.customers.serve_week(
+            self.workforce, self.pipeline.members, self.week, self.handles, self.flow
+        )
+        self.pipeline.refer(territory, fit, technical)
+        self.flow["referrals"] += len(territory)
 
     def learn(self) -> None:
         """Acts, learning by doing, talks and reviews, socialization, playbooks (7.4), each

@@ -10,14 +10,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from salesorg.model.customers import REFERRALS, Customers
+from salesorg.model.customers import COVERAGE, REFERRALS, Customers
 from salesorg.model.pipeline import Workforce, logit, sigmoid
 from salesorg.model.validation import validate_parameters
 
 P = validate_parameters({})
 
 
-def make_world(n_queues, n_customers, seed, n_people=30):
+def make_world(n_queues, n_customers, seed, n_people=30, params=P):
     """A customer base and a workforce in ``n_queues`` queues.
 
     With several queues, the last queue has no support staff, no CSMs and no customers.
@@ -37,7 +37,7 @@ def make_world(n_queues, n_customers, seed, n_people=30):
     wf = Workforce(
         productivity, rng.random(n_people), rng.random((n_people, 5)), np.zeros(n_people)
     )
-    customers = Customers(P, structure)
+    customers = Customers(params, structure)
     queue = rng.integers(0, staffed, n_customers)
     start = rng.integers(-60, 41, n_customers)  # up to week 40: see the renewal test
     customers.add(
@@ -191,10 +191,9 @@ def test_renew_matches_reference_with_the_same_randomness(n_queues):
 
 @pytest.mark.parametrize("n_queues", [1, 4])
 def test_refer_draws_the_same_referrals_as_reference(n_queues):
-    customers, _, team, wf = make_world(n_queues, 3000, seed=20 + n_queues)
-    customers.serve(wf, team)
     p = dict(P, referral_rate=0.2)  # many referrals
-    customers.p = p
+    customers, _, team, wf = make_world(n_queues, 3000, seed=20 + n_queues, params=p)
+    customers.serve(wf, team)
     queue, fit, technical = customers.refer(np.random.default_rng(5))
     ref_queue, ref_fit, ref_technical = reference_refer(
         state(customers), customers.referral_skill, np.random.default_rng(5), p
@@ -263,7 +262,7 @@ def test_churn_probability_is_logistic_in_satisfaction():
     for satisfaction in (0.2, 0.5, 0.9):
         customers, *_ = make_world(1, 0, seed=1)
         customers.add(np.zeros(n, int), True, 0.5, 1000.0, 0, satisfaction)
-        customers._coverage = 0.5
+        customers.levels[COVERAGE] = 0.5
         flow = dict.fromkeys(["renewals_due", "churned", "arr_due", "arr_retained"], 0.0)
         flow["expansion_bookings"] = 0.0
         customers.renew(52, np.random.default_rng(3), flow)
@@ -289,7 +288,7 @@ def test_contract_values_are_lognormal_around_the_median():
 
 
 def test_one_queues_service_levels_match_the_many_queue_formulas_with_empty_cases():
-    from salesorg.model.customers import QueueService, service_levels
+    from reference_customers import QueueService, service_levels
 
     rng = np.random.default_rng(2)
     service = QueueService(1, P)

@@ -345,7 +345,8 @@ class Pipeline:
         self.close_chance = 1.0 / p["sales_cycle_weeks"]
         self.log_odds = by_territory(self._log_odds_by_code(p), n_territories)
         self.no_queue = np.zeros(0, np.intp)
-        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        self._no_referrals = (self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        self.referred = self._no_referrals
         self._weights = as_matrix(p["role_weights"])  # roles x domains (input role_weights)
         self._effect = p["knowledge_win_effect"]
         self._effect_tech = float(
@@ -362,6 +363,7 @@ class Pipeline:
         #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
         self.handoffs: Handoffs | None = None
         self._no_handoffs = inactive_tables(n, self.n_queues)
+        self._fixed: tuple | None = None  # see _fixed_bundles
         self.won_context = np.zeros(0)  # the context of the week's won accounts (ODD 7.11)
 
     def _init_territories(self, structure, rng) -> None:
@@ -416,28 +418,29 @@ class Pipeline:
         the leads, territory, qualification and deals streams), the week's work, the crews,
         the stores' tables, their state and the settings."""
         work = (wf.productivity, wf.performance, wf.output, *wf.tables())
-        crews = [self.marketer_people(), self.marketer_territory]
-        nobody = self._nobody()
-        for role in ("sdr", "ae", "se"):
-            crew = self.crews.get(role, nobody)
-            crews += (crew.loading, crew.weights)
-        deals = self.deals
-        tables = (self.new.table, self.waiting.table, deals.table)
-        state = (self.new.ends, self.waiting.ends, deals.ends, deals.tally, self.ledger,
-                 self.credit_due, self.worked, self.flows)  # fmt: skip
-        tables_of = self._no_handoffs if self.handoffs is None else self.handoffs.tables
-        settings = (*self._settings, tables_of)
-        return rngs, work, tuple(crews), tables, state, settings
+        tables = (self.new.table, self.waiting.table, self.deals.table)
+        crews, state, settings = self._fixed_bundles()
+        return rngs, work, crews, tables, state, settings
+
+    def _fixed_bundles(self) -> tuple:
+        """The crews, state and settings bundles: arrays the kernels work in place, the same
+        every week until the handoffs change (a reorganization makes a new pipeline)."""
+        if self._fixed is None or self._fixed[3] is not self.handoffs:
+            crews = [self.marketer_people(), self.marketer_territory]
+            nobody = Crew(self.no_queue, self.structure.queue, self.n_queues)
+            for role in ("sdr", "ae", "se"):
+                crew = self.crews.get(role, nobody)
+                crews += (crew.loading, crew.weights)
+            deals = self.deals
+            state = (self.new.ends, self.waiting.ends, deals.ends, deals.tally, self.ledger,
+                     self.credit_due, self.worked, self.flows)  # fmt: skip
+            tables = self._no_handoffs if self.handoffs is None else self.handoffs.tables
+            self._fixed = (tuple(crews), state, (*self._settings, tables), self.handoffs)
+        return self._fixed[:3]
 
     def marketer_people(self) -> np.ndarray:
         crew = self.crews.get("marketer")
         return crew.people if crew is not None else self.no_queue
-
-    def _nobody(self) -> Crew:
-        """An empty crew standing in for a missing role (its arrays are never drawn from)."""
-        if not hasattr(self, "_empty_crew"):
-            self._empty_crew = Crew(self.no_queue, self.structure.queue, self.n_queues)
-        return self._empty_crew
 
     def _adopt(self, tables: tuple) -> None:
         """Keep the stores' tables after a kernel (new ones where a store grew)."""
@@ -445,12 +448,11 @@ class Pipeline:
         self.waiting.adopt(tables[1])
         self.deals.adopt(tables[2])
 
-    def _flow(self, flow: dict, names: tuple) -> None:
-        """Add the week's ``names`` flows to ``flow`` and clear them."""
-        values = self.flows.tolist()
-        for name in names:
-            flow[name] += values[FLOWS.index(name)]
-        self.flows[:] = 0.0
+    def _flow(self, flow: dict, names: tuple = FLOWS) -> None:
+        """Add the week's ``names`` flows to ``flow`` (each kernel call starts them at 0)."""
+        for name, value in zip(FLOWS, self.flows.tolist(), strict=True):
+            if name in names:
+                flow[name] += value
 
     def __repr__(self) -> str:
         return f"Pipeline(generated={self.generated}, open={len(self.leads)}, {self.leads!r})"
@@ -540,11 +542,10 @@ class Pipeline:
         leads = handles["leads"]
         territory = handles["territory_work"] if self.territory_rng is not None else leads
         rngs = (leads, territory, handles["qualification"], handles["deals"])
-        referred = self.referred
-        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        referred, self.referred = self.referred, self._no_referrals
         tables, won = sell_week(step, *self.bundles(wf, rngs), referred)
         self._adopt(tables)
-        self._flow(flow, FLOWS)
+        self._flow(flow)
         self.won_context = won[4]
         return won
 
@@ -557,6 +558,7 @@ class Pipeline:
             rngs[1] = handle(self.territory_rng)
         rngs[uses] = address
         rngs, work, crews, tables, state, settings = self.bundles(wf, tuple(rngs))
+        self.flows[:] = 0.0
         if stage is close_deals:
             return close_deals(step, rngs, work, tables, state, settings)
         result = stage(step, rngs, work, crews, tables, state, settings, *extra)
@@ -566,8 +568,7 @@ class Pipeline:
     def generate(self, step: int, wf: Workforce, rng: np.random.Generator, flow: dict) -> None:
         """Marketers generate leads; last week's referrals join them
         (:func:`model.selling.generate_leads`)."""
-        referred = self.referred
-        self.refer(self.no_queue, np.zeros(0, bool), np.zeros(0, bool))
+        referred, self.referred = self.referred, self._no_referrals
         self._stage(generate_leads, step, wf, rng, 0, referred)
         self._flow(flow, ("leads",))
 

@@ -76,6 +76,28 @@ def lead_rates(productivity, performance, marketers):
 
 
 @kernel
+def lead_sources(u, running):
+    """Each lead's marketer, as a position in ``running`` (:func:`lead_rates`), picked by the
+    lead's first uniform ``u[3i]`` in proportion to the rates; the leads in marketer order.
+
+    The position is nondecreasing in the uniform (a rounded product and a search are both
+    monotone), so counting each marketer's leads and listing them in order gives the positions
+    of the sorted uniforms without sorting them."""
+    k = len(u) // 3
+    count = np.zeros(len(running), np.intp)
+    for i in range(k):
+        # the last bound is left out: a draw rounded up to the total stays with the last
+        count[np.searchsorted(running[:-1], u[3 * i] * running[-1], side="right")] += 1
+    source = np.empty(k, np.intp)
+    i = 0
+    for position in range(len(running)):
+        for _ in range(count[position]):
+            source[i] = position
+            i += 1
+    return source
+
+
+@kernel
 def lead_codes(u, marketer, territory, performance, fit_range, technical_share):
     """The traits of each new lead, from its three uniforms ``u[3i : 3i + 3]`` (the second and
     third used here): a good fit with probability ``lead_fit_min + (lead_fit_max -
@@ -226,7 +248,9 @@ def join_ses(code, ae, queue, u, free, start, span, cumulative, last, pool):
 def sell_week(step, rngs, work, crews, tables, state, settings, referred):
     """The week's selling (docs/ODD.md 7.2), step by step: leads, qualification, new deals,
     closing deals, credit. Returns the stores' tables (new ones where a store grew) and the won
-    accounts ``(territory, fit, expectations, acv, context)`` for the customer base."""
+    accounts ``(territory, fit, expectations, acv, context)`` for the customer base; the week's
+    flows are in ``state`` (:data:`FLOWS`)."""
+    state[7][:] = 0.0
     tables = generate_leads(step, rngs, work, crews, tables, state, settings, referred)
     tables = qualify_leads(step, rngs, work, crews, tables, state, settings)
     tables = start_deals(step, rngs, work, crews, tables, state, settings)
@@ -268,14 +292,8 @@ def generate_leads(step, rngs, work, crews, tables, state, settings, referred):
     at = new_ends[1]
     if k:
         u = rng.random(3 * k)  # three per lead (so that one more lead leaves the others' alone)
-        share = np.sort(u[0::3])
-        territory = np.empty(k, np.intp)
-        marketer = np.empty(k, np.intp)
-        for i in range(k):
-            # the last bound is left out: a draw rounded up to the total stays with the last
-            source = np.searchsorted(running[:-1], share[i] * running[-1], side="right")
-            territory[i] = marketer_territory[source]
-            marketer[i] = marketers[source]
+        source = lead_sources(u, running)  # the first picks the marketer
+        territory, marketer = marketer_territory[source], marketers[source]
         place_leads(territory, n_territories, shared, rngs[1])
         code = lead_codes(u, marketer, territory, performance_table, (fit_min, fit_span),
                           technical_share)  # fmt: skip

@@ -34,6 +34,7 @@ from salesorg.model.selling import (
     join_ses,
     lead_codes,
     lead_rates,
+    lead_sources,
 )
 
 AE, CSM, SUPPORT = ROLE_INDEX["ae"], ROLE_INDEX["csm"], ROLE_INDEX["support"]
@@ -212,6 +213,26 @@ def test_lead_rates_are_numpys_running_sum_bit_for_bit():
     marketers = rng.choice(200, 60, replace=False)
     expected = np.add.accumulate(productivity[marketers] * (performance[marketers] + 0.5))
     np.testing.assert_array_equal(lead_rates(productivity, performance, marketers), expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lead_sources_give_the_marketers_of_the_sorted_uniforms(seed):
+    """Counting each marketer's leads gives, lead by lead, the marketer the numpy code picked
+    with the first uniforms sorted: also for marketers with no rate (equal running sums), for
+    draws on a bound, and at both ends of [0, 1)."""
+    rng = np.random.default_rng(seed)
+    marketers, k = int(rng.integers(1, 40)), int(rng.integers(2, 400))
+    rates = rng.random(marketers) * (rng.random(marketers) < 0.7)  # some generate nothing
+    rates[-1] += 0.1  # a positive total
+    running = np.add.accumulate(rates)
+    u = rng.random(3 * k)
+    first = u[0::3]
+    on_bound = running[rng.integers(0, marketers, k // 4)] / running[-1]
+    first[: len(on_bound)] = np.minimum(on_bound, np.nextafter(1.0, 0.0))
+    first[len(on_bound) : len(on_bound) + 2] = 0.0, np.nextafter(1.0, 0.0)
+    rng.shuffle(first)
+    expected = running[:-1].searchsorted(np.sort(first) * running[-1], "right")
+    np.testing.assert_array_equal(lead_sources(u, running), expected)
 
 
 @pytest.mark.parametrize("one_market", [True, False])

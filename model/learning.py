@@ -327,34 +327,65 @@ def socialize(beliefs, codes, code_cell, intensity, rng) -> None:
 
 
 @kernel
-def territory_scores(rows, realities, depends, weights, serves) -> np.ndarray:
-    """March's score of each person's row (actions, or their unit's code) on what their role
-    needs, summed over the realities of the territories their unit serves (``serves``:
-    territories x people, 0 or 1): ``sum_t sum_d w_id v_tid`` with ``v = +1`` where the row
-    is right and so are the dimensions it depends on (``depends``, dimensions x K), ``-1``
-    where it holds a wrong view, else 0 (integers: exact). Without dependencies (K = 0)
-    ``v = row x reality``."""
-    people, dims = rows.shape
-    total = np.zeros(people, dtype=np.int64)
+def served_values(row, realities, depends, served) -> np.ndarray:
+    """Per dimension ``d``, ``sum_t v_td`` over the territories ``t`` a unit serves
+    (``served``: per territory, 0 or 1) of one ``row`` (a person's actions or a playbook):
+    ``v = +1`` where the row is right in ``t`` and so are the dimensions it depends on
+    (``depends``, dimensions x K), ``-1`` where it holds a wrong view, else 0."""
+    dims = row.size
+    total = np.zeros(dims, dtype=np.int64)
     for t in range(realities.shape[0]):
+        if not served[t]:
+            continue
         z = realities[t]
-        for i in range(people):
-            if not serves[t, i]:
-                continue
-            score = 0
-            for d in range(dims):
-                value = 0
-                if rows[i, d] == z[d]:
-                    value = 1
-                    for needed in depends[d]:
-                        if rows[i, needed] != z[needed]:
-                            value = 0
-                            break
-                elif rows[i, d] != 0:
-                    value = -1
-                score += int(weights[i, d]) * value
-            total[i] += score * serves[t, i]
+        for d in range(dims):
+            if row[d] == z[d]:
+                right = 1
+                for needed in depends[d]:
+                    if row[needed] != z[needed]:
+                        right = 0
+                        break
+                total[d] += right
+            elif row[d] != 0:
+                total[d] -= 1
     return total
+
+
+@kernel
+def territory_scores(actions, codes, realities, depends, weights, unit, unit_serves):
+    """March's scores on what each person's role needs, summed over the realities of the
+    territories their unit serves (``unit_serves``: units x territories, 0 or 1), of their
+    actions and of their unit's playbook: ``sum_t sum_d w_id v_tid = sum_d w_id sum_t v_tid``
+    (:func:`served_values`; integers, so exact in any order). A playbook's sums are its
+    unit's, taken once per unit; without dependencies (K = 0) ``v = row x reality``, so the
+    actions' sums are ``a_id x sum_t z_td``, per unit too.
+
+    Returns:
+        ``(acted, scored)``: per person, the actions' and the playbook's score.
+    """
+    people, dims = actions.shape
+    units = codes.shape[0]
+    coded = np.empty((units, dims), dtype=np.int64)
+    reality_sum = np.zeros((units, dims), dtype=np.int64)
+    for u in range(units):
+        coded[u] = served_values(codes[u], realities, depends, unit_serves[u])
+        for t in range(realities.shape[0]):
+            if unit_serves[u, t]:
+                for d in range(dims):
+                    reality_sum[u, d] += realities[t, d]
+    independent = depends.shape[1] == 0
+    acted = np.zeros(people, dtype=np.int64)
+    scored = np.zeros(people, dtype=np.int64)
+    for i in range(people):
+        u = unit[i]
+        if independent:
+            values = reality_sum[u] * actions[i]
+        else:
+            values = served_values(actions[i], realities, depends, unit_serves[u])
+        for d in range(dims):
+            acted[i] += int(weights[i, d]) * values[d]
+            scored[i] += int(weights[i, d]) * coded[u, d]
+    return acted, scored
 
 
 @kernel
@@ -368,10 +399,11 @@ def learn_playbooks(codes, actions, cooperation, market, tables, rng) -> None:
 
     Args:
         market: ``(reality, realities, territorial, depends)``.
-        tables: ``(unit, weights, kept share, serves, unit order, unit starts, change)``.
+        tables: ``(unit, weights, kept share, unit_serves, unit order, unit starts, change)``
+            (``unit_serves``: units x territories, 0 or 1).
     """
     reality, realities, territorial, depends = market
-    unit, weights, kept_share, serves, order, starts, change = tables
+    unit, weights, kept_share, unit_serves, order, starts, change = tables
     people = unit.size
     u_share = rng.random(people)
     u_code = rng.random(codes.shape)
@@ -379,11 +411,9 @@ def learn_playbooks(codes, actions, cooperation, market, tables, rng) -> None:
     for i in range(people):
         share[i] = cooperation[i] * kept_share[i]
     if territorial:
-        coded = np.empty_like(actions)
-        for i in range(people):
-            coded[i] = codes[unit[i]]
-        acted = territory_scores(actions, realities, depends, weights, serves)
-        scored = territory_scores(coded, realities, depends, weights, serves)
+        acted, scored = territory_scores(
+            actions, codes, realities, depends, weights, unit, unit_serves
+        )
         superior = np.empty(people, dtype=np.bool_)
         for i in range(people):
             superior[i] = acted[i] > scored[i] and u_share[i] < share[i]
@@ -545,7 +575,7 @@ def learn_week(
     receivers, chance, lookup, rows, start, size, cross, everyone,  # the conversation plan
     key, kept, rivalry, standing, rates, worse_offset,  # rivals and adoption (converse)
     code_cell, socialization,  # socialization
-    unit, weights, kept_share, serves, order, starts, change,  # the playbooks
+    unit, weights, kept_share, unit_serves, order, starts, change,  # the playbooks
     worked, talked, socialized, playbook,  # the streams' handles (model.draws)
 ):  # fmt: skip
     """The rest of the week's learning, in the order of docs/ODD.md 7.4: learning by doing's
@@ -566,7 +596,7 @@ def learn_week(
     socialize(beliefs, codes, code_cell, socialization, generator(socialized))
     learn_playbooks(
         codes, actions, cooperation, (reality, realities, territorial, depends),
-        (unit, weights, kept_share, serves, order, starts, change), generator(playbook),
+        (unit, weights, kept_share, unit_serves, order, starts, change), generator(playbook),
     )  # fmt: skip
 
 
@@ -695,7 +725,7 @@ class Learning:
         # members' union): the superior group is judged on them
         unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
         np.add.at(unit_serves, s.unit, s.serves)
-        self.unit_serves = (unit_serves > 0).astype(np.int64).take(s.unit, axis=0).T
+        self.unit_serves = (unit_serves > 0).astype(np.int64)  # units x territories
         # the tables the compiled week takes (learn_week), grouped as it reads them
         plan = self.plan
         talk_plan = (

@@ -125,7 +125,8 @@ def _score(learning, rows, market):
         wrong = (rows[None] != 0) & (rows[None] != realities)
         value = np.where(right, 1, np.where(wrong, -1, 0))
         per = rules.score(value.astype(np.int8), np.ones(1, np.int8), learning.score_weights)
-    return np.add.reduce(per * learning.unit_serves, axis=0)
+    serves = learning.unit_serves.take(learning.structure.unit, axis=0).T  # territories x people
+    return np.add.reduce(per * serves, axis=0)
 
 
 def turbulence(reality, rate, rng):

@@ -18,6 +18,7 @@ from salesorg.model.conversations import (
     draw_talks,
 )
 from salesorg.model.draws import handle
+from salesorg.model.interdependence import dependency_map
 from salesorg.model.knowledge import (
     DOMAINS,
     ROLES,
@@ -35,6 +36,7 @@ from salesorg.model.learning import (
     peer_transfer,
     practice_cells,
     sparse_cells,
+    territory_scores,
 )
 from salesorg.model.march import rules
 from salesorg.model.organization import build_structure
@@ -397,6 +399,40 @@ def test_learning_week_equals_the_numpy_code_it_replaced(settings):
         np.testing.assert_array_equal(model.codes, codes)
         for name, rng in learning.streams.items():
             assert rng.bit_generator.state == streams[name].bit_generator.state, name
+
+
+@pytest.mark.parametrize("k", [0, 2])
+def test_territory_scores_equal_march_scores_summed_territory_by_territory(k):
+    """The per-unit sums of :func:`territory_scores` against March's score taken person by
+    person, territory by territory (units serving one, several or every territory; playbooks
+    with and without views; with and without dependencies)."""
+    rng = np.random.default_rng(10 + k)
+    people, dims, territories, units = 40, 12, 5, 4
+    actions = rng.choice(np.array([-1, 1], np.int8), (people, dims))
+    codes = rng.integers(-1, 2, (units, dims)).astype(np.int8)
+    realities = rng.choice(np.array([-1, 1], np.int8), (territories, dims))
+    depends = dependency_map(dims, k, rng)
+    weights = rng.integers(0, 60, (people, dims)).astype(np.int16)
+    unit = rng.integers(0, units, people)
+    unit_serves = np.array(
+        [[1, 0, 0, 0, 0], [0, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 0, 0, 1, 1]], dtype=np.int64
+    )
+    acted, scored = territory_scores(actions, codes, realities, depends, weights, unit, unit_serves)
+
+    def score(row, i):
+        total = 0
+        for t in np.flatnonzero(unit_serves[unit[i]]):
+            z = realities[t]
+            for d in range(dims):
+                if row[d] == z[d] and all(row[e] == z[e] for e in depends[d]):
+                    total += int(weights[i, d])
+                elif row[d] != 0 and row[d] != z[d]:
+                    total -= int(weights[i, d])
+        return total
+
+    assert acted.tolist() == [score(actions[i], i) for i in range(people)]
+    assert scored.tolist() == [score(codes[unit[i]], i) for i in range(people)]
+    assert len(set(acted.tolist())) > 10
 
 
 @pytest.mark.parametrize(

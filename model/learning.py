@@ -327,28 +327,23 @@ def socialize(beliefs, codes, code_cell, intensity, rng) -> None:
 
 
 @kernel
-def served_values(row, realities, depends, served) -> np.ndarray:
-    """Per dimension ``d``, ``sum_t v_td`` over the territories ``t`` a unit serves
-    (``served``: per territory, 0 or 1) of one ``row`` (a person's actions or a playbook):
-    ``v = +1`` where the row is right in ``t`` and so are the dimensions it depends on
-    (``depends``, dimensions x K), ``-1`` where it holds a wrong view, else 0."""
-    dims = row.size
-    total = np.zeros(dims, dtype=np.int64)
+def add_served_values(row, realities, depends, served, total) -> None:
+    """Add to ``total``, per dimension ``d``, ``sum_t v_td`` over the territories ``t`` a unit
+    serves (``served``: per territory, 0 or 1) of one ``row`` (a person's actions or a
+    playbook): ``v = +1`` where the row is right in ``t`` and so are the dimensions it depends
+    on (``depends``, dimensions x K), ``-1`` where it holds a wrong view, else 0."""
+    dims, k = depends.shape
+    same = np.empty(dims, dtype=np.bool_)  # the row's value is territory t's
     for t in range(realities.shape[0]):
         if not served[t]:
             continue
-        z = realities[t]
         for d in range(dims):
-            if row[d] == z[d]:
-                right = 1
-                for needed in depends[d]:
-                    if row[needed] != z[needed]:
-                        right = 0
-                        break
-                total[d] += right
-            elif row[d] != 0:
-                total[d] -= 1
-    return total
+            same[d] = row[d] == realities[t, d]
+        for d in range(dims):  # no branch on `same`: a coin flip to the CPU's predictor
+            right = same[d]
+            for j in range(k):
+                right &= same[depends[d, j]]
+            total[d] += np.int64(right) - np.int64(row[d] != 0 and not same[d])
 
 
 @kernel
@@ -356,7 +351,7 @@ def territory_scores(actions, codes, realities, depends, weights, unit, unit_ser
     """March's scores on what each person's role needs, summed over the realities of the
     territories their unit serves (``unit_serves``: units x territories, 0 or 1), of their
     actions and of their unit's playbook: ``sum_t sum_d w_id v_tid = sum_d w_id sum_t v_tid``
-    (:func:`served_values`; integers, so exact in any order). A playbook's sums are its
+    (:func:`add_served_values`; integers, so exact in any order). A playbook's sums are its
     unit's, taken once per unit; without dependencies (K = 0) ``v = row x reality``, so the
     actions' sums are ``a_id x sum_t z_td``, per unit too.
 
@@ -365,23 +360,24 @@ def territory_scores(actions, codes, realities, depends, weights, unit, unit_ser
     """
     people, dims = actions.shape
     units = codes.shape[0]
-    coded = np.empty((units, dims), dtype=np.int64)
+    coded = np.zeros((units, dims), dtype=np.int64)
     reality_sum = np.zeros((units, dims), dtype=np.int64)
     for u in range(units):
-        coded[u] = served_values(codes[u], realities, depends, unit_serves[u])
+        add_served_values(codes[u], realities, depends, unit_serves[u], coded[u])
         for t in range(realities.shape[0]):
             if unit_serves[u, t]:
                 for d in range(dims):
                     reality_sum[u, d] += realities[t, d]
     independent = depends.shape[1] == 0
+    values = np.zeros(dims, dtype=np.int64)  # one person's actions' sums
     acted = np.zeros(people, dtype=np.int64)
     scored = np.zeros(people, dtype=np.int64)
     for i in range(people):
         u = unit[i]
-        if independent:
-            values = reality_sum[u] * actions[i]
-        else:
-            values = served_values(actions[i], realities, depends, unit_serves[u])
+        for d in range(dims):
+            values[d] = reality_sum[u, d] * actions[i, d] if independent else 0
+        if not independent:
+            add_served_values(actions[i], realities, depends, unit_serves[u], values)
         for d in range(dims):
             acted[i] += int(weights[i, d]) * values[d]
             scored[i] += int(weights[i, d]) * coded[u, d]

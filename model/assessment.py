@@ -17,7 +17,7 @@ and :func:`model.territories.served_mean` (``tests/test_perf_assess.py``).
 
 from __future__ import annotations
 
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 
 
 @kernel
@@ -45,7 +45,7 @@ def knowledge_of(beliefs, reality, weights, knowledge, performance) -> None:
         performance[i] = total
 
 
-@kernel
+@inline_kernel
 def serve_territories(
     shares, knowledge, performance, territory_knowledge, territory_performance,
     served_knowledge, served_performance,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel
 
 
 def draw_talks(structure, neighbours, neighbour_counts, params, rng, cooperation=None):
@@ -175,7 +175,7 @@ def draw_conversations(plan: ConversationPlan, u: np.ndarray, cooperation: np.nd
     )  # fmt: skip
 
 
-@kernel
+@inline_kernel
 def conversation_slots(
     receivers, chance, lookup, rows, start, size, cross, everyone, n, u, cooperation, key, kept,
     rivalry,

@@ -24,7 +24,7 @@ from salesorg.model.clock import WEEKS_PER_YEAR
 from salesorg.model.columns import ColumnStore
 from salesorg.model.draws import generator, handle
 from salesorg.model.handoffs import Handoffs
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
 from salesorg.model.pipeline import Workforce, logit
 from salesorg.model.sums import numpy_sum
@@ -80,7 +80,7 @@ def kernel_constants(p: dict) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- the week's steps
-@kernel
+@inline_kernel
 def service_totals(productivity, performance, knowledge, referrals, column, n_columns):
     """Sums of productivity p, p x performance and p x referral knowledge (rows) over the
     people of each support and CSM column (``column`` per person, -1 for others), added in
@@ -96,7 +96,7 @@ def service_totals(productivity, performance, knowledge, referrals, column, n_co
     return totals
 
 
-@kernel
+@inline_kernel
 def measure_service(levels, totals, queue, fit, n, constants) -> None:
     """Each queue's support and CSM service this week (ODD 7.3), into ``levels`` (rows
     :data:`SOLVED_PER_EFFORT` ..., a column per queue).
@@ -150,7 +150,7 @@ def measure_service(levels, totals, queue, fit, n, constants) -> None:
         levels[COVERED_PER_EFFORT, q] = coverage * accounts * per_csm
 
 
-@kernel
+@inline_kernel
 def move_satisfaction(satisfaction, pull, queue, n, levels, constants) -> None:
     """Satisfaction moves toward its target, in place (ODD 7.3): ``S <- S + a (T - S)``,
     ``T = (fit + expectations + support quality + CSM quality) / 4``, computed as ``S <- (1 -
@@ -163,7 +163,7 @@ def move_satisfaction(satisfaction, pull, queue, n, levels, constants) -> None:
         satisfaction[i] = satisfaction[i] * keep + pull[i] + shift
 
 
-@kernel
+@inline_kernel
 def due_for_renewal(renewal_week, start, n, week_of_year, step) -> np.ndarray:
     """Rows of the first ``n`` customers whose contract renews this week (signed before it)."""
     due = np.empty(n, np.intp)
@@ -175,7 +175,7 @@ def due_for_renewal(renewal_week, start, n, week_of_year, step) -> np.ndarray:
     return due[:k]
 
 
-@kernel
+@inline_kernel
 def settle_renewals(
     due, satisfaction, acv, queue, coverage, threshold, u, churn_effect, expansion_rate,
     expansion_size, n_queues,
@@ -216,7 +216,7 @@ def settle_renewals(
 
 
 # ---------------------------------------------------------------------- the customer table
-@kernel
+@inline_kernel
 def _entry(values, i):
     """Entry ``i`` of a new customers' field: ``values[i]``, or ``values[0]`` for a value
     given once for every new customer."""
@@ -265,7 +265,7 @@ def sign_customers(
         context[r] = held
 
 
-@kernel
+@inline_kernel
 def hole_fillers(rows, n):
     """Dropping ``rows`` (sorted, distinct) of the first ``n``: the holes below the new end
     and the rows of the tail that fill them, in order (leaving rows of the tail are cut off).
@@ -288,14 +288,14 @@ def hole_fillers(rows, n):
     return rows[:k], movers
 
 
-@kernel
+@inline_kernel
 def move_rows(column, holes, movers) -> None:
     """``column[holes] = column[movers]`` (the holes lie below every mover)."""
     for j in range(len(holes)):
         column[holes[j]] = column[movers[j]]
 
 
-@kernel
+@inline_kernel
 def drop_customers(
     rows, n, queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory,
     context,
@@ -316,7 +316,7 @@ def drop_customers(
     return n - len(rows)
 
 
-@kernel
+@inline_kernel
 def renew_contracts(
     queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory, context,
     n, levels, constants, step, churn,
@@ -357,7 +357,7 @@ def renew_contracts(
     if nq == 1:
         credit[0] = retained
     else:
-        credit[:] = kept
+        credit = kept
     if len(gone):
         n = drop_customers(
             due[gone], n, queue, fit, expectations, acv, start, satisfaction, pull,
@@ -366,7 +366,7 @@ def renew_contracts(
     return n, flows, credit
 
 
-@kernel
+@inline_kernel
 def staff_shares(productivity, column, per_support, per_csm) -> np.ndarray:
     """Per person, productivity x the value of their queue: ``per_support[q]`` for support
     staff of queue q (column q), ``per_csm[q]`` for its CSMs (column ``n_queues + q``), 0 for
@@ -385,7 +385,7 @@ def staff_shares(productivity, column, per_support, per_csm) -> np.ndarray:
     return shares
 
 
-@kernel
+@inline_kernel
 def credit_service_staff(output, productivity, column, levels, retained, constants) -> None:
     """Credit support staff with their queue's solved tickets and CSMs with the ARR
     ``retained`` per queue (in units of the median ACV), in proportion to productivity in the
@@ -399,7 +399,7 @@ def credit_service_staff(output, productivity, column, levels, retained, constan
         output[i] += shares[i]
 
 
-@kernel
+@inline_kernel
 def find_referrals(satisfaction, queue, territory, n, levels, constants, leads):
     """Satisfied customers refer new leads (ODD 7.3): each customer refers one this week with
     probability ``referral_rate x S^2 x`` the referral skill of its queue's CSMs; a referred
@@ -464,13 +464,15 @@ def serve_week(
         queue, fit, expectations, acv, start, satisfaction, pull, renewal_week, territory,
         context, n, levels, constants, step, churn,
     )  # fmt: skip
-    flows[:] = renewals
+    for i in range(len(renewals)):
+        flows[i] = renewals[i]
     credit_service_staff(output, productivity, column, levels, retained, constants)
     territory, fit, technical = find_referrals(
         satisfaction, queue, territory, n, levels, constants, leads
     )
     k = len(territory)
-    referred[:k], referred_fit[:k], referred_technical[:k] = territory, fit, technical
+    for i in range(k):
+        referred[i], referred_fit[i], referred_technical[i] = territory[i], fit[i], technical[i]
     return n, k
 
 

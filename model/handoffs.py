@@ -41,7 +41,7 @@ for bit against the numpy code they replaced).
 from __future__ import annotations
 
 import numpy as np
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import DOMAIN_INDEX, ROLE_INDEX
 
 #: A lead's or deal's context is kept as an integer in units of 1 / CONTEXT_ONE, so the lines'
@@ -208,7 +208,7 @@ def _handed(giver, receiver, context, unit, neighbours, loss):
     return handed
 
 
-@kernel
+@inline_kernel
 def _pool_keep(giver, queue, role, size, same_unit, person, neighbours, loss):
     """Share of context kept when ``giver`` hands an account to the people of ``role`` in
     ``queue`` together: ``1 - loss x`` the mean distance to them, which is
@@ -258,7 +258,7 @@ def hand_on(giver, receiver, context, tables):
     return int(np.rint(kept))
 
 
-@kernel
+@inline_kernel
 def service_context(giver, queue, context, tables):
     """Context of won accounts once the AE ``giver[i]`` has handed each to the CSMs of
     ``queue[i]`` (:func:`_pool_keep`) and these to the queue's support staff (keeping

@@ -20,7 +20,7 @@ With ``K = 0`` nothing here runs: dimensions are independent, as before.
 from __future__ import annotations
 
 import numpy as np
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel
 
 
 def dependency_map(dimensions: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -39,7 +39,7 @@ def effective(correct: np.ndarray, depends: np.ndarray) -> np.ndarray:
     return correct & np.logical_and.reduce(correct[..., depends], axis=-1)
 
 
-@kernel
+@inline_kernel
 def teachable(beliefs, realities, territory, cells, depends) -> np.ndarray:
     """Which learning-by-doing ``cells`` (flat person x dimension) work can teach: those whose
     dependencies the person believes right, in the reality of the account worked (``territory``

@@ -30,3 +30,17 @@ from numba import njit
 def kernel[F: Callable](function: F) -> F:
     """Compile ``function`` as a salesorg kernel (no fastmath, cached per checkout)."""
     return cast(F, njit(cache=True, nogil=True)(function))  # a Dispatcher, called like F
+
+
+def inline_kernel[F: Callable](function: F) -> F:
+    """:func:`kernel`, compiled into each kernel that calls it rather than on its own.
+
+    A kernel called from another is compiled twice over: on its own (with the wrapper that
+    lets Python call it), and again inside its caller, whose cached machine code holds a copy
+    of every kernel it calls, optimised anew by LLVM. A step of a phase, or a helper, called
+    from one kernel (``sell_week``'s ``generate_leads``, ...) is inlined instead (numba's
+    ``inline="always"``): it compiles once, as part of its caller, which halves the cold
+    compile (docs/performance.md, "The cold compile"). Called from Python (a test, a
+    reference), it compiles on its own like any kernel: the same code, the same bits.
+    """
+    return cast(F, njit(cache=True, nogil=True, inline="always")(function))

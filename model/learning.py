@@ -26,7 +26,7 @@ from salesorg.model.conversations import conversation_plan, conversation_slots, 
 from salesorg.model.draws import Handles, generator
 from salesorg.model.incentives import rival_key, rival_share, sharing_kept
 from salesorg.model.interdependence import teachable
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import (
     FEEDBACK_LOOPS,
     ROLE_INDEX,
@@ -53,7 +53,7 @@ FULL_LOAD = {
 # ----------------------------------------------------------------- kernels
 
 
-@kernel
+@inline_kernel
 def turbulence(reality: np.ndarray, rate: float, rng) -> None:
     """Flip each dimension of the market reality with probability ``rate`` (March's p4).
 
@@ -134,7 +134,7 @@ def knowledge_and_performance(correct: np.ndarray, n_domains: int, weights: np.n
     return knowledge, performance
 
 
-@kernel
+@inline_kernel
 def sparse_cells(rng, intensity: float, cells: int) -> np.ndarray:
     """The flat cells hit by one Poisson process of ``intensity`` per cell: Poisson(intensity x
     cells) hits, each on a uniform cell. A cell is hit at least once with probability
@@ -170,7 +170,7 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
     return kept_hits(cell, np.log1p(neg), u_mark * -practice)
 
 
-@kernel
+@inline_kernel
 def practice_hits(rng, work, neg_rate, top_practice):
     """Learning by doing's draws (docs/ODD.md 7.4), up to the logarithms: the hits of
     :func:`practice_cells`' Poisson process, each with its cell, minus its rate and its mark's
@@ -202,7 +202,7 @@ def practice_hits(rng, work, neg_rate, top_practice):
     return cell[:count], np.zeros(count), np.full(count, np.inf)
 
 
-@kernel
+@inline_kernel
 def _practice_hits(u_cell, neg_rate, work):
     """Each hit's cell, ``floor(u x cells)``, and minus its rate, ``-rate x work share``."""
     per_person = neg_rate.size // work.size
@@ -215,7 +215,7 @@ def _practice_hits(u_cell, neg_rate, work):
     return cell, neg
 
 
-@kernel
+@inline_kernel
 def kept_hits(cell, log_keep, threshold):
     """The hits whose ``log(1 - rate)`` falls below their mark's threshold, in hit order."""
     kept = np.empty(cell.size, dtype=np.intp)
@@ -243,7 +243,7 @@ def learn_by_doing(beliefs: np.ndarray, reality: np.ndarray, cells: np.ndarray) 
     _observe(beliefs, reality, cells)
 
 
-@kernel
+@inline_kernel
 def _observe(beliefs, reality, cells) -> None:
     """Each listed cell (person x dimension, flat) takes the reality of its dimension."""
     dims = reality.size
@@ -259,7 +259,7 @@ def learn_by_doing_reference(beliefs: np.ndarray, reality: np.ndarray, cells) ->
         beliefs[person, d] = reality[d]
 
 
-@kernel
+@inline_kernel
 def observe(beliefs, cells, reality, realities, territorial, territory, depends, rng) -> None:
     """Learning by doing's writes (docs/ODD.md 7.4, 7.9, 7.10): each practised cell (flat
     person x dimension) takes the truth of its dimension in the market of the account worked.
@@ -282,7 +282,7 @@ def observe(beliefs, cells, reality, realities, territorial, territory, depends,
             beliefs[cells[h] // dims, cells[h] % dims] = realities[worked[h], cells[h] % dims]
 
 
-@kernel
+@inline_kernel
 def converse(beliefs, plan, cooperation, key, kept, rivalry, standing, rates, worse_offset, rng):
     """Talks and reviews (docs/ODD.md 7.4): who talks to or reviews with whom this week
     (:func:`model.conversations.draw_conversations`, on ``plan`` and the first uniforms), then
@@ -309,7 +309,7 @@ def converse(beliefs, plan, cooperation, key, kept, rivalry, standing, rates, wo
     )  # fmt: skip
 
 
-@kernel
+@inline_kernel
 def socialize(beliefs, codes, code_cell, intensity, rng) -> None:
     """Socialization (March's p1, docs/ODD.md 7.4): each cell moves one step toward its unit's
     playbook, where the playbook holds a view, with probability ``1 - exp(-intensity)``: the
@@ -346,7 +346,7 @@ def add_served_values(row, realities, depends, served, total) -> None:
             total[d] += np.int64(right) - np.int64(row[d] != 0 and not same[d])
 
 
-@kernel
+@inline_kernel
 def territory_scores(actions, codes, realities, depends, weights, unit, unit_serves):
     """March's scores on what each person's role needs, summed over the realities of the
     territories their unit serves (``unit_serves``: units x territories, 0 or 1), of their
@@ -384,7 +384,7 @@ def territory_scores(actions, codes, realities, depends, weights, unit, unit_ser
     return acted, scored
 
 
-@kernel
+@inline_kernel
 def learn_playbooks(codes, actions, cooperation, market, tables, rng) -> None:
     """The playbooks learn from their superior groups (March's p2, docs/ODD.md 7.4): the
     members whose week's actions scored above their unit's playbook on what their role needs
@@ -418,7 +418,7 @@ def learn_playbooks(codes, actions, cooperation, market, tables, rng) -> None:
     rules.learn_codes(codes, actions, superior, order, starts, change, u_code)
 
 
-@kernel
+@inline_kernel
 def peer_transfer(beliefs, receivers, sources, rows, standing, rates, worse_offset, u) -> int:
     """Receivers adopt what their sources tell where it differs from their view and is not
     neutral (peer learning, docs/ODD.md 7.4): pair ``p`` takes told dimension ``d`` when
@@ -583,7 +583,8 @@ def learn_week(
     """
     cells = kept_hits(cell, log_keep, threshold)
     observe(beliefs, cells, reality, realities, territorial, territory, depends, generator(worked))
-    standing[: performance.size] = performance  # a source's standing: this week's performance
+    for i in range(performance.size):  # a source's standing: this week's performance
+        standing[i] = performance[i]
     plan = (receivers, chance, lookup, rows, start, size, cross, everyone)
     converse(
         beliefs, plan, cooperation, key, kept, rivalry, standing, rates, worse_offset,

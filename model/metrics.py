@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
 
 QUARTER, YEAR = 13, 52
@@ -205,7 +205,7 @@ def record(flows, quarter, year, step, new) -> None:
         flows[row, f] = new[f]
 
 
-@kernel
+@inline_kernel
 def agreement(beliefs) -> int:
     """Sum over dimensions and belief values (-1, 0, 1) of the squared count of people holding
     it: ``n^2`` x the summed squared shares of :func:`model.learning.belief_diversity` (an
@@ -224,7 +224,7 @@ def agreement(beliefs) -> int:
     return total
 
 
-@kernel
+@inline_kernel
 def python_sum(values) -> float:
     """Python's ``sum`` of a list of floats (CPython 3.12 on), bit for bit: Neumaier's
     compensated sum, the compensation added at the end."""
@@ -248,7 +248,7 @@ def ratio(num: float, den: float) -> float:
     return num / den if den > 0 else np.nan
 
 
-@kernel
+@inline_kernel
 def flow_metrics(row, week, quarter, year, weeks, arr, people) -> None:
     """The week's bookings, leads, the funnel's 13-week rates, the 52-week churn, retention
     and attrition rates, and ARR per head (docs/ODD.md 7.6), into ``row``."""
@@ -269,7 +269,7 @@ def flow_metrics(row, week, quarter, year, weeks, arr, people) -> None:
     row[ATTRITION] = year[LEAVERS] / people * (YEAR / stored)
 
 
-@kernel
+@inline_kernel
 def people_metrics(row, quantities, role, types, weights, cross) -> None:
     """Knowledge (overall, by domain, role-weighted by role, cross-functional), cooperation,
     effort, morale and the types' effort and payoff (docs/ODD.md 7.6), into ``row``.
@@ -372,7 +372,7 @@ def weekly_metrics(
     row[BELIEF_DIVERSITY] = (1.0 - agreement(beliefs) / (n_people * n_people * dims)) * 1.5
 
 
-@kernel
+@inline_kernel
 def group_sums(quantities: np.ndarray, role: np.ndarray, roles: int, kind: np.ndarray):
     """Column sums of ``quantities`` (people x quantities) over the groups metrics average
     over, each added in row order (:func:`model.sums.sums_by_group`): everyone (row

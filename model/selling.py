@@ -34,7 +34,7 @@ import numpy as np
 from salesorg.model.columns import fifo_drop, fifo_keep, fifo_room
 from salesorg.model.draws import generator
 from salesorg.model.handoffs import ACCOUNT_DOMAINS, CONTEXT_ONE, hand_on, service_context
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import DOMAIN_INDEX
 from salesorg.model.queues import first_in_line, pick_one, running_weights
 from salesorg.model.sums import numpy_sum
@@ -61,7 +61,7 @@ FLOWS = ("leads", "worked", "qualified", "won", "lost", "cycle_weeks", "new_book
 LEADS, WORKED, QUALIFIED, WON_FLOW, LOST_FLOW, CYCLE_WEEKS, BOOKINGS = range(7)
 
 
-@kernel
+@inline_kernel
 def lead_rates(productivity, performance, marketers):
     """Each marketer's lead rate, ``productivity x (performance + 0.5)``, as a running sum in
     marketer order (a marketer who knows nothing of the market still generates half the leads
@@ -75,7 +75,7 @@ def lead_rates(productivity, performance, marketers):
     return running
 
 
-@kernel
+@inline_kernel
 def lead_sources(u, running):
     """Each lead's marketer, as a position in ``running`` (:func:`lead_rates`), picked by the
     lead's first uniform ``u[3i]`` in proportion to the rates; the leads in marketer order.
@@ -97,7 +97,7 @@ def lead_sources(u, running):
     return source
 
 
-@kernel
+@inline_kernel
 def lead_codes(u, marketer, territory, performance, fit_range, technical_share):
     """The traits of each new lead, from its three uniforms ``u[3i : 3i + 3]`` (the second and
     third used here): a good fit with probability ``lead_fit_min + (lead_fit_max -
@@ -118,7 +118,7 @@ def lead_codes(u, marketer, territory, performance, fit_range, technical_share):
     return code
 
 
-@kernel
+@inline_kernel
 def call_leads(code, sdr, u, performance, accuracy_range):
     """Which worked leads the SDRs pass (docs/ODD.md 7.2): the SDR ``sdr[i]`` makes the right
     call with probability ``qualification_accuracy_min + (qualification_accuracy_max -
@@ -142,7 +142,7 @@ def call_leads(code, sdr, u, performance, accuracy_range):
     return passed[:k]
 
 
-@kernel
+@inline_kernel
 def decide_deals(closed, draw, base_log_odds, performance, knowledge, effects, lose_context):
     """Which of the week's closing deals are won (docs/ODD.md 7.2, 7.11), deal by deal.
 
@@ -199,7 +199,7 @@ def decide_deals(closed, draw, base_log_odds, performance, knowledge, effects, l
             context[:won])  # fmt: skip
 
 
-@kernel
+@inline_kernel
 def book_credit(output, credit, ae, se, acv, per_median):
     """Add the week's credit for attributable results to ``output`` (docs/ODD.md 7.2):
     ``credit`` holds one unit per lead to its marketer and per passed lead to its SDR (noted as
@@ -217,7 +217,7 @@ def book_credit(output, credit, ae, se, acv, per_median):
         credit[person] = 0.0
 
 
-@kernel
+@inline_kernel
 def join_ses(code, ae, queue, u, free, start, span, cumulative, last, pool):
     """SEs join the week's new technical deals (docs/ODD.md 7.2), first-in first-out within
     each SE queue while it has free slots: the ``n``-th technical deal of queue ``q`` gets an
@@ -262,7 +262,7 @@ def sell_week(step, rngs, work, crews, tables, state, settings, referred):
     return tables, (territory, fit, expectations, acv, context)
 
 
-@kernel
+@inline_kernel
 def generate_leads(step, rngs, work, crews, tables, state, settings, referred):
     """Marketers generate the week's leads; last week's referrals join them (docs/ODD.md 7.2).
 
@@ -318,7 +318,7 @@ def generate_leads(step, rngs, work, crews, tables, state, settings, referred):
     return new, waiting, deals
 
 
-@kernel
+@inline_kernel
 def place_leads(territory, n_territories, shared, address):
     """Leads of a marketer who serves every territory (-1; ``shared``: there are some) go to
     one drawn evenly from the stream of ``address`` (leads arrive spread over the
@@ -332,7 +332,7 @@ def place_leads(territory, n_territories, shared, address):
         territory[i] = max(territory[i], 0)
 
 
-@kernel
+@inline_kernel
 def qualify_leads(step, rngs, work, crews, tables, state, settings):
     """SDRs work new leads first in, first out, up to their capacity (docs/ODD.md 7.2).
 
@@ -405,7 +405,7 @@ def qualify_leads(step, rngs, work, crews, tables, state, settings):
     return new, waiting, deals
 
 
-@kernel
+@inline_kernel
 def start_deals(step, rngs, work, crews, tables, state, settings):
     """Qualified opportunities become active deals as AE slots free up (docs/ODD.md 7.2).
 
@@ -478,7 +478,7 @@ def start_deals(step, rngs, work, crews, tables, state, settings):
     return new, waiting, deals
 
 
-@kernel
+@inline_kernel
 def close_deals(step, rngs, work, tables, state, settings):
     """Deals close in their close week, won or lost (docs/ODD.md 7.2, 7.11): one standard
     logistic draw per closing deal, in log order, against its win log-odds
@@ -521,7 +521,7 @@ def close_deals(step, rngs, work, tables, state, settings):
     return territory, fit, expectations, ae, se, context
 
 
-@kernel
+@inline_kernel
 def contract_values(k, address, closing):
     """The contract values of ``k`` won deals (:meth:`model.customers.Customers.draw_acv`):
     ``acv_median x exp(acv_spread x N(0, 1))``, drawn as one lognormal each from the stream of
@@ -529,7 +529,7 @@ def contract_values(k, address, closing):
     return generator(address).lognormal(closing[5], closing[6], k)
 
 
-@kernel
+@inline_kernel
 def deals_room(deals, ends, k):
     """Room for ``k`` new deals at the back of the deal log (:meth:`model.pipeline.Deals
     ._make_room`): where they do not fit, the log is compacted to its active deals (closing
@@ -540,7 +540,9 @@ def deals_room(deals, ends, k):
     active = np.flatnonzero(deals[CLOSE_AT, :tail] > ends[2])
     n = len(active)
     log = np.zeros((deals.shape[0], max(deals.shape[1], 4 * (n + k))), deals.dtype)
-    log[:, :n] = deals[:, active]
+    for field in range(deals.shape[0]):
+        for i in range(n):
+            log[field, i] = deals[field, active[i]]
     ends[0], ends[1] = 0, n
     return log
 

@@ -56,23 +56,24 @@ def sums_by_group(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.nd
 
 
 @kernel
-def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+def _block_sum(block: np.ndarray) -> float:
     """numpy's sum of a block of at most 128 values (``pairwise_sum`` in numpy's
     ``loops_utils.h``): a plain loop below 8 values, else eight running sums combined in pairs."""
+    n = len(block)
     if n < 8:
         total = 0.0
-        for i in range(start, start + n):
-            total += a[i]
+        for i in range(n):
+            total += block[i]
         return total
-    r = a[start : start + 8].copy()
+    r = block[:8].copy()
     i = 8
     while i < n - n % 8:
         for j in range(8):
-            r[j] += a[start + i + j]
+            r[j] += block[i + j]
         i += 8
     total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
     while i < n:
-        total += a[start + i]
+        total += block[i]
         i += 1
     return total
 
@@ -88,7 +89,7 @@ def numpy_sum(a: np.ndarray) -> float:
     """
     n = len(a)
     if n <= 128:
-        return _block_sum(a, 0, n)
+        return _block_sum(a)
     task_start = np.empty(256, np.intp)
     task_n = np.empty(256, np.intp)  # -1: add the last two sums
     sums = np.empty(128)
@@ -101,7 +102,7 @@ def numpy_sum(a: np.ndarray) -> float:
             done -= 1
             sums[done - 1] += sums[done]
         elif size <= 128:
-            sums[done] = _block_sum(a, start, size)
+            sums[done] = _block_sum(a[start : start + size])
             done += 1
         else:
             half = size // 2

@@ -25,7 +25,7 @@ territories works each with share ``1 / k``.
 from __future__ import annotations
 
 import numpy as np
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel
 from salesorg.model.sampling import choice_without_replacement
 
 
@@ -75,7 +75,7 @@ class Territories:
             redraw_signs(self.sign, rate, self.same, self.rng)
 
 
-@kernel
+@inline_kernel
 def redraw_signs(sign: np.ndarray, rate: float, same: float, rng) -> None:
     """Each territory sign (territories x dimensions) is redrawn with probability ``rate``:
     Binomial(cells, rate) cells, each +1 with probability ``same`` (their new signs drawn
@@ -97,7 +97,7 @@ def work_shares(serves: np.ndarray) -> np.ndarray:
     return serves / np.count_nonzero(serves, axis=1)[:, None]
 
 
-@kernel
+@inline_kernel
 def territory_of_cells(cells, dims: int, territory: np.ndarray, n: int, rng) -> np.ndarray:
     """The territory of the account worked behind each learning-by-doing event.
 

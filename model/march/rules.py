@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.draws import generator
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel
 
 # ----------------------------------------------------------------- draws
 
@@ -79,7 +79,7 @@ def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _act(beliefs.reshape(-1), zeros, packed).reshape(beliefs.shape)
 
 
-@kernel
+@inline_kernel
 def draw_actions(beliefs: np.ndarray, address: np.ndarray) -> np.ndarray:
     """:func:`act` inside a kernel, drawing its coins from the stream behind ``address`` (a
     :func:`model.draws.handle`): the same bytes from the same stream, so the same actions,
@@ -94,7 +94,7 @@ def draw_actions(beliefs: np.ndarray, address: np.ndarray) -> np.ndarray:
     return _act(flat, zeros[:count], packed).reshape(beliefs.shape)
 
 
-@kernel
+@inline_kernel
 def _act(beliefs: np.ndarray, zeros: np.ndarray, packed: np.ndarray) -> np.ndarray:
     """The beliefs, where the ``k``-th 0 belief (flat cell ``zeros[k]``) takes the ``k``-th
     coin, bit ``k`` of ``packed`` (most significant first, as :func:`np.unpackbits` reads it):
@@ -159,7 +159,7 @@ def socialize(beliefs: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> No
     socialize_cells(beliefs.reshape(-1), cells, targets)
 
 
-@kernel
+@inline_kernel
 def socialize_cells(flat: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> None:
     """Each listed cell whose code value is a view steps toward it: all new values first, from
     the beliefs as they were, then written (a cell listed twice gets the same value twice)."""
@@ -207,7 +207,7 @@ def superior_tally(actions, superior, order=None, starts=None) -> np.ndarray:
     return np.add.reduceat(masked.take(order, axis=0), starts, axis=0, dtype=np.int32)
 
 
-@kernel
+@inline_kernel
 def superior_group(actions, codes, unit, reality, weights, share, u) -> np.ndarray:
     """Rules 2 and 4 in the sales model's layout (a unit per person): person ``i`` is in the
     superior group when the acted score ``sum_j w_ij a_ij r_j`` exceeds its unit code's
@@ -230,7 +230,7 @@ def superior_group(actions, codes, unit, reality, weights, share, u) -> np.ndarr
     return superior
 
 
-@kernel
+@inline_kernel
 def learn_codes(codes, actions, superior, order, starts, change, u) -> None:
     """Rules 4 and 5 in the sales model's layout, in place: per unit (a segment ``starts`` of
     the people listed in ``order``) and dimension, the superior members' summed actions ``S``;

@@ -469,30 +469,34 @@ def peer_transfer_reference(beliefs, receivers, sources, rows, standing, rates, 
     return len(pair)
 
 
+@inline_kernel
 def belief_diversity(beliefs: np.ndarray) -> float:
     """Mean Gini-Simpson diversity of beliefs per dimension, scaled to [0, 1].
 
     1 means the three belief values are equally common on every dimension; 0 means everyone
     agrees (March 1991 tracks the loss of this diversity as exploitation crowds out
-    exploration).
+    exploration). A kernel: the weekly metrics (:func:`model.metrics.weekly_metrics`) call it.
     """
     n, dims = beliefs.shape
-    return (1.0 - _agreement(beliefs) / (n * n * dims)) * 1.5
+    return (1.0 - agreement(beliefs) / (n * n * dims)) * 1.5
 
 
-@kernel
-def _agreement(beliefs: np.ndarray) -> int:
-    """Sum over dimensions and belief values of the squared count of people holding it (an
-    integer: exact): ``n^2`` x the summed shares squared."""
+@inline_kernel
+def agreement(beliefs: np.ndarray) -> int:
+    """Sum over dimensions and belief values (-1, 0, 1) of the squared count of people holding
+    it (an integer: exact): ``n^2`` x the summed squared shares. Counted per dimension as
+    those who hold 1 and -1 (the rest hold 0), in loops along the dimensions, which the
+    compiler vectorizes."""
     n, dims = beliefs.shape
-    counts = np.zeros((dims, 3), dtype=np.int64)
+    plus, minus = np.zeros(dims, np.int64), np.zeros(dims, np.int64)
     for i in range(n):
         for j in range(dims):
-            counts[j, beliefs[i, j] + 1] += 1
+            plus[j] += beliefs[i, j] == 1
+            minus[j] += beliefs[i, j] == -1
     total = 0
     for j in range(dims):
-        for v in range(3):
-            total += counts[j, v] * counts[j, v]
+        zero = n - plus[j] - minus[j]
+        total += plus[j] * plus[j] + minus[j] * minus[j] + zero * zero
     return total
 
 

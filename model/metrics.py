@@ -18,6 +18,7 @@ import numpy as np
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 from salesorg.model.jit import inline_kernel, kernel
 from salesorg.model.knowledge import CROSS_FUNCTIONAL, DOMAINS, ROLES, WEIGHTS
+from salesorg.model.learning import belief_diversity
 
 QUARTER, YEAR = 13, 52
 
@@ -206,25 +207,6 @@ def record(flows, quarter, year, step, new) -> None:
 
 
 @inline_kernel
-def agreement(beliefs) -> int:
-    """Sum over dimensions and belief values (-1, 0, 1) of the squared count of people holding
-    it: ``n^2`` x the summed squared shares of :func:`model.learning.belief_diversity` (an
-    integer: exact). Counted per dimension as those who hold 1 and -1 (the rest hold 0), in
-    loops along the dimensions, which the compiler vectorizes."""
-    n, dims = beliefs.shape
-    plus, minus = np.zeros(dims, np.int64), np.zeros(dims, np.int64)
-    for i in range(n):
-        for j in range(dims):
-            plus[j] += beliefs[i, j] == 1
-            minus[j] += beliefs[i, j] == -1
-    total = 0
-    for j in range(dims):
-        zero = n - plus[j] - minus[j]
-        total += plus[j] * plus[j] + minus[j] * minus[j] + zero * zero
-    return total
-
-
-@inline_kernel
 def python_sum(values) -> float:
     """Python's ``sum`` of a list of floats (CPython 3.12 on), bit for bit: Neumaier's
     compensated sum, the compensation added at the end."""
@@ -367,9 +349,7 @@ def weekly_metrics(
         for j in range(codes.shape[1]):
             right += codes[u, j] == reality[j]
     row[PLAYBOOK_KNOWLEDGE] = right / codes.size
-    # belief diversity (model.learning.belief_diversity): Gini-Simpson per dimension, scaled
-    n_people, dims = beliefs.shape
-    row[BELIEF_DIVERSITY] = (1.0 - agreement(beliefs) / (n_people * n_people * dims)) * 1.5
+    row[BELIEF_DIVERSITY] = belief_diversity(beliefs)
 
 
 @inline_kernel

@@ -11,7 +11,7 @@ from salesorg.model.assessment import assess_knowledge
 from salesorg.model.incentives import COOPERATOR, FREE_RIDER
 from salesorg.model.knowledge import DOMAINS, ROLES
 from salesorg.model.learning import (
-    _agreement,
+    agreement,
     belief_diversity,
     belief_diversity_reference,
     knowledge_and_performance,
@@ -21,7 +21,6 @@ from salesorg.model.metrics import (
     METRICS,
     QUARTER,
     YEAR,
-    agreement,
     group_sums,
     python_sum,
     record,
@@ -233,13 +232,15 @@ def test_the_kernels_columns_name_the_metrics_and_flows():
 
 
 @pytest.mark.parametrize("shape", [(90, 50), (7, 3), (1, 30), (2000, 30)])
-def test_agreement_counts_as_the_diversity_kernel_of_learning(shape):
-    """The metrics' count equals :func:`model.learning.belief_diversity`'s, so the metric is
-    that function bit for bit, and near the plain Gini-Simpson reference."""
+def test_agreement_counts_the_holders_of_each_belief(shape):
+    """The diversity kernel's count is numpy's count of each value's holders per dimension,
+    squared and summed, so the metric is Gini-Simpson bit for bit, and near the plain
+    reference."""
     beliefs = np.random.default_rng(shape[0]).integers(-1, 2, shape).astype(np.int8)
     beliefs[: shape[0] // 3] = 1  # some agreement
     n, dims = shape
-    assert agreement(beliefs) == _agreement(beliefs)
+    holders = [np.count_nonzero(beliefs == v, axis=0).astype(np.int64) for v in (-1, 0, 1)]
+    assert agreement(beliefs) == sum(int((h * h).sum()) for h in holders)
     diversity = (1.0 - agreement(beliefs) / (n * n * dims)) * 1.5
     assert diversity == belief_diversity(beliefs)
     assert diversity == pytest.approx(belief_diversity_reference(beliefs), abs=1e-12)

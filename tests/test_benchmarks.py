@@ -3,8 +3,11 @@
 These tests check the harness, never the speed targets (those live in ``make bench``).
 """
 
+import ast
+import inspect
 import json
 import math
+import textwrap
 
 import pytest
 from salesorg.benchmarks import bench
@@ -232,3 +235,37 @@ def test_first_run_child_reports_a_wall_time_and_jit_times_both_runs(monkeypatch
     assert [args for args, _ in calls] == [("first-run",), ("first-run",)]
     caches = {env["NUMBA_CACHE_DIR"] for _, env in calls}
     assert len(caches) == 1  # the warm run reads the cache the cold run wrote
+
+
+def test_phase_times_cover_every_phase_of_the_week(monkeypatch):
+    """``benchmarks.phases`` times each phase ``run_week`` calls (a phase missing from its list
+    would land in ``other``) and ``other`` is the rest of the week's time."""
+    from salesorg.benchmarks import phases
+    from salesorg.model import SalesOrgModel
+
+    called = []
+    for name in phases.PHASES:
+        original = getattr(SalesOrgModel, name)
+
+        def spy(self, original=original, name=name):
+            called.append(name)
+            return original(self)
+
+        monkeypatch.setattr(SalesOrgModel, name, spy)
+    spent = phases.phase_times(steps=2, burn_in_weeks=0)
+    week = [*phases.PHASES]  # each once a week, in schedule order (construction assesses too)
+    assert called[-2 * len(week) :] == week + week
+    # and they are every method of its own that the week calls (a reorganization aside)
+    source = textwrap.dedent(inspect.getsource(SalesOrgModel.run_week))
+    own = [
+        node.func.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+    ]
+    assert sorted(set(own) - {"reorganize"}) == sorted(week)
+    assert set(spent) == {*phases.PHASES, "total", "other"}
+    assert all(spent[name] >= 0 for name in phases.PHASES)
+    assert spent["other"] == pytest.approx(spent["total"] - sum(spent[n] for n in phases.PHASES))

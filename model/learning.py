@@ -620,6 +620,18 @@ class Market(NamedTuple):
     depends: np.ndarray | None = None
 
 
+def unit_serves(structure) -> np.ndarray:
+    """Units x territories, 1 where a unit serves the territory: where one of its members
+    serves it (:attr:`model.organization.Structure.serves`), read from each member's one
+    territory (-1: every territory) rather than the people x territories table."""
+    s = structure
+    served = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
+    everywhere = s.territory < 0
+    served[s.unit[everywhere]] = 1
+    served[s.unit[~everywhere], s.territory[~everywhere]] = 1
+    return served
+
+
 class Learning:
     """The week's learning (docs/ODD.md 7.4): :meth:`step` runs the sub-processes in the
     schedule's order, acts, learning by doing, talks and reviews, socialization and the
@@ -724,9 +736,7 @@ class Learning:
         self.playbook_kept = 1.0 - (1.0 - kept) * rival_share(s)  # exactly 1 without rivalry
         # the territories each person's unit serves (a pod: its own; a department: its
         # members' union): the superior group is judged on them
-        unit_serves = np.zeros((s.n_units, s.n_territories), dtype=np.int64)
-        np.add.at(unit_serves, s.unit, s.serves)
-        self.unit_serves = (unit_serves > 0).astype(np.int64)  # units x territories
+        self.unit_serves = unit_serves(s)  # units x territories
         # the tables the compiled week takes (learn_week), grouped as it reads them
         plan = self.plan
         talk_plan = (

@@ -191,7 +191,7 @@ class SalesOrgModel(mesa.Model):
         self.work_shares = work_shares(s.serves)
         role_weights = performance_weights(self.params["performance_weights"], self.weights_matrix)
         self._served_weights = role_weights[s.role]  # people x domains, for each territory
-        self._territory_weights = np.tile(self._served_weights, (s.n_territories, 1))
+        self._territory_weights: np.ndarray | None = None  # built when first needed
 
     def _seat_employees(self) -> None:
         """Create the employees on the office floor and seat them (:meth:`_seat`)."""
@@ -446,6 +446,8 @@ class SalesOrgModel(mesa.Model):
         beliefs, t = self.people.beliefs, self.territories.n
         n, dims = beliefs.shape
         correct = effective(beliefs[None] == self.territories.reality[:, None], depends)
+        if self._territory_weights is None:  # every territory's people in turn
+            self._territory_weights = np.tile(self._served_weights, (t, 1))
         knowledge, performance = knowledge_and_performance(
             correct.reshape(t * n, dims), len(DOMAINS), self._territory_weights
         )

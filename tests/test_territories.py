@@ -8,7 +8,7 @@ import pytest
 from salesorg.analysis.power import assert_paired_effect
 from salesorg.model import SalesOrgModel
 from salesorg.model.knowledge import ROLE_INDEX
-from salesorg.model.learning import Market
+from salesorg.model.learning import Market, unit_serves
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
 from salesorg.model.pipeline import TERRITORY_SHIFT, Pipeline, Workforce
@@ -65,6 +65,18 @@ def test_ae_territories_give_each_assembly_line_ae_one_territory_and_queue(desig
     plain = build_structure("pods", 90, comp)
     assert (pods.territory == plain.territory).all() and (pods.queue == plain.queue).all()
 
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+@pytest.mark.parametrize("ae_territories", [False, True])
+def test_a_unit_serves_the_territories_its_members_serve(design, ae_territories):
+    comp = validate_parameters({})["pod_composition"]
+    s = build_structure(design, 90, comp, ae_territories=ae_territories)
+    members = np.zeros((s.n_units, s.n_territories), dtype=np.int64)  # members serving each
+    np.add.at(members, s.unit, s.serves)
+    served = unit_serves(s)
+    assert served.dtype == np.int64 and ((members > 0) == (served == 1)).all()
+    assert set(np.unique(served)) <= {0, 1}
 
 # ---------------------------------------------------------------- realities
 @pytest.mark.parametrize("rho", [0.0, 0.4, 0.8])

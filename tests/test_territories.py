@@ -66,7 +66,6 @@ def test_ae_territories_give_each_assembly_line_ae_one_territory_and_queue(desig
     assert (pods.territory == plain.territory).all() and (pods.queue == plain.queue).all()
 
 
-
 @pytest.mark.parametrize("design", DESIGNS)
 @pytest.mark.parametrize("ae_territories", [False, True])
 def test_a_unit_serves_the_territories_its_members_serve(design, ae_territories):
@@ -77,6 +76,7 @@ def test_a_unit_serves_the_territories_its_members_serve(design, ae_territories)
     served = unit_serves(s)
     assert served.dtype == np.int64 and ((members > 0) == (served == 1)).all()
     assert set(np.unique(served)) <= {0, 1}
+
 
 # ---------------------------------------------------------------- realities
 @pytest.mark.parametrize("rho", [0.0, 0.4, 0.8])

@@ -19,6 +19,8 @@ and a churned customer's row is filled by the last row (customers have no order 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
 from salesorg.model.columns import ColumnStore
@@ -542,7 +544,7 @@ class Customers(ColumnStore):
         self._flows = np.zeros(len(RENEWAL_FLOWS))  # the week's renewal flows (serve_week)
         #: weekly satisfaction move per unit of a customer's own part of the target
         self._pull = params["satisfaction_adaptation"] * TARGET_WEIGHT
-        self._log_median = float(np.log(params["acv_median"]))
+        self._log_median = math.log(params["acv_median"])
         self._roles: _ServiceRoles | None = None
         #: handoff distances (model.handoffs.Handoffs); set by the model, None: no loss
         self.handoffs: Handoffs | None = None

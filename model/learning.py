@@ -7,9 +7,8 @@ learning) live in :mod:`model.march.rules`, shared with the March engine.
 
 The week runs compiled (:mod:`model.jit`): one kernel per sub-process of docs/ODD.md 7.4, each
 drawing from its own stream inside through the stream's handle (:mod:`model.draws`: numpy's
-draws, bit for bit), called from two phase kernels, :func:`act_and_practise` and
-:func:`learn_week`, with numpy's vectorised logarithms of learning by doing between them; the
-week's turbulence is one more, :func:`market_turbulence`. Each kernel has a plain reference:
+draws, bit for bit), all called from one phase kernel, :func:`learn_week`; the week's
+turbulence is one more, :func:`market_turbulence`. Each kernel has a plain reference:
 beside it (``*_reference``, one person, pair or cell at a time; ``tests/test_learning.py``), and
 for the week as a whole the numpy code the kernels replaced (``tests/reference_learning.py``;
 ``tests/test_perf_learning.py`` holds them equal on the same seeds, in every market path).
@@ -158,7 +157,8 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
     rate and the person's work share). A thinned Poisson process is a Poisson process, so each
     cell learns with probability ``rate``, independently, as one coin per cell would decide;
     the cost grows with the hits, not the cells. A cell hit twice is listed twice (the update is
-    idempotent). The logarithms are numpy's, between the two loops (:mod:`model.jit`).
+    idempotent). The logarithms are the C library's ``log1p``, as in the kernels (numpy's
+    vectorised ``log1p`` rounds differently on CPUs with AVX-512: :mod:`model.jit`).
 
     Args:
         u_cell, u_mark: two uniforms per hit; the hits are Poisson(``practice`` x cells).
@@ -167,7 +167,7 @@ def practice_cells(u_cell, u_mark, neg_rate, work, practice):
         practice: the intensity of the largest ``rate``, ``-log(1 - max rate)``.
     """
     cell, neg = _practice_hits(u_cell, neg_rate, work)
-    return kept_hits(cell, np.log1p(neg), u_mark * -practice)
+    return kept_hits(cell, neg, u_mark * -practice)
 
 
 @inline_kernel
@@ -175,7 +175,7 @@ def practice_hits(rng, work, neg_rate, top_practice):
     """Learning by doing's draws (docs/ODD.md 7.4), up to the logarithms: the hits of
     :func:`practice_cells`' Poisson process, each with its cell, minus its rate and its mark's
     threshold ``-u x practice`` (a hit is kept where ``log(1 - rate)`` falls below it,
-    :func:`kept_hits`; numpy takes the logarithms between the two kernels, :mod:`model.jit`).
+    :func:`kept_hits`).
 
     ``top_practice`` is the largest rate at a full load; scaled by the largest work share it
     gives the intensity. At a largest rate of 1 (no finite intensity) each cell tosses one
@@ -216,12 +216,13 @@ def _practice_hits(u_cell, neg_rate, work):
 
 
 @inline_kernel
-def kept_hits(cell, log_keep, threshold):
-    """The hits whose ``log(1 - rate)`` falls below their mark's threshold, in hit order."""
+def kept_hits(cell, neg, threshold):
+    """The hits whose ``log(1 - rate)`` (``neg``: minus the rate) falls below their mark's
+    threshold, in hit order."""
     kept = np.empty(cell.size, dtype=np.intp)
     count = 0
     for h in range(cell.size):
-        if log_keep[h] < threshold[h]:
+        if math.log1p(neg[h]) < threshold[h]:
             kept[count] = cell[h]
             count += 1
     return kept[:count]
@@ -552,12 +553,12 @@ def share_of_full_load(cases, full_load) -> np.ndarray:
     return share
 
 
-@kernel
+@inline_kernel
 def act_and_practise(beliefs, work, neg_rate, top_practice, acts, learning_by_doing):
-    """The week's learning up to the logarithms of learning by doing (docs/ODD.md 7.4): what
-    people did (:func:`model.march.rules.draw_actions`, from the stream ``acts``), then the
-    hits of learning by doing (:func:`practice_hits`, from ``learning_by_doing``). Both
-    streams are given as :func:`model.draws.handle` addresses.
+    """The week's acts and learning by doing's hits (docs/ODD.md 7.4): what people did
+    (:func:`model.march.rules.draw_actions`, from the stream ``acts``), then the hits of
+    learning by doing (:func:`practice_hits`, from ``learning_by_doing``). Both streams are
+    given as :func:`model.draws.handle` addresses.
 
     Returns:
         ``(actions, (cell, neg, threshold))``.
@@ -568,24 +569,28 @@ def act_and_practise(beliefs, work, neg_rate, top_practice, acts, learning_by_do
 
 @kernel
 def learn_week(
-    beliefs, codes, actions,  # the week's beliefs, playbooks and acts
-    cell, log_keep, threshold,  # learning by doing's hits: act_and_practise, numpy's log1p
+    beliefs, codes,  # the week's beliefs and playbooks
+    work, neg_rate, top_practice,  # learning by doing: work shares, minus the rates, the top
     cooperation, performance, territory,  # per person
     reality, realities, territorial, depends,  # the market (Learning.market_arrays)
     receivers, chance, lookup, rows, start, size, cross, everyone,  # the conversation plan
     key, kept, rivalry, standing, rates, worse_offset,  # rivals and adoption (converse)
     code_cell, socialization,  # socialization
     unit, weights, kept_share, unit_serves, order, starts, change,  # the playbooks
-    worked, talked, socialized, playbook,  # the streams' handles (model.draws)
+    acted, practised, worked, talked, socialized, playbook,  # the streams (model.draws)
 ):  # fmt: skip
-    """The rest of the week's learning, in the order of docs/ODD.md 7.4: learning by doing's
-    kept hits (:func:`kept_hits`) observe the market (:func:`observe`), talks and reviews
-    (:func:`converse`), socialization (:func:`socialize`), the playbooks
-    (:func:`learn_playbooks`), each drawing from its own stream. Beliefs and playbooks change
+    """The week's learning, in the order of docs/ODD.md 7.4: acts and learning by doing's hits
+    (:func:`act_and_practise`), the kept hits (:func:`kept_hits`) observe the market
+    (:func:`observe`), talks and reviews (:func:`converse`), socialization
+    (:func:`socialize`), the playbooks (:func:`learn_playbooks`), each drawing from its own
+    stream. Beliefs and playbooks change
     in place. The arguments are flat arrays and numbers, grouped as the comments say (a
     kernel call costs per argument, and a tuple far more than its arrays).
     """
-    cells = kept_hits(cell, log_keep, threshold)
+    actions, (cell, neg, threshold) = act_and_practise(
+        beliefs, work, neg_rate, top_practice, acted, practised
+    )
+    cells = kept_hits(cell, neg, threshold)
     observe(beliefs, cells, reality, realities, territorial, territory, depends, generator(worked))
     for i in range(performance.size):  # a source's standing: this week's performance
         standing[i] = performance[i]
@@ -635,7 +640,7 @@ def unit_serves(structure) -> np.ndarray:
 class Learning:
     """The week's learning (docs/ODD.md 7.4): :meth:`step` runs the sub-processes in the
     schedule's order, acts, learning by doing, talks and reviews, socialization and the
-    playbooks, as compiled kernels (:func:`act_and_practise`, :func:`learn_week`) that draw
+    playbooks, as one compiled call (:func:`learn_week`, one kernel per sub-process) that draws
     from the sub-processes' streams through their handles (:mod:`model.draws`).
 
     The mechanism owns the unit playbooks (March's organizational code, ``codes``: units x
@@ -675,6 +680,8 @@ class Learning:
         self.handles = Handles(self.streams)  # the streams as the kernels draw from them
         h = self.handles
         self._streams = (
+            h["acts"],
+            h["learning_by_doing"],
             h["worked_territory"],
             h["conversations"],
             h["socialization"],
@@ -771,16 +778,10 @@ class Learning:
         return share_of_full_load(cases, self.full_load)
 
     def step(self, people, market: Market, performance, work) -> None:
-        """One week of learning, in the order of docs/ODD.md section 7.4: two compiled calls,
-        :func:`act_and_practise` and :func:`learn_week`, with numpy's logarithms of learning
-        by doing between them (:mod:`model.jit`)."""
-        h = self.handles
-        actions, (cell, neg, threshold) = act_and_practise(
-            people.beliefs, work, self.neg_practice, self.top_practice, h["acts"],
-            h["learning_by_doing"],
-        )  # fmt: skip
+        """One week of learning, in the order of docs/ODD.md section 7.4: one compiled call,
+        :func:`learn_week`."""
         learn_week(
-            people.beliefs, self.codes, actions, cell, np.log1p(neg), threshold,
+            people.beliefs, self.codes, work, self.neg_practice, self.top_practice,
             people.cooperation, performance, self.structure.territory,
             *self.market_arrays(market), *self._talks, *self._playbooks, *self._streams,
         )  # fmt: skip

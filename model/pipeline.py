@@ -23,6 +23,7 @@ weights (:class:`model.queues.CrewGroup`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +79,8 @@ def by_territory(table: np.ndarray, n_territories: int) -> np.ndarray:
 
 
 def logit(p: float) -> float:
-    return float(np.log(p / (1.0 - p)))
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    """``log(p / (1 - p))`` by the C library (the same bits on every CPU, as in the kernels)."""
+    return math.log(p / (1.0 - p))
 
 
 def trait(code: np.ndarray, bit: int) -> np.ndarray:
@@ -404,7 +402,7 @@ class Pipeline:
         qualifying = (float(p["sdr_capacity"]), accuracy_min, accuracy_span)
         starting = (float(p["ae_capacity"]), float(p["se_capacity"]), self.close_chance)
         # log(acv_median) and acv_spread: Customers.draw_acv's lognormal
-        acv_law = (float(np.log(p["acv_median"])), float(p["acv_spread"]))
+        acv_law = (math.log(p["acv_median"]), float(p["acv_spread"]))
         closing = (float(self._effect), self._effect_tech, *self._account_weights,
                    self._per_median, *acv_law)  # fmt: skip
         crews = self.crews

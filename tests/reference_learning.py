@@ -29,6 +29,11 @@ def learn_week(learning, beliefs, codes, market, performance, work, cooperation,
     _learn_playbooks(learning, codes, actions, market, cooperation, streams["playbook"])
 
 
+#: the C library's ``log1p`` element by element, as the kernels take it (numpy's vectorised
+#: ``log1p`` rounds differently on CPUs with AVX-512)
+C_LOG1P = np.vectorize(math.log1p, otypes=[float])
+
+
 def _learn_by_doing(learning, beliefs, market, work, streams):
     rng = streams["learning_by_doing"]
     top = learning.top_practice * work.max(initial=0.0)
@@ -41,7 +46,7 @@ def _learn_by_doing(learning, beliefs, market, work, streams):
         size = beliefs.size
         cell = (u[:hits] * size).astype(np.intp)
         neg = learning.neg_practice[cell] * work[cell // beliefs.shape[1]]
-        cells = cell[np.log1p(neg) < u[hits:] * -practice]
+        cells = cell[C_LOG1P(neg) < u[hits:] * -practice]
     else:
         rate = -(learning.neg_practice.reshape(beliefs.shape) * work[:, None]).ravel()
         cells = (rng.random(beliefs.size) < rate).nonzero()[0]

@@ -32,6 +32,11 @@ from salesorg.model.selling import (
 )
 
 
+def sigmoid(x):
+    """The logistic function, ``1 / (1 + exp(-x))`` (numpy's: references and probabilities)."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
 def first_in_line(queue: np.ndarray, room) -> tuple[np.ndarray, np.ndarray]:
     """The numpy ``first_in_line``: the first ``room[q]`` items of each queue ``q``, grouped by
     queue (first-in first-out within each), and their queues."""

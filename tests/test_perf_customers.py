@@ -10,8 +10,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from reference_selling import sigmoid
 from salesorg.model.customers import COVERAGE, REFERRALS, Customers
-from salesorg.model.pipeline import Workforce, logit, sigmoid
+from salesorg.model.pipeline import Workforce, logit
 from salesorg.model.validation import validate_parameters
 
 P = validate_parameters({})

@@ -6,6 +6,7 @@ talk's or debrief's own uniform) are checked against their exact pair probabilit
 """
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -311,7 +312,7 @@ def test_learn_matches_plain_loops_on_the_same_draws():
     u = rng.random(2 * hits)
     for h in range(hits):  # learning by doing: a thinned Poisson process per cell
         i, d = divmod(int(u[h] * n * dims), dims)
-        if u[hits + h] * practice < -np.log1p(-lbd * vantage[i, d] * work[i]):
+        if u[hits + h] * practice < -math.log1p(-lbd * vantage[i, d] * work[i]):
             beliefs[i, d] = reality[d]
     rng, plan = streams["conversations"], learning.plan
     slot, sources, _ = draw_conversations(plan, rng.random(plan.n_uniforms), cooperation)

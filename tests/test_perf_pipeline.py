@@ -11,6 +11,7 @@ import copy
 import numpy as np
 import pytest
 from reference_queues import pick_workers, queue_rank
+from reference_selling import sigmoid
 from salesorg.model.columns import MIN_CAPACITY, FifoStore
 from salesorg.model.knowledge import ROLE_INDEX, WEIGHTS
 from salesorg.model.organization import build_structure
@@ -28,7 +29,6 @@ from salesorg.model.pipeline import (
     Pipeline,
     Workforce,
     logit,
-    sigmoid,
 )
 from salesorg.model.queues import Crew, CrewGroup, first_in_line
 from salesorg.model.selling import EXPECT, TECH

@@ -7,6 +7,8 @@ the mechanism, and compiled to machine code so a week costs loops, not hundreds 
 - **Same bits on every CPU.** No ``fastmath``: the compiler may not reorder, fuse or approximate
   float operations, so a kernel adds in the order it is written and gives the same bits as the
   plain reference beside it (each kernel's test checks this on the same inputs and draws).
+  Its ``math`` functions are the C library's; numpy's vectorised ``np.log``, ``np.exp``, ...
+  are SIMD code chosen per CPU, which the model's code does not use.
 - **The named streams' draws.** A kernel that draws takes a stream's handle and draws with
   numba's ports of numpy's Generator methods on the stream's own state (:mod:`model.draws`), so
   seeds, streams, draw order and common random numbers are those of the numpy code, bit for bit.

@@ -51,13 +51,18 @@ def test_the_scan_finds_every_kind_of_matrix_product():
     assert blas_products(source) == [1, 2, 3, 4, 5]
 
 
-@pytest.mark.parametrize("package", MODEL_CODE)
-def test_model_code_has_no_blas_backed_product(package):
-    found = {
+def scan_package(package: str, scan) -> dict[str, list[int]]:
+    """``scan``'s line numbers in each Python file of ``package`` that has any."""
+    return {
         str(path.relative_to(ROOT)): lines
         for path in sorted((ROOT / package).rglob("*.py"))
-        if (lines := blas_products(path.read_text()))
+        if (lines := scan(path.read_text()))
     }
+
+
+@pytest.mark.parametrize("package", MODEL_CODE)
+def test_model_code_has_no_blas_backed_product(package):
+    found = scan_package(package, blas_products)
     assert found == {}, f"matrix products whose rounding depends on the BLAS kernel: {found}"
 
 
@@ -88,11 +93,7 @@ def test_the_scan_finds_numpys_transcendental_functions():
 
 @pytest.mark.parametrize("package", MODEL_CODE)
 def test_model_code_takes_transcendental_functions_from_the_c_library(package):
-    found = {
-        str(path.relative_to(ROOT)): lines
-        for path in sorted((ROOT / package).rglob("*.py"))
-        if (lines := simd_math_calls(path.read_text()))
-    }
+    found = scan_package(package, simd_math_calls)
     assert found == {}, f"numpy functions whose rounding depends on the CPU's SIMD code: {found}"
 
 

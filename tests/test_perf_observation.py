@@ -108,7 +108,8 @@ def reference_assessment(model) -> dict[str, np.ndarray]:
     if model._territorial:
         t, (n, dims) = model.territories.n, beliefs.shape
         correct = beliefs[None] == model.territories.reality[:, None]
-        k, p = knowledge_and_performance(correct.reshape(t * n, dims), d, model._territory_weights)
+        weights = np.tile(model._served_weights, (t, 1))  # every territory's people in turn
+        k, p = knowledge_and_performance(correct.reshape(t * n, dims), d, weights)
         k, p = k.reshape(t, n, -1), p.reshape(t, n)
         shares = model.work_shares
         out |= {"territory_knowledge": k, "territory_performance": p}

@@ -103,7 +103,9 @@ def rival_share(structure) -> np.ndarray:
     """Share of the other members of each person's unit who are their rivals (0 if alone)."""
     key = rival_key(structure)
     group = structure.unit.astype(np.intp) * (int(key.max()) + 1) + key
-    rivals = np.bincount(group).take(group) - 1
+    # group sizes by sorting (a bincount would span units x keys: 9 M bins for 9,000 in pods)
+    _, group, size = np.unique(group, return_inverse=True, return_counts=True)
+    rivals = size.take(group) - 1
     return np.where(structure.size_of_unit > 1, rivals / structure.others_in_unit, 0.0)
 
 

@@ -102,6 +102,16 @@ def test_one_market_has_every_territory_equal_to_the_common_reality_and_draws_no
     assert rng.random() == np.random.default_rng(3).random()  # the stream was not touched
 
 
+@pytest.mark.parametrize("design", DESIGNS)
+def test_work_shares_split_evenly_over_the_territories_served(design):
+    comp = validate_parameters({})["pod_composition"]
+    s = build_structure(design, 90, comp, ae_territories=True)
+    shares = work_shares(s.serves)
+    served = np.count_nonzero(s.serves, axis=1)
+    assert (shares == s.serves / served[:, None]).all()  # each served territory 1 / count
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=1e-12)
+
+
 def test_served_mean_is_the_common_value_bit_for_bit_when_territories_agree():
     rng = np.random.default_rng(4)
     common = rng.random((7, 5))

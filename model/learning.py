@@ -553,20 +553,6 @@ def share_of_full_load(cases, full_load) -> np.ndarray:
     return share
 
 
-@inline_kernel
-def act_and_practise(beliefs, work, neg_rate, top_practice, acts, learning_by_doing):
-    """The week's acts and learning by doing's hits (docs/ODD.md 7.4): what people did
-    (:func:`model.march.rules.draw_actions`, from the stream ``acts``), then the hits of
-    learning by doing (:func:`practice_hits`, from ``learning_by_doing``). Both streams are
-    given as :func:`model.draws.handle` addresses.
-
-    Returns:
-        ``(actions, (cell, neg, threshold))``.
-    """
-    actions = rules.draw_actions(beliefs, acts)
-    return actions, practice_hits(generator(learning_by_doing), work, neg_rate, top_practice)
-
-
 @kernel
 def learn_week(
     beliefs, codes,  # the week's beliefs and playbooks
@@ -579,17 +565,17 @@ def learn_week(
     unit, weights, kept_share, unit_serves, order, starts, change,  # the playbooks
     acted, practised, worked, talked, socialized, playbook,  # the streams (model.draws)
 ):  # fmt: skip
-    """The week's learning, in the order of docs/ODD.md 7.4: acts and learning by doing's hits
-    (:func:`act_and_practise`), the kept hits (:func:`kept_hits`) observe the market
+    """The week's learning, in the order of docs/ODD.md 7.4: what people did
+    (:func:`model.march.rules.draw_actions`), learning by doing's hits
+    (:func:`practice_hits`), the kept ones (:func:`kept_hits`) observe the market
     (:func:`observe`), talks and reviews (:func:`converse`), socialization
     (:func:`socialize`), the playbooks (:func:`learn_playbooks`), each drawing from its own
-    stream. Beliefs and playbooks change
-    in place. The arguments are flat arrays and numbers, grouped as the comments say (a
-    kernel call costs per argument, and a tuple far more than its arrays).
+    stream (given as :func:`model.draws.handle` addresses). Beliefs and playbooks change in
+    place. The arguments are flat arrays and numbers, grouped as the comments say (a kernel
+    call costs per argument, and a tuple far more than its arrays).
     """
-    actions, (cell, neg, threshold) = act_and_practise(
-        beliefs, work, neg_rate, top_practice, acted, practised
-    )
+    actions = rules.draw_actions(beliefs, acted)  # read before this week's learning writes
+    cell, neg, threshold = practice_hits(generator(practised), work, neg_rate, top_practice)
     cells = kept_hits(cell, neg, threshold)
     observe(beliefs, cells, reality, realities, territorial, territory, depends, generator(worked))
     for i in range(performance.size):  # a source's standing: this week's performance

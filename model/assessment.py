@@ -12,7 +12,8 @@ With beliefs ``b_id``, a reality ``z_d`` and domains ``D`` (contiguous blocks of
 :func:`assess_knowledge` is the week's one call (without interdependence; with it,
 :meth:`model.SalesOrgModel._assess` finds the right beliefs that count with numpy first). The
 plain references are :func:`model.learning.knowledge_and_performance` of ``beliefs == reality``
-and :func:`model.territories.served_mean` (``tests/test_perf_assess.py``).
+and :func:`model.territories.served_mean` of the dense work shares
+(``tests/test_perf_observation.py``).
 """
 
 from __future__ import annotations
@@ -46,40 +47,52 @@ def knowledge_of(beliefs, reality, weights, knowledge, performance) -> None:
 
 
 @inline_kernel
+def served_value(common, per_territory, own, even) -> float:
+    """One person's quantity over the territories they serve: ``common + sum_t share_t (x_t -
+    common)`` (:func:`model.territories.served_mean`). Work shares follow the structure: one
+    who serves territory ``own`` (>= 0) works only there, a sum of one term; one who serves
+    every territory (``own`` -1) splits the work evenly, ``even`` = 1 / T each, added in
+    territory order."""
+    if own >= 0:
+        return common + (per_territory[own] - common)
+    total = even * (per_territory[0] - common)
+    for t in range(1, len(per_territory)):
+        total += even * (per_territory[t] - common)
+    return common + total
+
+
+@inline_kernel
 def serve_territories(
-    shares, knowledge, performance, territory_knowledge, territory_performance,
+    territory, knowledge, performance, territory_knowledge, territory_performance,
     served_knowledge, served_performance,
 ) -> None:  # fmt: skip
-    """Knowledge and performance of the territories one serves, in place: per person the
-    common value plus the work-share-weighted differences of each territory's, added in
-    territory order (:func:`model.territories.served_mean`).
+    """Knowledge and performance of the territories one serves, in place
+    (:func:`served_value`). O(people) for people of one territory: no people x territories
+    table of work shares.
 
     Args:
-        shares: people x territories work shares.
+        territory: per person, the one territory they serve, or -1 for every territory
+            (:attr:`model.organization.Structure.territory`).
         knowledge, performance: against the common reality (people x domains, per person).
         territory_knowledge, territory_performance: against each territory's reality
             (territories x people [x domains]).
         served_knowledge, served_performance: written.
     """
     territories, people, domains = territory_knowledge.shape
+    even = 1.0 / territories
     for i in range(people):
+        own = territory[i]
         for g in range(domains):
-            common = knowledge[i, g]
-            total = shares[i, 0] * (territory_knowledge[0, i, g] - common)
-            for t in range(1, territories):
-                total += shares[i, t] * (territory_knowledge[t, i, g] - common)
-            served_knowledge[i, g] = common + total
-        common = performance[i]
-        total = shares[i, 0] * (territory_performance[0, i] - common)
-        for t in range(1, territories):
-            total += shares[i, t] * (territory_performance[t, i] - common)
-        served_performance[i] = common + total
+            served_knowledge[i, g] = served_value(
+                knowledge[i, g], territory_knowledge[:, i, g], own, even
+            )
+        served_performance[i] = served_value(performance[i], territory_performance[:, i], own, even)
 
 
 @kernel
 def assess_knowledge(
-    beliefs, reality, realities, weights, territory_weights, shares, territorial, knowledge,
-    performance,
+    beliefs, reality, realities, weights, territory_weights, territory, territorial,
+    knowledge, performance,
     territory_knowledge, territory_performance, served_knowledge, served_performance,
 ) -> None:  # fmt: skip
     """The week's assessment without interdependence, in place: knowledge and performance
@@ -99,6 +112,6 @@ def assess_knowledge(
             territory_performance[t],
         )
     serve_territories(
-        shares, knowledge, performance, territory_knowledge, territory_performance,
+        territory, knowledge, performance, territory_knowledge, territory_performance,
         served_knowledge, served_performance,
     )  # fmt: skip

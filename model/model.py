@@ -42,10 +42,10 @@ from salesorg.model.learning import (
 from salesorg.model.metrics import FLOWS, METRICS, Metrics
 from salesorg.model.organization import build_structure
 from salesorg.model.parameters import ParameterError
-from salesorg.model.people import WEEKS_PER_YEAR, People, leavers_of_the_week
+from salesorg.model.people import WEEKS_PER_YEAR, People
 from salesorg.model.pipeline import Pipeline, Workforce
 from salesorg.model.seating import floor_shape, neighbour_table, place
-from salesorg.model.territories import Territories, work_shares
+from salesorg.model.territories import Territories
 from salesorg.model.validation import validate_parameters
 
 #: One independent random stream per random process (common random numbers across designs);
@@ -188,7 +188,6 @@ class SalesOrgModel(mesa.Model):
     def _territory_tables(self) -> None:
         """Who serves which territory, per structure (at set-up and at a reorganization)."""
         s = self.structure
-        self.work_shares = work_shares(s.serves)
         role_weights = performance_weights(self.params["performance_weights"], self.weights_matrix)
         self._served_weights = role_weights[s.role]  # people x domains, for each territory
         self._territory_weights: np.ndarray | None = None  # built when first needed
@@ -371,12 +370,8 @@ class SalesOrgModel(mesa.Model):
         p, people = self.params, self.people
         base = 1.0 - (1.0 - p["attrition_annual"]) ** (1.0 / WEEKS_PER_YEAR)
         effect = base * p["morale_attrition_effect"]
-        leavers = leavers_of_the_week(
-            self.handles["attrition"], base, effect, people.morale, people.tenure
-        )
-        if len(leavers):
-            people.replace(leavers, self.streams["attrition"], self.marginal_return)
-            self.flow["leavers"] += len(leavers)
+        leavers = people.turnover(self.handles["attrition"], base, effect, self.marginal_return)
+        self.flow["leavers"] += len(leavers)
 
     # ------------------------------------------------------------------ observation
     def _knowledge_tables(self) -> None:
@@ -423,8 +418,8 @@ class SalesOrgModel(mesa.Model):
             self.belief_accuracy = None  # the share of right beliefs equals knowledge
             assess_knowledge(
                 self.people.beliefs, self.reality, self.territories.reality, self._role_weights,
-                self._served_weights, self.work_shares, self._territorial, self.domain_knowledge,
-                self.common_performance, self._territory_knowledge,
+                self._served_weights, self.structure.territory, self._territorial,
+                self.domain_knowledge, self.common_performance, self._territory_knowledge,
                 self._territory_performance, self.served_knowledge, self.performance,
             )  # fmt: skip
         else:
@@ -454,7 +449,7 @@ class SalesOrgModel(mesa.Model):
         self._territory_knowledge[:] = knowledge.reshape(t, n, -1)
         self._territory_performance[:] = performance.reshape(t, n)
         serve_territories(
-            self.work_shares, self.domain_knowledge, self.common_performance,
+            self.structure.territory, self.domain_knowledge, self.common_performance,
             self.territory_knowledge, self.territory_performance, self.served_knowledge,
             self.performance,
         )  # fmt: skip

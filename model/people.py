@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from salesorg.model.clock import WEEKS_PER_YEAR
-from salesorg.model.draws import generator
+from salesorg.model.draws import generator, handle
 from salesorg.model.incentives import (
     CONDITIONAL,
     COOPERATOR,
@@ -20,7 +20,7 @@ from salesorg.model.incentives import (
     draw_types,
     effort_of,
 )
-from salesorg.model.jit import kernel
+from salesorg.model.jit import inline_kernel, kernel
 
 
 class People:
@@ -115,41 +115,45 @@ class People:
     def replace(
         self, leavers: np.ndarray, rng: np.random.Generator, marginal_return: np.ndarray
     ) -> None:
-        """New hires take the leavers' seats: new traits, random beliefs, no tenure (March's p3).
+        """New hires take the ``leavers``' seats, drawn from ``rng`` (:func:`seat_new_hires`;
+        the week's turnover draws them in :meth:`turnover`'s one call)."""
+        hire(handle(rng), np.asarray(leavers, np.intp), self._hiring(marginal_return))
+        self.next_hire_id += len(leavers)
 
-        Nothing of the predecessor stays: effort and cooperation follow the new hire's own
-        willingness (and the seat's ``marginal_return`` on effort, per person), and output,
-        pay and payoff start at zero.
-        """
-        k = len(leavers)
-        if k == 0:
-            return
+    def turnover(
+        self, address: np.ndarray, base: float, effect: float, marginal_return: np.ndarray
+    ) -> np.ndarray:
+        """The week's leavers and their replacements (:func:`turnover_week`), drawn from the
+        stream behind ``address``. Returns the leavers' positions."""
+        hiring = self._hiring(marginal_return)
+        leavers = turnover_week(address, base, effect, self.morale, self.tenure, hiring)
+        self.next_hire_id += len(leavers)
+        return leavers
+
+    def _hiring(self, marginal_return: np.ndarray) -> tuple:
+        """The settings and state arrays :func:`seat_new_hires` reads and writes, in its order."""
         p = self.params
-        self.beliefs[leavers] = rng.integers(-1, 2, (k, self.beliefs.shape[1]), dtype=np.int8)
-        u_type = rng.random(k)  # the draws of draw_types, then of _draw_cooperativeness
-        z = rng.standard_normal(k)
-        hire(
-            leavers, u_type, z, p["share_free_riders"], p["share_conditional_cooperators"],
+        return (
+            p["share_free_riders"], p["share_conditional_cooperators"],
             p["cooperativeness_mean"], p["cooperativeness_sd"], p["initial_goodwill"],
             marginal_return, p["effort_floor"], p["effort_cost"], self.next_hire_id,
-            self.type, self.cooperativeness, self.sanction_force, self.willingness_base,
-            self.conditional, self.goodwill, self.willingness, self.effort, self.cooperation,
-            self.output, self.pay, self.payoff, self.morale, self.tenure, self.hire_id,
+            self.beliefs, self.type, self.cooperativeness, self.sanction_force,
+            self.willingness_base, self.conditional, self.goodwill, self.willingness,
+            self.effort, self.cooperation, self.output, self.pay, self.payoff, self.morale,
+            self.tenure, self.hire_id,
         )  # fmt: skip
-        self.next_hire_id += k
 
 
-@kernel
-def leavers_of_the_week(address, base, effect, morale, tenure) -> np.ndarray:
+@inline_kernel
+def leavers_of(rng, base, effect, morale, tenure) -> np.ndarray:
     """Who leaves this week (docs/ODD.md 7.4), after everyone's tenure grows by a week.
 
     Each person leaves with the weekly hazard ``base x (1 + effect' (1 - morale))``, written
     ``(base + effect) - effect x morale`` with ``effect = base x morale_attrition_effect``
     (above 1 needs no clip: every uniform falls below it), one uniform per person in person
-    order from the stream behind ``address`` (:mod:`model.draws`). Returns the leavers'
-    positions, ascending.
+    order from ``rng`` (a Generator; in a kernel, :func:`model.draws.generator`). Returns the
+    leavers' positions, ascending.
     """
-    rng = generator(address)
     n = len(morale)
     for i in range(n):
         tenure[i] += 1
@@ -163,22 +167,32 @@ def leavers_of_the_week(address, base, effect, morale, tenure) -> np.ndarray:
     return leaving[:k]
 
 
-@kernel
-def hire(
-    leavers, u_type, z, share_free, share_conditional, coop_mean, coop_sd, initial_goodwill,
-    marginal_return, floor, cost, next_hire_id, types, cooperativeness, force,
-    willingness_base, conditional, goodwill, willingness, effort, cooperation, output, pay,
-    payoff, morale, tenure, hire_id,
-) -> None:  # fmt: skip
-    """New hires' state in the leavers' seats (:meth:`People.replace`), in place.
+@inline_kernel
+def seat_new_hires(rng, leavers, hiring) -> None:
+    """New hires in the leavers' seats, in place: nothing of the predecessor stays (March's
+    p3). From ``rng``, in this order: random beliefs (-1, 0 or 1 each), a uniform ``u`` per
+    hire for the type and a standard normal ``z`` for cooperativeness.
 
-    Type by ``u_type`` (free rider below ``share_free``, conditional cooperator below
+    Type by ``u`` (free rider below ``share_free``, conditional cooperator below
     ``share_free + share_conditional``, else cooperator: :func:`model.incentives.draw_types`),
     cooperativeness ``clip(mean + sd z, 0, 1)``, willingness from type and the seat's sanction
-    force, effort as :func:`model.incentives.effort_for`; output, pay and tenure start at 0.
+    force, effort as :func:`model.incentives.effort_for` at the seat's ``marginal_return``;
+    output, pay, payoff and tenure start at 0, morale at 1. ``hiring``:
+    :meth:`People._hiring`.
     """
-    for j in range(len(leavers)):
+    (
+        share_free, share_conditional, coop_mean, coop_sd, initial_goodwill, marginal_return,
+        floor, cost, next_hire_id, beliefs, types, cooperativeness, force, willingness_base,
+        conditional, goodwill, willingness, effort, cooperation, output, pay, payoff, morale,
+        tenure, hire_id,
+    ) = hiring  # fmt: skip
+    k = len(leavers)
+    new_beliefs = rng.integers(-1, 2, (k, beliefs.shape[1]), dtype=np.int8)
+    u_type = rng.random(k)
+    z = rng.standard_normal(k)
+    for j in range(k):
         i = leavers[j]
+        beliefs[i] = new_beliefs[j]
         kind = COOPERATOR
         if u_type[j] < share_free:
             kind = FREE_RIDER
@@ -199,6 +213,25 @@ def hire(
         morale[i] = 1.0
         tenure[i] = 0
         hire_id[i] = next_hire_id + j
+
+
+@kernel
+def hire(address, leavers, hiring) -> None:
+    """:func:`seat_new_hires` from the stream behind ``address`` (:meth:`People.replace`)."""
+    seat_new_hires(generator(address), leavers, hiring)
+
+
+@kernel
+def turnover_week(address, base, effect, morale, tenure, hiring) -> np.ndarray:
+    """The week's turnover (docs/ODD.md 7.4) in one call, from the attrition stream behind
+    ``address``: who leaves (:func:`leavers_of`), then new hires in their seats
+    (:func:`seat_new_hires`). Returns the leavers'
+    positions."""
+    rng = generator(address)
+    leavers = leavers_of(rng, base, effect, morale, tenure)
+    if len(leavers):  # a week without leavers draws nothing more
+        seat_new_hires(rng, leavers, hiring)
+    return leavers
 
 
 __all__ = ["COOPERATOR", "People"]

@@ -20,7 +20,7 @@ from salesorg.model.incentives import (
     update_willingness,
     work_effort,
 )
-from salesorg.model.people import leavers_of_the_week
+from salesorg.model.people import leavers_of
 
 FIELDS = ("willingness", "goodwill", "effort", "cooperation", "output", "pay", "payoff",
           "morale")  # fmt: skip
@@ -133,10 +133,32 @@ def test_leavers_kernel_equals_the_numpy_draws(morale_effect):
     effect = base * morale_effect
     stream, reference = np.random.default_rng(8), np.random.default_rng(8)
     fast_tenure = tenure.copy()
-    leavers = leavers_of_the_week(handle(stream), base, effect, morale, fast_tenure)
+    leavers = leavers_of(stream, base, effect, morale, fast_tenure)
     hazard = (base + effect) - effect * morale
     expected = (reference.random(len(morale)) < hazard).nonzero()[0]
     np.testing.assert_array_equal(leavers, expected)
     np.testing.assert_array_equal(fast_tenure, tenure + 1)
     assert stream.random() == reference.random()  # the stream moved on by the same draws
     assert 0 < len(leavers) < len(morale)
+
+
+@pytest.mark.parametrize("settings", SETTINGS[:2], ids=lambda s: f"{s['design']}-{s['incentive']}")
+def test_the_weeks_turnover_kernel_equals_the_leavers_draws_then_the_numpy_replace(settings):
+    model = _model({**settings, "share_free_riders": 0.3})
+    n = len(model.people)
+    model.people.morale = np.random.default_rng(3).uniform(0.0, 1.0, n)
+    base, effect = 0.08, 0.3  # a week with many leavers
+    reference, fast = copy.deepcopy(model.people), copy.deepcopy(model.people)
+    inside, outside = np.random.default_rng(6), np.random.default_rng(6)
+    leavers = fast.turnover(handle(inside), base, effect, model.marginal_return)
+    reference.tenure += 1
+    expected = (outside.random(n) < (base + effect) - effect * reference.morale).nonzero()[0]
+    replace_reference(reference, expected, outside, model.marginal_return)
+    np.testing.assert_array_equal(leavers, expected)
+    names = (*FIELDS, "type", "cooperativeness", "willingness_base", "conditional", "tenure",
+             "hire_id", "beliefs")  # fmt: skip
+    for name in names:
+        np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), name)
+    assert fast.next_hire_id == reference.next_hire_id
+    assert inside.random() == outside.random()  # the stream moved on by the same draws
+    assert 0 < len(leavers) < n

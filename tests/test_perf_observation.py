@@ -26,7 +26,7 @@ from salesorg.model.metrics import (
     record,
 )
 from salesorg.model.sums import ordered_sum
-from salesorg.model.territories import served_mean
+from salesorg.model.territories import served_mean, work_shares
 
 F = {name: i for i, name in enumerate(FLOWS)}
 
@@ -111,7 +111,7 @@ def reference_assessment(model) -> dict[str, np.ndarray]:
         weights = np.tile(model._served_weights, (t, 1))  # every territory's people in turn
         k, p = knowledge_and_performance(correct.reshape(t * n, dims), d, weights)
         k, p = k.reshape(t, n, -1), p.reshape(t, n)
-        shares = model.work_shares
+        shares = work_shares(model.structure.serves)
         out |= {"territory_knowledge": k, "territory_performance": p}
         out["served_knowledge"] = served_mean(knowledge, k, shares)
         out["performance"] = served_mean(performance, p, shares)
@@ -159,12 +159,11 @@ def test_the_assessment_kernel_equals_the_numpy_functions_on_random_states():
     realities = rng.choice(np.array([-1, 1], np.int8), (t, dims))
     weights = rng.dirichlet(np.ones(len(DOMAINS)), n)
     territory_weights = rng.dirichlet(np.ones(len(DOMAINS)), n)
-    serves = rng.random((n, t)) < 0.4
-    serves[np.arange(n), rng.integers(0, t, n)] = True
-    shares = serves / serves.sum(axis=1)[:, None]
+    territory = rng.integers(-1, t, n)  # one territory, or every one (-1): the structures'
+    shares = work_shares((territory[:, None] == np.arange(t)) | (territory[:, None] < 0))
     out = [np.empty((n, 5)), np.empty(n), np.empty((t, n, 5)), np.empty((t, n))]
     served = [np.empty((n, 5)), np.empty(n)]
-    assess_knowledge(beliefs, reality, realities, weights, territory_weights, shares, True,
+    assess_knowledge(beliefs, reality, realities, weights, territory_weights, territory, True,
                      *out, *served)  # fmt: skip
     knowledge, performance = knowledge_and_performance(beliefs == reality, 5, weights)
     correct = (beliefs[None] == realities[:, None]).reshape(t * n, dims)

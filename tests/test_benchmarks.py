@@ -237,6 +237,22 @@ def test_first_run_child_reports_a_wall_time_and_jit_times_both_runs(monkeypatch
     assert len(caches) == 1  # the warm run reads the cache the cold run wrote
 
 
+def test_scaling_keeps_the_least_wall_time_and_the_largest_memory_of_fresh_runs(monkeypatch):
+    walls = iter([0.3, 0.1, 0.2, 3.0, 1.0, 2.0])
+    calls = []
+
+    def fake_child(module, *args, **kwargs):
+        calls.append(args)
+        return {"wall_s": next(walls), "peak_rss_mb": 100.0 + len(calls)}
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    out = bench.measure_scaling((10, 100), repeats=3)
+    assert [row["wall_s"] for row in out["scaling"]] == [0.1, 1.0]
+    assert [row["peak_rss_mb"] for row in out["scaling"]] == [103.0, 106.0]
+    assert out["big_run_s"] == 1.0 and out["scaling_exponent"] == pytest.approx(1.0)
+    assert [args[2] for args in calls] == ["10"] * 3 + ["100"] * 3  # one process per run
+
+
 def test_phase_times_cover_every_phase_of_the_week(monkeypatch):
     """``benchmarks.phases`` times each phase ``run_week`` calls (a phase missing from its list
     would land in ``other``) and ``other`` is the rest of the week's time."""

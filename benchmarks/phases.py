@@ -3,7 +3,8 @@
 Run as ``python -m salesorg.benchmarks.phases [--design D] [--repeat R]``.
 
 Runs the default model (or ``--design``) for 260 weeks ``--repeat`` times and prints, per phase of
-:meth:`model.SalesOrgModel.step`, the minimum over repeats of its CPU time in microseconds per
+:meth:`model.SalesOrgModel.step` (then the rest of the week, the DataCollector's row and Mesa's
+own step machinery around them), the minimum over repeats of its CPU time in microseconds per
 week. The minimum is the least load-sensitive statistic on a shared machine; compare two trees by
 running this in each, alternately. ``docs/performance.md`` records what it showed.
 """
@@ -20,26 +21,33 @@ PHASES = ("motivate", "sell", "serve_customers", "learn", "pay_and_morale", "tur
 
 
 def phase_times(steps: int = DEFAULT_STEPS, seed: int = 1, **params) -> dict[str, float]:
-    """CPU seconds per phase over one run of ``steps`` weeks (plus ``total`` and ``other``)."""
+    """CPU seconds over one run of ``steps`` weeks: per phase, ``other`` (the rest of
+    :meth:`~model.SalesOrgModel.run_week`: turbulence, the flows' record), ``collect`` (the
+    DataCollector's row), ``mesa_step`` (Mesa's own step machinery around them: its event list
+    and signals) and ``total`` (``model.step()``)."""
     from salesorg.model import SalesOrgModel
 
     model = SalesOrgModel(rng=seed, **params)
-    spent = dict.fromkeys(PHASES, 0.0)
+    spent = dict.fromkeys((*PHASES, "run_week", "collect"), 0.0)
     clock = time.process_time
-    for name in PHASES:
-        method = getattr(model, name)
+    timed_methods = [(model, name) for name in (*PHASES, "run_week")]
+    timed_methods.append((model.datacollector, "collect"))
+    for owner, name in timed_methods:
+        method = getattr(owner, name)
 
-        def timed(method=method, name=name):
+        def timed(*args, method=method, name=name):
             start = clock()
-            method()
+            method(*args)
             spent[name] += clock() - start
 
-        setattr(model, name, timed)  # instance attribute: shadows the method for this run only
+        setattr(owner, name, timed)  # instance attribute: shadows the method for this run only
     start = clock()
     for _ in range(steps):
         model.step()
     spent["total"] = clock() - start
-    spent["other"] = spent["total"] - sum(spent[name] for name in PHASES)
+    week = spent.pop("run_week")
+    spent["other"] = week - sum(spent[name] for name in PHASES)
+    spent["mesa_step"] = spent["total"] - week - spent["collect"]
     return spent
 
 
@@ -54,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     params = {} if args.design is None else {"design": args.design}
     runs = [phase_times(args.steps, **params) for _ in range(args.repeat + 1)][1:]  # warm-up
     print(f"{'phase':18s} {'us/week':>9s}")
-    for name in (*PHASES, "other", "total"):
+    for name in (*PHASES, "other", "collect", "mesa_step", "total"):
         best = min(run[name] for run in runs) / args.steps * 1e6
         print(f"{name:18s} {best:9.1f}")
 

@@ -115,8 +115,11 @@ class People:
     def replace(
         self, leavers: np.ndarray, rng: np.random.Generator, marginal_return: np.ndarray
     ) -> None:
-        """New hires take the ``leavers``' seats, drawn from ``rng`` (:func:`seat_new_hires`;
-        the week's turnover draws them in :meth:`turnover`'s one call)."""
+        """New hires take the ``leavers``' seats: new traits, random beliefs, no tenure and
+        nothing of the predecessor (March's p3; :func:`seat_new_hires`), drawn from ``rng``.
+        The week's turnover draws them in :meth:`turnover`'s one call."""
+        if len(leavers) == 0:
+            return  # nothing drawn
         hire(handle(rng), np.asarray(leavers, np.intp), self._hiring(marginal_return))
         self.next_hire_id += len(leavers)
 

@@ -228,8 +228,7 @@ def hire(address, leavers, hiring) -> None:
 def turnover_week(address, base, effect, morale, tenure, hiring) -> np.ndarray:
     """The week's turnover (docs/ODD.md 7.4) in one call, from the attrition stream behind
     ``address``: who leaves (:func:`leavers_of`), then new hires in their seats
-    (:func:`seat_new_hires`). Returns the leavers'
-    positions."""
+    (:func:`seat_new_hires`). Returns the leavers' positions."""
     rng = generator(address)
     leavers = leavers_of(rng, base, effect, morale, tenure)
     if len(leavers):  # a week without leavers draws nothing more

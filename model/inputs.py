@@ -53,7 +53,7 @@ _ORGANIZATION = [
     _p("design", "the_model", str, "-",
        "organization design: assembly line without feedback, with feedback loops, or mixed-role "
        "pods",
-       source="Ross & Tyler 2011; Blount (The Model)", group="organization", choices=DESIGNS),
+       source="Ross & Tyler 2011; Fukuda 2019 (THE MODEL)", group="organization", choices=DESIGNS),
     _p("employees", 90, int, "people",
        "head count (same for every design); a multiple of the pod size",
        source="assumption (10 pods of 9; swept 45-180 in tests/levers.py)",
@@ -396,7 +396,7 @@ _TIMELINE = [
        group="timeline", bounds=(1, 100000), optional=True),
     _p("reorganize_to", None, str, "-",
        "design the organization moves to at reorganize_at (None = no reorganization)",
-       source="Ross & Tyler 2011; Blount (The Model)", group="timeline", choices=DESIGNS,
+       source="Ross & Tyler 2011; Fukuda 2019 (THE MODEL)", group="timeline", choices=DESIGNS,
        optional=True),
 ]
 

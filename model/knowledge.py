@@ -15,7 +15,7 @@ roles; it is why cross-functional ties can be worth more than within-function on
 Revenue's pod argument, Ross & Tyler 2011, p. 178).
 
 The numbers are a design choice read off the role descriptions in Ross & Tyler (2011) and
-Blount-style process descriptions of The Model; they are input data,
+the process description of *THE MODEL* (Fukuda 2019); they are input data,
 documented in ``docs/ODD.md`` (section 6), not fitted values. The constants here are the
 defaults of the parameters ``vantage``, ``role_weights`` and ``expertise_threshold``
 (``model.inputs``); the functions take the values a model was given.
@@ -82,7 +82,7 @@ def cross_functional(weights: np.ndarray, vantage: np.ndarray, threshold: float)
 CROSS_FUNCTIONAL = cross_functional(WEIGHTS, VANTAGE, EXPERTISE_THRESHOLD)
 
 #: The Model's feedback loops (source role -> receiving role): CSM -> marketing, AE -> SDR,
-#: SDR -> marketing (the second seed; Blount's description of The Model).
+#: SDR -> marketing (the two-way communication between stages of *THE MODEL*, Fukuda 2019).
 FEEDBACK_LOOPS: tuple[tuple[str, str], ...] = (
     ("csm", "marketer"),
     ("ae", "sdr"),

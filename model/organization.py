@@ -6,7 +6,7 @@ design: comparing designs with the same seed compares designs, not draws (common
 numbers). The design only changes the grouping:
 
 * ``functional`` and ``the_model``: units are departments (one per role); all work flows
-  through one shared queue per stage (the assembly line of Blount's *The Model*).
+  through one shared queue per stage (the assembly line of *THE MODEL*, Fukuda 2019).
 * ``pods``: units are mini business units with their own territory and their own queues
   (Ross & Tyler 2011, p. 178).
 

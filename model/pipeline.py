@@ -115,6 +115,7 @@ class Line(FifoStore):
             grouped by queue (first-in first-out within each).
         """
         taken = first_in_line(self.queue, np.asarray(room, float))[0]
+        assert self.table is not None  # a line's fields share one dtype: one table
         block = self.table[:, self.head :].take(taken, 1)
         self.remove(taken)
         return block
@@ -204,6 +205,7 @@ class Deals(FifoStore):
         n = len(keep)
         active = self.rows(keep)
         self._allocate(max(len(self._ordered[0]), 4 * (n + k)))
+        assert self.table is not None  # the deals' fields share one dtype: one table
         self.table[:, :n] = active
         self.head, self.tail = 0, n
 
@@ -306,6 +308,7 @@ class Workforce:
         """``(performance, knowledge)`` by territory for the kernels: territories x people
         [x domains], or one row that every territory reads (one market)."""
         if self.territory_performance is not None:
+            assert self.territory_knowledge is not None  # the two are set together
             return self.territory_performance, self.territory_knowledge
         return self.performance[None], self.knowledge[None]
 
@@ -411,7 +414,9 @@ class Pipeline:
                   "se" in crews and crews["se"].single)  # fmt: skip
         return generating, qualifying, starting, closing, layout, self.log_odds
 
-    def bundles(self, wf: Workforce, rngs: tuple) -> tuple:
+    def bundles(
+        self, wf: Workforce, rngs: tuple
+    ) -> tuple[tuple, tuple, tuple, tuple, tuple, tuple]:
         """The arguments of the selling kernels (:mod:`model.selling`): ``rngs`` (the handles of
         the leads, territory, qualification and deals streams), the week's work, the crews,
         the stores' tables, their state and the settings."""
@@ -551,11 +556,11 @@ class Pipeline:
         """Run one step's kernel, drawing from the numpy Generator ``rng`` (as stream ``uses``
         of ``rngs``; the territory stream is the pipeline's own, else ``rng``)."""
         address = handle(rng)
-        rngs = [address] * 4
+        streams = [address] * 4
         if self.territory_rng is not None:
-            rngs[1] = handle(self.territory_rng)
-        rngs[uses] = address
-        rngs, work, crews, tables, state, settings = self.bundles(wf, tuple(rngs))
+            streams[1] = handle(self.territory_rng)
+        streams[uses] = address
+        rngs, work, crews, tables, state, settings = self.bundles(wf, tuple(streams))
         self.flows[:] = 0.0
         if stage is close_deals:
             return close_deals(step, rngs, work, tables, state, settings)

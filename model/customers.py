@@ -585,7 +585,7 @@ class Customers(ColumnStore):
         k, row = len(territory), self._rows
         if row + k > len(self._columns["queue"]):
             self._grow(row + k)
-        sign_customers(  # type: ignore[call-arg]  # the columns are star-unpacked: mypy cannot count them
+        sign_customers(  # type: ignore[call-arg]  # star-unpacked columns
             *self._columns.values(), row, np.asarray(territory, np.intp), _field(fit, np.bool_),
             _field(expectations), _field(acv), _field(start, np.int64), _field(satisfaction),
             _field(context), whole, self.single_queue, self.constants,
@@ -636,7 +636,7 @@ class Customers(ColumnStore):
         """
         roles, n, flows = self._service_roles(members), self._rows, self._flows
         referrals = np.empty(n, np.intp), np.empty(n, np.bool_), np.empty(n, np.bool_)
-        rows, k = serve_week(  # type: ignore[call-arg]  # the columns are star-unpacked: mypy cannot count them
+        rows, k = serve_week(  # type: ignore[call-arg]  # star-unpacked columns
             *self._columns.values(), n, wf.productivity, wf.performance, wf.knowledge,
             wf.output, roles.column, self.levels, self.constants, step, handles["churn"],
             handles["leads"], flows, *referrals,
@@ -669,7 +669,7 @@ class Customers(ColumnStore):
         Returns:
             ARR retained or added per queue (credited to that queue's CSMs).
         """
-        rows, flows, credit = renew_contracts(  # type: ignore[call-arg]  # the columns are star-unpacked: mypy cannot count them
+        rows, flows, credit = renew_contracts(  # type: ignore[call-arg]  # star-unpacked columns
             *self._columns.values(), self._rows, self.levels, self.constants, step, handle(rng)
         )
         self._settle(rows, flows, flow)

@@ -12,6 +12,8 @@ A function compiled for several signatures (``int32`` and ``intp`` arguments, re
 writable arrays, C and A layouts, int and float literals) pays its compile once per signature:
 the salesorg functions compiled more than once are listed with their signatures, to find which
 argument differs (``--signatures NAME`` lists those of any function whose name contains NAME).
+Last, the kernels that assign an array to an array slice (``a[i] = row``): each compiles numba's
+shape-mismatch message with its string formatting, about 2 s; an element loop compiles none.
 
 Times are wall clock: on a shared machine, compare two runs' minima, not single numbers.
 """
@@ -45,8 +47,14 @@ class Profile:
     exclusive: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     inclusive: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     signatures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    shape_checks: set[str] = field(default_factory=set)  # kernels compiling a shape message
     total: float = 0.0  # wall time of the outermost compilations
     wall: float = 0.0  # wall time of the whole workload
+
+
+#: numba's error message for an array assignment whose shapes differ (``a[i] = row``,
+#: ``a[:n] = b``): compiled with its string formatting into the kernel that assigns.
+SHAPE_MESSAGE = "raise_with_shape_context"
 
 
 def function_name(dispatcher) -> str:
@@ -67,6 +75,8 @@ def record(workload) -> Profile:
     class Listener(event.Listener):
         def on_start(self, ev) -> None:
             name = function_name(ev.data["dispatcher"])
+            if SHAPE_MESSAGE in name and stack:
+                profile.shape_checks.add(stack[-1].name)
             signature = ", ".join(str(a) for a in ev.data["args"])
             stack.append(Compilation(name, signature, time.perf_counter()))
             open_names.append(name)
@@ -133,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["NUMBA_CACHE_DIR"] = cache  # empty: every kernel compiles
         profile = record(first_run)
     print(report(profile, args.top))
+    for name in sorted(profile.shape_checks):
+        print(f"\n{name}: assigns an array to an array slice; a loop saves its shape message")
     for name, signatures in sorted(profile.signatures.items()):
         several = len(signatures) > 1 and not name.startswith("numba.")
         if several or any(part in name for part in args.signatures):

@@ -195,7 +195,8 @@ def seat_new_hires(rng, leavers, hiring) -> None:
     z = rng.standard_normal(k)
     for j in range(k):
         i = leavers[j]
-        beliefs[i] = new_beliefs[j]
+        for d in range(beliefs.shape[1]):  # a row assignment would compile a shape message
+            beliefs[i, d] = new_beliefs[j, d]
         kind = COOPERATOR
         if u_type[j] < share_free:
             kind = FREE_RIDER

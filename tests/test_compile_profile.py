@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 from salesorg.benchmarks.compile_profile import record, report
 
@@ -34,3 +35,21 @@ def test_nested_compilations_are_counted_once_and_apart() -> None:
     lines = report(profile, top=5).splitlines()
     assert any(line.startswith(name_outer) for line in lines[1:6])
     assert lines[-1].startswith(f"{len(profile.exclusive)} functions, ")
+
+
+def test_kernels_that_assign_a_slice_are_named() -> None:
+    @njit
+    def assigns_a_slice(a, b):  # 3-d rows: a shape no other test compiles a message for
+        a[0] = b
+
+    @njit
+    def assigns_elements(a, b):
+        for i in range(b.shape[0]):
+            for j in range(b.shape[1]):
+                for k in range(b.shape[2]):
+                    a[0, i, j, k] = b[i, j, k]
+
+    a, b = np.zeros((2, 2, 2, 2)), np.ones((2, 2, 2))
+    profile = record(lambda: (assigns_a_slice(a, b), assigns_elements(a, b)))
+    assert [name.rsplit(".", 1)[-1] for name in profile.shape_checks] == ["assigns_a_slice"]
+    assert (a[0] == 1).all()

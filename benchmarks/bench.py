@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -58,6 +59,7 @@ KEYS = (
 )
 SCALING_EMPLOYEES = (90, 900, 9000)
 SCALING_REPEATS = 3  # fresh processes per head count
+SWEEP_PAIRS = 3  # 1-worker then 2-worker sweeps, alternated
 REPEATS = 5
 
 
@@ -162,10 +164,14 @@ def measure_scaling(
     }
 
 
-def measure_sweeps(experiment: str = "quick") -> dict[str, float]:
-    """The shipped ``quick`` experiment with 1 and with 2 local workers, each in a fresh process."""
-    per_min = {
-        workers: run_child(
+def measure_sweeps(experiment: str = "quick", pairs: int = SWEEP_PAIRS) -> dict[str, float]:
+    """The shipped ``quick`` experiment with 1 and with 2 local workers, alternately, ``pairs``
+    times, each sweep in a fresh process: the median rates, and ``parallel_speedup`` as the
+    median over pairs of the 2-worker rate over the 1-worker rate just before it (a pair sees
+    the same load on the host; the load drifts between pairs)."""
+
+    def rate(workers: int) -> float:
+        return run_child(
             "salesorg.benchmarks.child",
             "sweep",
             "--experiment",
@@ -173,12 +179,12 @@ def measure_sweeps(experiment: str = "quick") -> dict[str, float]:
             "--workers",
             str(workers),
         )["runs_per_min"]
-        for workers in (1, 2)
-    }
+
+    rates = [(rate(1), rate(2)) for _ in range(pairs)]
     return {
-        "sweep_runs_per_min_1": per_min[1],
-        "sweep_runs_per_min_2": per_min[2],
-        "parallel_speedup": per_min[2] / per_min[1],
+        "sweep_runs_per_min_1": statistics.median(one for one, _ in rates),
+        "sweep_runs_per_min_2": statistics.median(two for _, two in rates),
+        "parallel_speedup": statistics.median(two / one for one, two in rates),
     }
 
 

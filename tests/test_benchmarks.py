@@ -286,3 +286,20 @@ def test_phase_times_cover_every_phase_of_the_week(monkeypatch):
     assert all(spent[name] >= 0 for name in (*phases.PHASES, "collect"))
     parts = [*phases.PHASES, "other", "collect", "mesa_step"]  # the week, then around it
     assert sum(spent[name] for name in parts) == pytest.approx(spent["total"])
+
+
+def test_sweeps_alternate_one_and_two_workers_and_pair_their_rates(monkeypatch):
+    # the host's speed drifts between pairs: the speed-up is the median of the pairs' ratios
+    # (1.9, 2.0, 2.125), not the ratio of the median rates (170 / 80)
+    rates = iter([100.0, 190.0, 50.0, 100.0, 80.0, 170.0])
+    calls = []
+
+    def fake_child(module, *args, **kwargs):
+        calls.append(args[-1])
+        return {"runs_per_min": next(rates)}
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    out = bench.measure_sweeps("quick", pairs=3)
+    assert calls == ["1", "2"] * 3  # alternated, one fresh process per sweep
+    assert out["parallel_speedup"] == pytest.approx(2.0)
+    assert out["sweep_runs_per_min_1"] == 80.0 and out["sweep_runs_per_min_2"] == 170.0

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 WORKERS ?=
 
-.PHONY: install demo map test lint bench viz system-deps clean check-python
+.PHONY: install lock demo map test lint bench viz system-deps clean check-python
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -15,14 +15,26 @@ check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
 	  echo "error: '$(PYTHON)' is $$($(PYTHON) --version 2>&1); salesorg needs Python >= 3.12."; exit 1; }
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(MAKE) --no-print-directory check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-## install: create .venv with Python 3.12 and install salesorg into it (nothing else)
+## install: create .venv with Python 3.12 and install salesorg into it at the versions of
+## constraints.txt (nothing else)
 install: $(STAMP)
+
+## lock: resolve pyproject.toml's ranges afresh in a scratch venv and write the versions into
+## constraints.txt (then `make test`: the baseline says whether the bits moved)
+lock: check-python
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
+	head -3 constraints.txt > constraints.new
+	.venv-lock/bin/python -m pip freeze --exclude salesorg --disable-pip-version-check >> constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-lock
 
 ## system-deps: Debian's chromium for the end-to-end browser test (needs root; skipped otherwise)
 system-deps:

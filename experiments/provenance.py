@@ -13,7 +13,9 @@ from urllib.parse import unquote, urlparse
 
 #: The checkout root when running from one (an installed wheel has no pyproject.toml there).
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("salesorg", "mesa", "numpy", "scipy", "pandas", "pyarrow")
+#: The packages a run's numbers depend on: numba and llvmlite compile the weekly kernels and
+#: their random draws (model/jit.py), so they are as much a part of the bits as numpy.
+PACKAGES = ("salesorg", "mesa", "numpy", "numba", "llvmlite", "scipy", "pandas", "pyarrow")
 
 
 def now() -> str:

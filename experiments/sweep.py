@@ -224,7 +224,9 @@ def _open_manifest(store: ResultsStore, spec: ExperimentSpec, tasks: list[RunTas
     then = {**manifest["versions"], "git commit": manifest["git_commit"]}
     current = {**versions(), "git commit": git_state()["git_commit"]}
     changed = {
-        key: (then.get(key), value) for key, value in current.items() if then.get(key) != value
+        key: (then[key], value)
+        for key, value in current.items()
+        if key in then and then[key] != value  # a package older manifests did not record: no
     }
     if changed:
         listing = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in changed.items())

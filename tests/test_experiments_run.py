@@ -178,7 +178,7 @@ def test_manifest_records_design_seeds_versions_and_times(spec_path, tmp_path):
     assert manifest["replication_seeds"] == [
         int(s.generate_state(1, np.uint64)[0] >> np.uint64(1)) for s in seeds
     ]
-    assert set(manifest["versions"]) >= {"python", "salesorg", "mesa", "numpy"}
+    assert set(manifest["versions"]) >= {"python", "salesorg", "mesa", "numpy", "numba", "llvmlite"}
     assert len(manifest["git_commit"]) == 40 and isinstance(manifest["git_dirty"], bool)
     assert manifest["started"] <= manifest["finished"]
     assert manifest["sessions"][0]["executor"] == "serial (this process)"
@@ -264,6 +264,26 @@ def test_resuming_with_other_code_warns_that_old_runs_are_kept(spec_path, tmp_pa
     with pytest.warns(RuntimeWarning, match=r"started with other code \(git commit 0000"):
         summary = run_experiment(spec_path, out, workers=1)
     assert summary.ran == 0
+
+
+def test_resuming_warns_of_a_changed_package_not_of_one_the_manifest_did_not_record(
+    spec_path, tmp_path
+):
+    import warnings
+
+    out = tmp_path / "out"
+    run_experiment(spec_path, out, workers=1)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["versions"]["llvmlite"]  # as in a manifest written before it was recorded
+    path.write_text(json.dumps(manifest))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        run_experiment(spec_path, out, workers=1)
+    manifest["versions"]["numba"] = "0.1"
+    path.write_text(json.dumps(manifest))
+    with pytest.warns(RuntimeWarning, match=r"numba 0\.1 -> "):
+        run_experiment(spec_path, out, workers=1)
 
 
 def test_a_closed_pipe_ends_the_listing_quietly():

@@ -65,3 +65,37 @@ def test_licence_changelog_and_typing_marker():
     assert "## [Unreleased]" in changelog
     assert (ROOT / "salesorg" / "py.typed").is_file()
     assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"]["salesorg"]
+
+
+def constraints() -> dict[str, str]:
+    """constraints.txt as {normalized name: version}."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not an exact pin (name==version)"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_constraints_pin_every_dependency_exactly():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    names = {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", dep)[0]).lower() for dep in wanted}
+    assert names - constraints().keys() == set()
+
+
+def test_the_packages_behind_the_bits_are_the_pinned_ones():
+    """The environment running the suite (and the baseline) is the one constraints.txt pins:
+    a baseline mismatch then means the code changed, not a package."""
+    from importlib import metadata
+
+    from salesorg.experiments.provenance import PACKAGES
+
+    pins = constraints()
+    for name in PACKAGES[1:]:  # salesorg itself is the checkout
+        installed = metadata.version(name)
+        assert installed == pins[name.lower()], (
+            f"{name} {installed} is installed but constraints.txt pins {pins[name.lower()]}: "
+            "run `make install` (or `make lock` to move the pins)"
+        )

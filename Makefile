@@ -31,7 +31,7 @@ lock: check-python
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
-	head -3 constraints.txt > constraints.new
+	grep "^#" constraints.txt > constraints.new  # the header
 	.venv-lock/bin/python -m pip freeze --exclude salesorg --disable-pip-version-check >> constraints.new
 	mv constraints.new constraints.txt
 	rm -rf .venv-lock

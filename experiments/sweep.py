@@ -226,7 +226,7 @@ def _open_manifest(store: ResultsStore, spec: ExperimentSpec, tasks: list[RunTas
     changed = {
         key: (then[key], value)
         for key, value in current.items()
-        if key in then and then[key] != value  # a package older manifests did not record: no
+        if key in then and then[key] != value  # not for what an older manifest did not record
     }
     if changed:
         listing = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in changed.items())

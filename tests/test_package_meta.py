@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from packaging.utils import canonicalize_name
 
 import salesorg
 
@@ -74,14 +75,14 @@ def constraints() -> dict[str, str]:
         if line and not line.startswith("#"):
             name, _, version = line.partition("==")
             assert version, f"constraints.txt: {line!r} is not an exact pin (name==version)"
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+            pins[canonicalize_name(name)] = version
     return pins
 
 
 def test_constraints_pin_every_dependency_exactly():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
-    names = {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", dep)[0]).lower() for dep in wanted}
+    names = {canonicalize_name(re.match(r"[A-Za-z0-9_.-]+", dep)[0]) for dep in wanted}
     assert names - constraints().keys() == set()
 
 
@@ -94,8 +95,8 @@ def test_the_packages_behind_the_bits_are_the_pinned_ones():
 
     pins = constraints()
     for name in PACKAGES[1:]:  # salesorg itself is the checkout
-        installed = metadata.version(name)
-        assert installed == pins[name.lower()], (
-            f"{name} {installed} is installed but constraints.txt pins {pins[name.lower()]}: "
+        installed, pinned = metadata.version(name), pins[canonicalize_name(name)]
+        assert installed == pinned, (
+            f"{name} {installed} is installed but constraints.txt pins {pinned}: "
             "run `make install` (or `make lock` to move the pins)"
         )

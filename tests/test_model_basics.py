@@ -86,6 +86,33 @@ def test_employees_are_cell_agents_on_unique_seats():
     assert 0 <= first.knowledge <= 1 and "Marketer(" in repr(first)
 
 
+def test_the_floor_is_built_with_the_cyclic_collector_paused_and_restored(monkeypatch):
+    import gc
+
+    import salesorg.model.model as model_module
+
+    seen = []
+    create = model_module.create_employees
+
+    def watching(model, role):
+        seen.append(gc.isenabled())
+        return create(model, role)
+
+    monkeypatch.setattr(model_module, "create_employees", watching)
+    assert gc.isenabled()
+    SalesOrgModel(rng=1, employees=18, burn_in_weeks=0)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller's own choice is kept
+    try:
+        SalesOrgModel(rng=1, employees=18, burn_in_weeks=0)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), model_module.cyclic_collection_paused():
+        raise RuntimeError  # restored on an error too
+    assert gc.isenabled()
+
+
 def test_agent_level_collection_only_when_asked():
     model = run(rng=1, steps=2, employees=18, collect_agents=True)
     agents = model.datacollector.get_agent_vars_dataframe()
